@@ -1,0 +1,90 @@
+package ops
+
+// Activation is a function applied to a batch of rows whose backward is computed
+// from the forward's output.
+//
+// Slices hold rows of length cols, row-major. Forward writes y = f(x); Backward
+// writes the input gradient dx from the output gradient dy and the output y. The
+// destination may alias an input. Elementwise activations ignore cols.
+type Activation interface {
+	// Name is the activation's registry name, lowercase, as typed on a command line.
+	Name() string
+	// Forward64 writes f(x) into y.
+	Forward64(y, x []float64, cols int)
+	// Backward64 writes dx = dy·f'(x) into dx, computed from y = f(x).
+	Backward64(dx, dy, y []float64, cols int)
+	// Forward32 writes f(x) into y.
+	Forward32(y, x []float32, cols int)
+	// Backward32 writes dx = dy·f'(x) into dx, computed from y = f(x).
+	Backward32(dx, dy, y []float32, cols int)
+}
+
+// Pointwise is an elementwise activation given by a scalar forward F and the
+// slope of F written as a function of F's output: Slope(F(x)) = F'(x).
+//
+// Float32 data is computed in float64 and rounded, so the float32 and float64
+// paths of one activation agree to float32 rounding.
+type Pointwise struct {
+	name  string
+	f     func(x float64) float64
+	slope func(y float64) float64
+}
+
+// NewPointwise returns the elementwise activation called name with forward f and
+// slope-of-output slope, where slope(f(x)) must equal f'(x). CheckSlope verifies that.
+func NewPointwise(name string, f, slope func(float64) float64) *Pointwise {
+	return &Pointwise{name: name, f: f, slope: slope}
+}
+
+// Name returns the activation's name.
+func (p *Pointwise) Name() string { return p.name }
+
+// F returns f(x).
+func (p *Pointwise) F(x float64) float64 { return p.f(x) }
+
+// Slope returns f'(x) computed from y = f(x).
+func (p *Pointwise) Slope(y float64) float64 { return p.slope(y) }
+
+// Forward64 writes y[i] = f(x[i]).
+func (p *Pointwise) Forward64(y, x []float64, _ int) {
+	y = y[:len(x)]
+	for i, v := range x {
+		y[i] = p.f(v)
+	}
+}
+
+// Backward64 writes dx[i] = dy[i]·slope(y[i]).
+func (p *Pointwise) Backward64(dx, dy, y []float64, _ int) {
+	dx, dy = dx[:len(y)], dy[:len(y)]
+	for i, v := range y {
+		dx[i] = dy[i] * p.slope(v)
+	}
+}
+
+// Forward32 writes y[i] = f(x[i]), computed in float64.
+func (p *Pointwise) Forward32(y, x []float32, _ int) {
+	y = y[:len(x)]
+	for i, v := range x {
+		y[i] = float32(p.f(float64(v)))
+	}
+}
+
+// Backward32 writes dx[i] = dy[i]·slope(y[i]), the slope computed in float64.
+func (p *Pointwise) Backward32(dx, dy, y []float32, _ int) {
+	dx, dy = dx[:len(y)], dy[:len(y)]
+	for i, v := range y {
+		dx[i] = dy[i] * float32(p.slope(float64(v)))
+	}
+}
+
+// isNaN reports whether x is NaN without a call.
+func isNaN(x float64) bool { return x != x }
+
+// guardNaN returns x when it is NaN and v otherwise, so that piecewise
+// activations propagate NaN instead of choosing a branch for it.
+func guardNaN(x, v float64) float64 {
+	if isNaN(x) {
+		return x
+	}
+	return v
+}
