@@ -88,3 +88,26 @@ func guardNaN(x, v float64) float64 {
 	}
 	return v
 }
+
+// Float is the element type of the data an activation runs on.
+type Float interface{ float32 | float64 }
+
+// Forward calls a's Forward64 or Forward32, as T says.
+func Forward[T Float](a Activation, y, x []T, cols int) {
+	switch x := any(x).(type) {
+	case []float64:
+		a.Forward64(any(y).([]float64), x, cols)
+	case []float32:
+		a.Forward32(any(y).([]float32), x, cols)
+	}
+}
+
+// Backward calls a's Backward64 or Backward32, as T says.
+func Backward[T Float](a Activation, dx, dy, y []T, cols int) {
+	switch y := any(y).(type) {
+	case []float64:
+		a.Backward64(any(dx).([]float64), any(dy).([]float64), y, cols)
+	case []float32:
+		a.Backward32(any(dx).([]float32), any(dy).([]float32), y, cols)
+	}
+}

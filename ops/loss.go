@@ -31,12 +31,18 @@ type Output struct {
 	CrossEntropy bool
 }
 
-// The output configurations of the chapter, in registry order.
-var outputs = [...]Output{
-	{Name: "softmax", Act: Softmax, CrossEntropy: true},
-	{Name: "sigmoid", Act: Sigmoid},
-	{Name: "identity", Act: Identity},
-}
+// The output configurations of the chapter.
+var (
+	// SoftmaxCrossEntropy is softmax with the fused, stable cross-entropy loss.
+	SoftmaxCrossEntropy = Output{Name: "softmax", Act: Softmax, CrossEntropy: true}
+	// SigmoidSquared is sigmoid with squared error.
+	SigmoidSquared = Output{Name: "sigmoid", Act: Sigmoid}
+	// IdentitySquared is a linear output with squared error.
+	IdentitySquared = Output{Name: "identity", Act: Identity}
+)
+
+// outputs lists the output configurations known by name. It is read, never written.
+var outputs = [...]Output{SoftmaxCrossEntropy, SigmoidSquared, IdentitySquared}
 
 // Outputs returns the registered output configurations.
 func Outputs() []Output {
@@ -73,21 +79,13 @@ func (o Output) String() string {
 	return o.Act.Name() + " + squared error"
 }
 
-// Delta64 writes into d the gradient of the loss with respect to the logits,
-// given the output y = Act(logits), the targets t and the scale s: (y − t)·s for
-// cross-entropy, Act's backward of (y − t)·s for squared error.
-func (o Output) Delta64(d, y, t []float64, cols int, s float64) {
+// Delta writes into d the gradient of the loss with respect to the logits,
+// given the output y = o.Act(logits), the targets t and the scale s: (y − t)·s
+// for cross-entropy, Act's backward of (y − t)·s for squared error.
+func Delta[T Float](o Output, d, y, t []T, cols int, s float64) {
 	scaledDiff(d, y, t, s)
 	if !o.CrossEntropy {
-		o.Act.Backward64(d, d, y, cols)
-	}
-}
-
-// Delta32 is Delta64 for float32.
-func (o Output) Delta32(d, y, t []float32, cols int, s float64) {
-	scaledDiff(d, y, t, s)
-	if !o.CrossEntropy {
-		o.Act.Backward32(d, d, y, cols)
+		Backward(o.Act, d, d, y, cols)
 	}
 }
 

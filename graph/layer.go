@@ -1,0 +1,41 @@
+package graph
+
+import (
+	"fmt"
+
+	"gorgonia.org/gorgonia"
+	"outgrad/ops"
+)
+
+// Dense returns act(x·w) for a batch x (rows are examples) and weights w.
+func Dense(x, w *gorgonia.Node, act ops.Activation) (*gorgonia.Node, error) {
+	if x == nil || w == nil {
+		return nil, fmt.Errorf("graph: dense: nil node")
+	}
+	xs, ws := x.Shape(), w.Shape()
+	if xs.Dims() != 2 || ws.Dims() != 2 || xs[1] != ws[0] {
+		return nil, fmt.Errorf("graph: dense: cannot multiply %s %v by %s %v", x.Name(), xs, w.Name(), ws)
+	}
+	z, err := gorgonia.Mul(x, w)
+	if err != nil {
+		return nil, fmt.Errorf("graph: dense %s·%s: %w", x.Name(), w.Name(), err)
+	}
+	return ops.Apply(z, act)
+}
+
+// Dropout returns h ⊙ mask. The mask is an input node holding the kept units
+// already scaled (0 for a dropped unit, 1/(1−p) for a kept one), so the
+// backward is exactly the same product.
+func Dropout(h, mask *gorgonia.Node) (*gorgonia.Node, error) {
+	if h == nil || mask == nil {
+		return nil, fmt.Errorf("graph: dropout: nil node")
+	}
+	if !h.Shape().Eq(mask.Shape()) {
+		return nil, fmt.Errorf("graph: dropout: mask %v does not match activations %v", mask.Shape(), h.Shape())
+	}
+	out, err := gorgonia.HadamardProd(h, mask)
+	if err != nil {
+		return nil, fmt.Errorf("graph: dropout: %w", err)
+	}
+	return out, nil
+}

@@ -1,0 +1,88 @@
+package mnist
+
+import (
+	"errors"
+	"math"
+	"testing"
+
+	"outgrad/ops"
+)
+
+// loadData loads the first n training images and all test images.
+func loadData(t testing.TB, n int) (Data[float64], Data[float64]) {
+	t.Helper()
+	dir, err := DataDir("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr, te, err := Load(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	train, err := tr.Float64(n)
+	if err != nil {
+		t.Fatal(err)
+	}
+	test, err := te.Float64(te.N)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return train, test
+}
+
+// normRel is ‖a − b‖∞ / ‖b‖∞.
+func normRel(a, b []float64) float64 {
+	var d, m float64
+	for i := range a {
+		d = math.Max(d, math.Abs(a[i]-b[i]))
+		m = math.Max(m, math.Abs(b[i]))
+	}
+	if m == 0 {
+		return d
+	}
+	return d / m
+}
+
+var errStop = errors.New("stop after the first step")
+
+func TestFirstStepGradientsAgree(t *testing.T) {
+	train, test := loadData(t, 1000)
+	for _, act := range ops.Activations() {
+		for _, out := range ops.Outputs() {
+			t.Run(act.Name()+"/"+out.Name, func(t *testing.T) {
+				c := DefaultConfig()
+				c.HiddenAct, c.Output, c.Iterations = act, out, 1
+				tr, w01, w12, err := NewTrainer(c, train, test)
+				if err != nil {
+					t.Fatal(err)
+				}
+				h, err := NewHandRolled(c, w01, w12)
+				if err != nil {
+					t.Fatal(err)
+				}
+				g, err := NewGraph(c, w01, w12)
+				if err != nil {
+					t.Fatal(err)
+				}
+				defer g.Close()
+				_, err = tr.Run([]Net[float64]{g, h}, Hooks{AfterStep: func(iter, step int) error {
+					g01, g12 := g.Grads()
+					h01, h12 := h.Grads()
+					if r := normRel(g01, h01); !(r <= 1e-12) {
+						t.Errorf("grad w01: relative difference %g > 1e-12", r)
+					}
+					if r := normRel(g12, h12); !(r <= 1e-12) {
+						t.Errorf("grad w12: relative difference %g > 1e-12", r)
+					}
+					if normRel(h12, make([]float64, len(h12))) == 0 {
+						t.Errorf("grad w12 is all zero")
+					}
+					return errStop
+				}})
+				if !errors.Is(err, errStop) {
+					t.Fatalf("run: %v", err)
+				}
+			})
+		}
+	}
+}

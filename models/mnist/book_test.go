@@ -1,0 +1,101 @@
+package mnist
+
+import (
+	"testing"
+)
+
+// bookRun trains the hand-rolled network in book mode for iterations and
+// returns its trajectory.
+func bookRun(t *testing.T, iterations int) []Point {
+	t.Helper()
+	train, test := loadData(t, 1000)
+	c := DefaultConfig()
+	c.Book, c.Iterations = true, iterations
+	tr, w01, w12, err := NewTrainer(c, train, test)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, err := NewHandRolled(c, w01, w12)
+	if err != nil {
+		t.Fatal(err)
+	}
+	traj, err := tr.Run([]Net[float64]{h}, Hooks{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return traj[0]
+}
+
+func TestBookIterationZero(t *testing.T) {
+	got := bookRun(t, 1)
+	if len(got) != 1 || got[0].TestAcc != 0.394 || got[0].TrainAcc != 0.156 {
+		t.Fatalf("iteration 0 = %+v, want Test-Acc 0.394 Train-Acc 0.156", got)
+	}
+}
+
+// TestBookTable reproduces all 30 published rows (about 15 s in pure Go).
+func TestBookTable(t *testing.T) {
+	if testing.Short() {
+		t.Skip("full 300-iteration run; skipped with -short")
+	}
+	got := bookRun(t, 300)
+	want := BookTable()
+	if len(got) != len(want) {
+		t.Fatalf("%d rows, want %d", len(got), len(want))
+	}
+	for i, r := range want {
+		if !MatchesBook(got[i], r) {
+			t.Errorf("I:%d Test-Acc:%v Train-Acc:%v, the book printed Test-Acc:%v Train-Acc:%v",
+				got[i].Iteration, got[i].TestAcc, got[i].TrainAcc, r.TestAcc, r.TrainAcc)
+		}
+	}
+}
+
+// TestBatchedEvalMatchesPerImageLoop checks that one batched product over
+// the test set gives the same predictions as the book's image-by-image loop.
+func TestBatchedEvalMatchesPerImageLoop(t *testing.T) {
+	train, test := loadData(t, 1000)
+	c := DefaultConfig()
+	c.Iterations = 3
+	tr, w01, w12, err := NewTrainer(c, train, test)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, err := NewHandRolled(c, w01, w12)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := tr.Run([]Net[float64]{h}, Hooks{}); err != nil {
+		t.Fatal(err)
+	}
+	batched, err := Accuracy[float64](h, test)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w01, w12 = h.Weights()
+	correct := 0
+	hid := make([]float64, c.Hidden)
+	for i := 0; i < test.N; i++ {
+		img := test.X[i*Pixels : (i+1)*Pixels]
+		for j := range hid {
+			var s float64
+			for p, v := range img {
+				s += v * w01[p*c.Hidden+j]
+			}
+			hid[j] = s
+		}
+		c.HiddenAct.Forward64(hid, hid, c.Hidden)
+		var logits [Classes]float64
+		for k := range logits {
+			for j, v := range hid {
+				logits[k] += v * w12[j*Classes+k]
+			}
+		}
+		if argmax(logits[:]) == int(test.Labels[i]) {
+			correct++
+		}
+	}
+	if loop := float64(correct) / float64(test.N); loop != batched {
+		t.Fatalf("batched accuracy %v, per-image loop %v", batched, loop)
+	}
+}
