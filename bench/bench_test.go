@@ -1,0 +1,218 @@
+package bench
+
+import (
+	"sync"
+	"testing"
+
+	"gonum.org/v1/gonum/blas"
+	"gonum.org/v1/gonum/blas/blas32"
+	"gonum.org/v1/gonum/blas/blas64"
+	"outgrad/models/mnist"
+)
+
+var (
+	dataOnce        sync.Once
+	dataErr         error
+	train64, test64 mnist.Data[float64]
+	train32, test32 mnist.Data[float32]
+	sinkFloat       float64
+)
+
+// data loads the first 1000 training images and all test images once.
+func data(b *testing.B) {
+	b.Helper()
+	dataOnce.Do(func() {
+		dir, err := mnist.DataDir("")
+		if err != nil {
+			dataErr = err
+			return
+		}
+		tr, te, err := mnist.Load(dir)
+		if err != nil {
+			dataErr = err
+			return
+		}
+		if train64, dataErr = tr.Float64(1000); dataErr != nil {
+			return
+		}
+		if test64, dataErr = te.Float64(te.N); dataErr != nil {
+			return
+		}
+		if train32, dataErr = tr.Float32(1000); dataErr != nil {
+			return
+		}
+		test32, dataErr = te.Float32(te.N)
+	})
+	if dataErr != nil {
+		b.Fatal(dataErr)
+	}
+}
+
+// batchAndMask returns the first batch and a fixed dropout mask (seed 1's
+// first mask after the weights), with the initial weights.
+func setup[T float32 | float64](b *testing.B, train mnist.Data[T], test mnist.Data[T]) (c mnist.Config, w01, w12, x, t, mask []T) {
+	c = mnist.DefaultConfig()
+	tr, w01, w12, err := mnist.NewTrainer(c, train, test)
+	if err != nil {
+		b.Fatal(err)
+	}
+	_ = tr
+	mask = make([]T, c.Batch*c.Hidden)
+	rng := mnist.NewRNG(2)
+	for i := range mask {
+		mask[i] = T(rng.Bit())
+	}
+	return c, w01, w12, train.X[:c.Batch*mnist.Pixels], train.Y[:c.Batch*mnist.Classes], mask
+}
+
+func benchStep[T float32 | float64](b *testing.B, train, test mnist.Data[T]) {
+	c, w01, w12, x, t, mask := setup(b, train, test)
+	b.Run("graph", func(b *testing.B) {
+		n, err := mnist.NewGraph(c, w01, w12)
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer n.Close()
+		b.ReportAllocs()
+		for b.Loop() {
+			if err := n.Step(x, t, mask); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("handrolled", func(b *testing.B) {
+		n, err := mnist.NewHandRolled(c, w01, w12)
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.ReportAllocs()
+		for b.Loop() {
+			if err := n.Step(x, t, mask); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("builtin", func(b *testing.B) {
+		n, err := newBuiltin(c, w01, w12)
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer n.prog.Close()
+		b.ReportAllocs()
+		for b.Loop() {
+			if err := step(n, x, t, mask); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
+
+// BenchmarkStep times one training step (forward, backward, update) on one
+// 100-image batch of the book's network.
+func BenchmarkStep(b *testing.B) {
+	data(b)
+	b.Run("float64", func(b *testing.B) { benchStep(b, train64, test64) })
+	b.Run("float32", func(b *testing.B) { benchStep(b, train32, test32) })
+}
+
+// BenchmarkGEMM times the five products of one step alone, on the first
+// batch of images and random weights and deltas (gonum skips zero entries, so
+// zero-filled operands would time nothing): x·w01 (100×784·784×100),
+// hd·w12, hdᵀ·d2, d2·w12ᵀ and xᵀ·d1 (784×100·100×100). It is the roofline
+// that a step is measured against.
+func BenchmarkGEMM(b *testing.B) {
+	data(b)
+	b.Run("float64", func(b *testing.B) { benchGEMM(b, train64.X) })
+	b.Run("float32", func(b *testing.B) { benchGEMM(b, train32.X) })
+}
+
+func benchGEMM[T float32 | float64](b *testing.B, images []T) {
+	const bs, px, hid, cls = 100, 784, 100, 10
+	rng := mnist.NewRNG(3)
+	rand := func(n int) []T {
+		v := make([]T, n)
+		for i := range v {
+			v[i] = T(rng.Float64() - 0.5)
+		}
+		return v
+	}
+	x := images[:bs*px]
+	w, h, g, y, d := rand(px*hid), rand(bs*hid), rand(px*hid), rand(bs*cls), rand(hid*cls)
+	gemm := func(tA, tB blas.Transpose, m, n, k int, a []T, lda int, bb []T, ldb int, c []T, ldc int) {
+		switch a := any(a).(type) {
+		case []float64:
+			blas64.Implementation().Dgemm(tA, tB, m, n, k, 1, a, lda, any(bb).([]float64), ldb, 0, any(c).([]float64), ldc)
+		case []float32:
+			blas32.Implementation().Sgemm(tA, tB, m, n, k, 1, a, lda, any(bb).([]float32), ldb, 0, any(c).([]float32), ldc)
+		}
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		gemm(blas.NoTrans, blas.NoTrans, bs, hid, px, x, px, w, hid, h, hid)
+		gemm(blas.NoTrans, blas.NoTrans, bs, cls, hid, h, hid, d, cls, y, cls)
+		gemm(blas.Trans, blas.NoTrans, hid, cls, bs, h, hid, y, cls, d, cls)
+		gemm(blas.NoTrans, blas.Trans, bs, hid, cls, y, cls, d, cls, h, hid)
+		gemm(blas.Trans, blas.NoTrans, px, hid, bs, x, px, h, hid, g, hid)
+	}
+}
+
+// BenchmarkEval times the batched evaluation of the 10000 test images.
+func BenchmarkEval(b *testing.B) {
+	data(b)
+	c, w01, w12, _, _, _ := setup(b, train64, test64)
+	g, err := mnist.NewGraph(c, w01, w12)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer g.Close()
+	h, err := mnist.NewHandRolled(c, w01, w12)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, n := range []mnist.Net[float64]{g, h} {
+		b.Run(n.Name(), func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				acc, err := mnist.Accuracy(n, test64)
+				if err != nil {
+					b.Fatal(err)
+				}
+				sinkFloat = acc
+			}
+		})
+	}
+}
+
+// BenchmarkBookRun times a whole 300-iteration run of the book's network,
+// evaluating every 10th iteration, per implementation (float64).
+func BenchmarkBookRun(b *testing.B) {
+	data(b)
+	for _, impl := range []string{"graph", "handrolled"} {
+		b.Run(impl, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				c := mnist.DefaultConfig()
+				tr, w01, w12, err := mnist.NewTrainer(c, train64, test64)
+				if err != nil {
+					b.Fatal(err)
+				}
+				var n mnist.Net[float64]
+				if impl == "graph" {
+					g, err := mnist.NewGraph(c, w01, w12)
+					if err != nil {
+						b.Fatal(err)
+					}
+					defer g.Close()
+					n = g
+				} else if n, err = mnist.NewHandRolled(c, w01, w12); err != nil {
+					b.Fatal(err)
+				}
+				traj, err := tr.Run([]mnist.Net[float64]{n}, mnist.Hooks{})
+				if err != nil {
+					b.Fatal(err)
+				}
+				sinkFloat = traj[0][len(traj[0])-1].TestAcc
+			}
+		})
+	}
+}
