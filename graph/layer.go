@@ -8,6 +8,9 @@ import (
 )
 
 // Dense returns act(x·w) for a batch x (rows are examples) and weights w.
+//
+// When x is a leaf of the graph (the network's input), it is taken as data:
+// the graph computes no gradient for it. Build x·w with MatMul to have one.
 func Dense(x, w *gorgonia.Node, act ops.Activation) (*gorgonia.Node, error) {
 	if x == nil || w == nil {
 		return nil, fmt.Errorf("graph: dense: nil node")
@@ -16,9 +19,9 @@ func Dense(x, w *gorgonia.Node, act ops.Activation) (*gorgonia.Node, error) {
 	if xs.Dims() != 2 || ws.Dims() != 2 || xs[1] != ws[0] {
 		return nil, fmt.Errorf("graph: dense: cannot multiply %s %v by %s %v", x.Name(), xs, w.Name(), ws)
 	}
-	z, err := gorgonia.Mul(x, w)
+	z, err := matMul(x, w, x.Op() == nil)
 	if err != nil {
-		return nil, fmt.Errorf("graph: dense %s·%s: %w", x.Name(), w.Name(), err)
+		return nil, fmt.Errorf("graph: dense: %w", err)
 	}
 	return ops.Apply(z, act)
 }

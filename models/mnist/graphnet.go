@@ -78,7 +78,7 @@ func NewGraph[T ops.Float](c Config, w01, w12 []T) (*GraphNet[T], error) {
 			return nil, fmt.Errorf("mnist: graph: %w", err)
 		}
 	}
-	logits, err := gorgonia.Mul(h, nw12)
+	logits, err := graph.MatMul(h, nw12)
 	if err != nil {
 		return nil, fmt.Errorf("mnist: graph: %w", err)
 	}
@@ -173,7 +173,7 @@ func (n *GraphNet[T]) compileEval(rows int) error {
 	if err != nil {
 		return fmt.Errorf("mnist: graph eval: %w", err)
 	}
-	logits, err := gorgonia.Mul(h, w12)
+	logits, err := graph.MatMul(h, w12)
 	if err != nil {
 		return fmt.Errorf("mnist: graph eval: %w", err)
 	}

@@ -3,6 +3,7 @@ package mnist
 import (
 	"fmt"
 
+	"outgrad/graph"
 	"outgrad/ops"
 )
 
@@ -18,6 +19,8 @@ type HandRolled[T ops.Float] struct {
 	h, hd, y, d2, e1 []T
 	// Evaluation buffers, grown to the largest n seen.
 	eh, ey []T
+	// scratch holds transposed GEMM operands.
+	scratch []T
 }
 
 // NewHandRolled returns the hand-rolled network starting from copies of w01
@@ -60,7 +63,7 @@ func (n *HandRolled[T]) Step(x, t, mask []T) error {
 	if c.Dropout != (mask != nil) || (mask != nil && len(mask) != b*hid) {
 		return fmt.Errorf("mnist: handrolled step: mask of %d values with dropout %v, want %d", len(mask), c.Dropout, b*hid)
 	}
-	gemm(false, false, b, hid, Pixels, 1, x, Pixels, n.w01, hid, 0, n.h, hid)
+	graph.Gemm(false, false, b, hid, Pixels, x, n.w01, n.h, &n.scratch)
 	ops.Forward(c.HiddenAct, n.h, n.h, hid)
 	hd := n.h
 	if mask != nil {
@@ -69,12 +72,12 @@ func (n *HandRolled[T]) Step(x, t, mask []T) error {
 			hd[i] = n.h[i] * (m * 2)
 		}
 	}
-	gemm(false, false, b, Classes, hid, 1, hd, hid, n.w12, Classes, 0, n.y, Classes)
+	graph.Gemm(false, false, b, Classes, hid, hd, n.w12, n.y, &n.scratch)
 	ops.Forward(c.Output.Act, n.y, n.y, Classes)
 	ops.Delta(c.Output, n.d2, n.y, t, Classes, n.scale)
 
-	gemm(true, false, hid, Classes, b, 1, hd, hid, n.d2, Classes, 0, n.g12, Classes)
-	gemm(false, true, b, hid, Classes, 1, n.d2, Classes, n.w12, Classes, 0, n.e1, hid)
+	graph.Gemm(true, false, hid, Classes, b, hd, n.d2, n.g12, &n.scratch)
+	graph.Gemm(false, true, b, hid, Classes, n.d2, n.w12, n.e1, &n.scratch)
 	switch {
 	case mask == nil:
 		ops.Backward(c.HiddenAct, n.e1, n.e1, n.h, hid)
@@ -89,7 +92,7 @@ func (n *HandRolled[T]) Step(x, t, mask []T) error {
 		}
 		ops.Backward(c.HiddenAct, n.e1, n.e1, n.h, hid)
 	}
-	gemm(true, false, Pixels, hid, b, 1, x, Pixels, n.e1, hid, 0, n.g01, hid)
+	graph.Gemm(true, false, Pixels, hid, b, x, n.e1, n.g01, &n.scratch)
 
 	axpy(n.w12, n.g12, T(-c.Alpha))
 	axpy(n.w01, n.g01, T(-c.Alpha))
@@ -115,9 +118,9 @@ func (n *HandRolled[T]) Logits(x []T, rows int) ([]T, error) {
 		n.eh, n.ey = make([]T, rows*hid), make([]T, rows*Classes)
 	}
 	eh, ey := n.eh[:rows*hid], n.ey[:rows*Classes]
-	gemm(false, false, rows, hid, Pixels, 1, x, Pixels, n.w01, hid, 0, eh, hid)
+	graph.Gemm(false, false, rows, hid, Pixels, x, n.w01, eh, &n.scratch)
 	ops.Forward(n.c.HiddenAct, eh, eh, hid)
-	gemm(false, false, rows, Classes, hid, 1, eh, hid, n.w12, Classes, 0, ey, Classes)
+	graph.Gemm(false, false, rows, Classes, hid, eh, n.w12, ey, &n.scratch)
 	return ey, nil
 }
 
