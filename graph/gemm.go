@@ -1,11 +1,6 @@
 package graph
 
-import (
-	"gonum.org/v1/gonum/blas"
-	"gonum.org/v1/gonum/blas/blas32"
-	"gonum.org/v1/gonum/blas/blas64"
-	"outgrad/ops"
-)
+import "outgrad/ops"
 
 // Gemm computes C = op(A)·op(B) for row-major matrices, where op(A) is m×k,
 // op(B) is k×n and C is m×n; tA and tB transpose A and B. It calls the BLAS
@@ -45,24 +40,13 @@ func Gemm[T ops.Float](tA, tB bool, m, n, k int, a, b, c []T, scratch *[]T) {
 			b, ldb, tB = s[:k*n], n, false
 		}
 	}
-	ta, tb := blas.NoTrans, blas.NoTrans
-	if tA {
-		ta = blas.Trans
-	}
-	if tB {
-		tb = blas.Trans
-	}
 	switch a := any(a).(type) {
 	case []float64:
-		blas64.Implementation().Dgemm(ta, tb, m, n, k, 1, a, lda, any(b).([]float64), ldb, 0, any(c).([]float64), n)
+		gemm64(tA, tB, m, n, k, a, lda, any(b).([]float64), ldb, any(c).([]float64))
 	case []float32:
-		blas32.Implementation().Sgemm(ta, tb, m, n, k, 1, a, lda, any(b).([]float32), ldb, 0, any(c).([]float32), n)
+		gemm32(tA, tB, m, n, k, a, lda, any(b).([]float32), ldb, any(c).([]float32))
 	}
 }
-
-// transposeFirst says whether Gemm copies a transposed operand first; true
-// for gonum's pure-Go BLAS.
-const transposeFirst = true
 
 // transpose writes the transpose of src (rows×cols, row-major) into dst
 // (cols×rows), in blocks to stay in cache.
