@@ -1,0 +1,53 @@
+package main
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+)
+
+func TestBadFlagsExit2OneLine(t *testing.T) {
+	for _, args := range [][]string{
+		{"-alpha", "NaN"}, {"-alpha", "+Inf"}, {"-alpha", "-1"}, {"-hidden-act", "nosuch"},
+		{"-output", "softplus"}, {"-dtype", "int8"}, {"-impl", "numpy"}, {"extra"},
+		{"-iterations", "0"}, {"-batch", "2000"}, {"-seed", "99999999999"}, {"-tol", "-1"},
+		{"-nosuchflag"}, {"-hidden", "x"},
+	} {
+		var out, errb bytes.Buffer
+		if code := run(args, &out, &errb); code != 2 {
+			t.Errorf("%v: exit %d, want 2", args, code)
+		}
+		if s := errb.String(); strings.Count(s, "\n") != 1 || !strings.HasPrefix(s, "compare: ") {
+			t.Errorf("%v: stderr %q, want one line", args, s)
+		}
+	}
+}
+
+func TestList(t *testing.T) {
+	var out, errb bytes.Buffer
+	if code := run([]string{"-list"}, &out, &errb); code != 0 {
+		t.Fatalf("exit %d: %s", code, errb.String())
+	}
+	for _, want := range []string{"tanh", "relu", "softmax + cross-entropy", "identity"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("-list lacks %q:\n%s", want, out.String())
+		}
+	}
+}
+
+func TestRunSmall(t *testing.T) {
+	var out, errb bytes.Buffer
+	code := run([]string{"-iterations", "2", "-train-images", "200", "-eval-every", "1", "-quiet"}, &out, &errb)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errb.String())
+	}
+	s := out.String()
+	for _, want := range []string{"I:0 graph Test-Acc:", "| handrolled Test-Acc:", "I:1 ", "bit-identical", "graph/hand"} {
+		if !strings.Contains(s, want) {
+			t.Errorf("output lacks %q:\n%s", want, s)
+		}
+	}
+	if errb.Len() != 0 {
+		t.Errorf("-quiet wrote to stderr: %q", errb.String())
+	}
+}

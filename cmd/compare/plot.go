@@ -1,0 +1,190 @@
+package main
+
+import (
+	"fmt"
+	"image"
+	"image/color"
+	"image/draw"
+	"image/png"
+	"math"
+	"os"
+
+	"golang.org/x/image/font"
+	"golang.org/x/image/font/basicfont"
+	"golang.org/x/image/math/fixed"
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/vg"
+	vgdraw "gonum.org/v1/plot/vg/draw"
+
+	"outgrad/models/mnist"
+)
+
+// Colours of the implementations in the accuracy plot.
+var (
+	graphColor = color.RGBA{R: 31, G: 119, B: 180, A: 255}
+	handColor  = color.RGBA{R: 214, G: 39, B: 40, A: 255}
+	bookColor  = color.RGBA{A: 255}
+)
+
+// writeAccuracyPlot draws test (solid) and train (dashed) accuracy against
+// the iteration for each implementation that ran, and in book mode the book's
+// published test and train accuracies as points.
+func writeAccuracyPlot(path string, rep *mnist.Report) error {
+	p := plot.New()
+	c := rep.Config
+	p.Title.Text = fmt.Sprintf("MNIST, %s hidden ×%d, %s output, %s%s", c.HiddenAct, c.Hidden, c.Output, c.Dtype, map[bool]string{true: ", book slope (hand-rolled)"}[c.Book])
+	p.Title.Padding = vg.Points(8)
+	p.X.Label.Text = "iteration"
+	p.Y.Label.Text = "accuracy"
+	p.Legend.Top, p.Legend.Left = false, false
+	p.Legend.YOffs = vg.Points(40)
+	p.Add(plotter.NewGrid())
+	for _, name := range rep.Impls {
+		col := graphColor
+		if name == mnist.ImplHandRolled {
+			col = handColor
+		}
+		traj := rep.Runs[name].Trajectory
+		test, train := make(plotter.XYs, len(traj)), make(plotter.XYs, len(traj))
+		for i, pt := range traj {
+			test[i] = plotter.XY{X: float64(pt.Iteration), Y: pt.TestAcc}
+			train[i] = plotter.XY{X: float64(pt.Iteration), Y: pt.TrainAcc}
+		}
+		for _, s := range []struct {
+			xy    plotter.XYs
+			label string
+			dash  []vg.Length
+		}{{test, name + " test", nil}, {train, name + " train", []vg.Length{vg.Points(4), vg.Points(3)}}} {
+			l, err := plotter.NewLine(s.xy)
+			if err != nil {
+				return fmt.Errorf("plot %s: %w", path, err)
+			}
+			l.Color, l.Width, l.Dashes = col, vg.Points(1.5), s.dash
+			if name == mnist.ImplHandRolled && len(rep.Impls) == 2 {
+				l.Width = vg.Points(1) // drawn over the graph's line, which it may hide exactly
+			}
+			p.Add(l)
+			p.Legend.Add(s.label, l)
+		}
+	}
+	if c.Book {
+		rows := mnist.BookTable()
+		test, train := make(plotter.XYs, 0, len(rows)), make(plotter.XYs, 0, len(rows))
+		for _, r := range rows {
+			if r.Iteration < c.Iterations {
+				test = append(test, plotter.XY{X: float64(r.Iteration), Y: r.TestAcc})
+				train = append(train, plotter.XY{X: float64(r.Iteration), Y: r.TrainAcc})
+			}
+		}
+		for _, s := range []struct {
+			xy    plotter.XYs
+			label string
+			shape vgdraw.GlyphDrawer
+		}{{test, "book test (published)", vgdraw.CircleGlyph{}}, {train, "book train (published)", vgdraw.BoxGlyph{}}} {
+			sc, err := plotter.NewScatter(s.xy)
+			if err != nil {
+				return fmt.Errorf("plot %s: %w", path, err)
+			}
+			sc.GlyphStyle.Color, sc.GlyphStyle.Shape, sc.GlyphStyle.Radius = bookColor, s.shape, vg.Points(2.5)
+			p.Add(sc)
+			p.Legend.Add(s.label, sc)
+		}
+	}
+	if err := p.Save(8*vg.Inch, 5*vg.Inch, path); err != nil {
+		return fmt.Errorf("plot %s: %w", path, err)
+	}
+	return nil
+}
+
+// Layout of the weights image.
+const (
+	tileScale = 3  // screen pixels per weight
+	tileGap   = 4  // between tiles
+	tileCols  = 10 // tiles per row
+	textH     = 22 // height of a caption line
+)
+
+// writeWeightsPNG draws each hidden unit's 784 incoming weights (a column of
+// w01) as a 28×28 tile, then for each digit d the projection w01·w12[:,d]
+// onto the pixels: what raises the logit of d. Each tile is coloured on its
+// own scale: blue negative, white zero, red positive.
+func writeWeightsPNG(path string, hidden int, w01, w12 []float64) error {
+	const side = 28
+	ts := side*tileScale + tileGap
+	rows := (hidden + tileCols - 1) / tileCols
+	width := tileCols*ts + tileGap
+	height := textH + rows*ts + textH + ts + textH + tileGap
+	img := image.NewRGBA(image.Rect(0, 0, width, height))
+	draw.Draw(img, img.Bounds(), image.White, image.Point{}, draw.Src)
+
+	tile := make([]float64, mnist.Pixels)
+	label(img, tileGap, textH-6, fmt.Sprintf("first-layer weights w01 of each of the %d hidden units (28x28; blue < 0 < red, per-tile scale)", hidden))
+	for h := 0; h < hidden; h++ {
+		for p := range tile {
+			tile[p] = w01[p*hidden+h]
+		}
+		drawTile(img, tileGap+(h%tileCols)*ts, textH+(h/tileCols)*ts, tile)
+	}
+	y0 := textH + rows*ts + textH
+	label(img, tileGap, y0-6, "what each digit's logit responds to: w01 . w12[:,d], d = 0..9")
+	for d := 0; d < mnist.Classes; d++ {
+		for p := range tile {
+			var s float64
+			for h := 0; h < hidden; h++ {
+				s += w01[p*hidden+h] * w12[h*mnist.Classes+d]
+			}
+			tile[p] = s
+		}
+		drawTile(img, tileGap+d*ts, y0, tile)
+		label(img, tileGap+d*ts+side*tileScale/2-3, y0+ts+textH-8, fmt.Sprint(d))
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return fmt.Errorf("weights image: %w", err)
+	}
+	if err := png.Encode(f, img); err != nil {
+		f.Close()
+		return fmt.Errorf("weights image %s: %w", path, err)
+	}
+	return f.Close()
+}
+
+// drawTile draws a 28×28 tile at (x, y), scaled by its largest magnitude.
+func drawTile(img *image.RGBA, x, y int, v []float64) {
+	var m float64
+	for _, w := range v {
+		m = math.Max(m, math.Abs(w))
+	}
+	if m == 0 {
+		m = 1
+	}
+	for p, w := range v {
+		c := diverging(w / m)
+		px, py := x+(p%28)*tileScale, y+(p/28)*tileScale
+		for dy := 0; dy < tileScale; dy++ {
+			for dx := 0; dx < tileScale; dx++ {
+				img.SetRGBA(px+dx, py+dy, c)
+			}
+		}
+	}
+}
+
+// diverging maps t in [−1, 1] to blue (−1), white (0) and red (+1).
+func diverging(t float64) color.RGBA {
+	t = math.Max(-1, math.Min(1, t))
+	if t != t {
+		return color.RGBA{G: 255, A: 255}
+	}
+	a := uint8(255 * (1 - math.Abs(t)))
+	if t < 0 {
+		return color.RGBA{R: a, G: a, B: 255, A: 255}
+	}
+	return color.RGBA{R: 255, G: a, B: a, A: 255}
+}
+
+// label writes s with its baseline at (x, y).
+func label(img *image.RGBA, x, y int, s string) {
+	d := font.Drawer{Dst: img, Src: image.Black, Face: basicfont.Face7x13, Dot: fixed.P(x, y)}
+	d.DrawString(s)
+}
