@@ -187,33 +187,36 @@ func (op lossOp) Do(in ...gorgonia.Value) (gorgonia.Value, error) {
 	x, t, cols := args[0], args[1], lastDim(args[0].Shape())
 	switch x.Dtype() {
 	case tensor.Float64:
-		return gorgonia.NewF64(op.value(x.Float64s(), t.Float64s(), cols)), nil
+		v, err := lossValue(op, x.Float64s(), t.Float64s(), cols)
+		return gorgonia.NewF64(v), err
 	default:
-		return gorgonia.NewF32(float32(op.value(x.Float32s(), t.Float32s(), cols))), nil
+		v, err := lossValue(op, x.Float32s(), t.Float32s(), cols)
+		return gorgonia.NewF32(float32(v)), err
 	}
 }
 
-func (op lossOp) value(x, t any, cols int) float64 {
-	switch x := x.(type) {
-	case []float64:
-		return lossValue(op, x, t.([]float64), cols)
-	default:
-		return lossValue(op, x.([]float32), t.([]float32), cols)
-	}
-}
-
-// lossValue computes the loss in float64.
-func lossValue[T float32 | float64](op lossOp, x, t []T, cols int) float64 {
+// lossValue computes the loss in float64. For cross-entropy every target row
+// must be a distribution (sum 1, as one-hot rows are): the fused backward
+// s·(y − t) is the gradient only then, so another row is an error rather than
+// a silently wrong gradient.
+func lossValue[T float32 | float64](op lossOp, x, t []T, cols int) (float64, error) {
 	var sum float64
 	if !op.xent {
 		for i, v := range x {
 			d := float64(v - t[i])
 			sum += d * d
 		}
-		return op.scale * sum / 2
+		return op.scale * sum / 2, nil
 	}
 	for r := 0; r+cols <= len(x); r += cols {
 		xr, tr := x[r:r+cols], t[r:r+cols]
+		var ts float64
+		for _, v := range tr {
+			ts += float64(v)
+		}
+		if math.Abs(ts-1) > 1e-6*float64(cols) {
+			return 0, fmt.Errorf("ops: %v: target row %d sums to %v, want 1 (a distribution)", op, r/cols, ts)
+		}
 		m := math.Inf(-1)
 		for _, v := range xr {
 			m = math.Max(m, float64(v))
@@ -229,7 +232,7 @@ func lossValue[T float32 | float64](op lossOp, x, t []T, cols int) float64 {
 			}
 		}
 	}
-	return op.scale * sum
+	return op.scale * sum, nil
 }
 
 // SymDiff returns g·s·(softmax(x) − t) or g·s·(y − t) for the first input.

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"hash"
 	"hash/fnv"
+	"reflect"
 
 	"github.com/chewxy/hm"
 	"gorgonia.org/gorgonia"
@@ -61,7 +62,7 @@ func (op actOp) Type() hm.Type             { a := hm.TypeVariable('a'); return h
 func (op actOp) ReturnsPtr() bool          { return false }
 func (op actOp) CallsExtern() bool         { return false }
 func (op actOp) OverwritesInput() int      { return -1 }
-func (op actOp) WriteHash(h hash.Hash)     { fmt.Fprintf(h, "outgrad.act{%s %T}", op.act.Name(), op.act) }
+func (op actOp) WriteHash(h hash.Hash)     { fmt.Fprintf(h, "outgrad.act{%s}", actKey(op.act)) }
 func (op actOp) Hashcode() uint32          { return hashOf(op) }
 func (op actOp) String() string            { return op.act.Name() }
 func (op actOp) DiffWRT(inputs int) []bool { return []bool{true} }
@@ -112,7 +113,7 @@ func (op actBackOp) ReturnsPtr() bool     { return false }
 func (op actBackOp) CallsExtern() bool    { return false }
 func (op actBackOp) OverwritesInput() int { return -1 }
 func (op actBackOp) WriteHash(h hash.Hash) {
-	fmt.Fprintf(h, "outgrad.actBack{%s %T}", op.act.Name(), op.act)
+	fmt.Fprintf(h, "outgrad.actBack{%s}", actKey(op.act))
 }
 func (op actBackOp) Hashcode() uint32 { return hashOf(op) }
 func (op actBackOp) String() string   { return op.act.Name() + "'" }
@@ -145,6 +146,16 @@ func (op actBackOp) UsePreallocDo(prealloc gorgonia.Value, in ...gorgonia.Value)
 		op.act.Backward32(out.Float32s(), dy.Float32s(), y.Float32s(), cols)
 	}
 	return out, nil
+}
+
+// actKey identifies an activation in an op's hash: its name, its type and,
+// for a pointer, its address. Gorgonia merges nodes whose ops hash alike, so
+// two activations that share a name must not hash alike.
+func actKey(a Activation) string {
+	if v := reflect.ValueOf(a); v.Kind() == reflect.Pointer {
+		return fmt.Sprintf("%s %T %#x", a.Name(), a, v.Pointer())
+	}
+	return fmt.Sprintf("%s %T %v", a.Name(), a, a)
 }
 
 // hashOf hashes an op by the text its WriteHash writes.
