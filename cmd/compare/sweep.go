@@ -1,0 +1,229 @@
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"image/color"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/vg"
+
+	"outgrad/models/mnist"
+	"outgrad/ops"
+)
+
+// setFlags returns the names of the flags given on the command line.
+func setFlags(fs *flag.FlagSet) map[string]bool {
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	return set
+}
+
+// parseSweep fills o.acts and o.outs from the -hidden-acts and -outputs
+// lists and rejects flags that do not apply to the mode chosen.
+func parseSweep(o *options, acts, outs string, set map[string]bool) error {
+	if !o.sweep {
+		for _, name := range []string{"hidden-acts", "outputs"} {
+			if set[name] {
+				return fmt.Errorf("-%s needs -sweep", name)
+			}
+		}
+		return nil
+	}
+	for _, name := range []string{"hidden-act", "output", "impl", "save", "load", "weights", "tol", "book"} {
+		if set[name] {
+			return fmt.Errorf("-%s does not apply to -sweep (it trains the hand-rolled net once per hidden activation × output)", name)
+		}
+	}
+	o.acts, o.outs = ops.Activations(), ops.Outputs()
+	if set["hidden-acts"] {
+		o.acts = nil
+		for _, name := range splitList(acts) {
+			a, err := ops.Lookup(name)
+			if err != nil {
+				return err
+			}
+			o.acts = append(o.acts, a)
+		}
+		if len(o.acts) == 0 {
+			return fmt.Errorf("-hidden-acts %q: no activation named", acts)
+		}
+	}
+	if set["outputs"] {
+		o.outs = nil
+		for _, name := range splitList(outs) {
+			out, err := ops.LookupOutput(name)
+			if err != nil {
+				return err
+			}
+			o.outs = append(o.outs, out)
+		}
+		if len(o.outs) == 0 {
+			return fmt.Errorf("-outputs %q: no output named", outs)
+		}
+	}
+	return nil
+}
+
+// splitList splits a comma-separated list, dropping blanks.
+func splitList(s string) []string {
+	var out []string
+	for _, f := range strings.Split(s, ",") {
+		if f = strings.TrimSpace(f); f != "" {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// runSweep runs mnist.Sweep and prints its table and claims. Exit status: 0
+// when the sweep ran (diverged runs included), 1 when it failed, 2 for
+// missing data or files that could not be written.
+func runSweep(o options, stdout, stderr io.Writer) int {
+	trainSet, testSet, err := loadSets(o)
+	if err != nil {
+		fmt.Fprintln(stderr, "compare:", oneLine(err))
+		return 2
+	}
+	progress := func(s string) {
+		if !o.quiet {
+			fmt.Fprintln(stderr, s)
+		}
+	}
+	var rep *mnist.SweepReport
+	if o.dtype == "float32" {
+		rep, err = sweep[float32](o, trainSet, testSet, progress)
+	} else {
+		rep, err = sweep[float64](o, trainSet, testSet, progress)
+	}
+	if err != nil {
+		fmt.Fprintln(stderr, "compare:", oneLine(err))
+		return 1
+	}
+	sweepTable(stdout, rep)
+	var errs []error
+	if o.jsonPath != "" {
+		b, err := json.MarshalIndent(rep, "", "  ")
+		if err == nil {
+			err = os.WriteFile(o.jsonPath, append(b, '\n'), 0o644)
+		}
+		errs = append(errs, err)
+	}
+	if o.plotPath != "" {
+		errs = append(errs, writeSweepPlot(o.plotPath, rep))
+	}
+	if err := errors.Join(errs...); err != nil {
+		fmt.Fprintln(stderr, "compare:", oneLine(err))
+		return 2
+	}
+	return 0
+}
+
+// sweep converts the sets to T and runs mnist.Sweep.
+func sweep[T ops.Float](o options, trainSet, testSet mnist.Set, progress func(string)) (*mnist.SweepReport, error) {
+	train, err := toData[T](trainSet, o.cfg.TrainImages)
+	if err != nil {
+		return nil, err
+	}
+	test, err := toData[T](testSet, testSet.N)
+	if err != nil {
+		return nil, err
+	}
+	return mnist.Sweep(o.cfg, o.acts, o.outs, train, test, progress)
+}
+
+// sweepTable prints one line per run, the best marked with *, then the claims.
+func sweepTable(w io.Writer, rep *mnist.SweepReport) {
+	c := rep.Config
+	fmt.Fprintf(w, "sweep: %s, %s, %d iterations × %d steps, hidden %d, batch %d, alpha %g, dropout %v, seed %d; accuracies at the last evaluation\n",
+		rep.Impl, c.Dtype, c.Iterations, c.TrainImages/c.Batch, c.Hidden, c.Batch, c.Alpha, c.Dropout, c.Seed)
+	fmt.Fprintf(w, "  %-10s %-9s %10s %18s %11s %9s\n", "hidden", "output", "final test", "best test (@iter)", "final train", "time")
+	for _, r := range rep.Runs {
+		mark := " "
+		if r.Best {
+			mark = "*"
+		}
+		t := time.Duration(r.WallSeconds * 1e9).Round(10 * time.Millisecond).String()
+		if r.Diverged {
+			fmt.Fprintf(w, "%s %-10s %-9s %s (%s)\n", mark, r.HiddenAct, r.Output, "diverged", r.Error)
+			continue
+		}
+		best := fmt.Sprintf("%.4f (@%d)", r.BestTestAcc, r.BestIteration)
+		fmt.Fprintf(w, "%s %-10s %-9s %10.4f %18s %11.4f %9s\n", mark, r.HiddenAct, r.Output, r.FinalTestAcc, best, r.FinalTrainAcc, t)
+	}
+	if rep.Best >= 0 {
+		b := rep.Runs[rep.Best]
+		fmt.Fprintf(w, "* best final test accuracy: %s hidden, %s output, %.4f (after iteration %d)\n", b.HiddenAct, b.Output, b.FinalTestAcc, b.FinalIteration)
+	} else {
+		fmt.Fprintln(w, "every run diverged")
+	}
+	fmt.Fprintf(w, "whole sweep %s\n\nclaims of the chapter, judged by final test accuracy:\n", time.Duration(rep.WallSeconds*1e9).Round(time.Millisecond))
+	for _, cl := range rep.Claims() {
+		fmt.Fprintln(w, "  "+cl.String())
+	}
+}
+
+// sweepColors colours the outputs of the sweep plot, in order.
+var sweepColors = []color.RGBA{
+	{R: 31, G: 119, B: 180, A: 255},
+	{R: 214, G: 39, B: 40, A: 255},
+	{R: 44, G: 160, B: 44, A: 255},
+	{R: 255, G: 127, B: 14, A: 255},
+	{R: 148, G: 103, B: 189, A: 255},
+}
+
+// writeSweepPlot draws the final test accuracy of every run as grouped bars:
+// one group per hidden activation, one bar per output. A diverged run has no bar.
+func writeSweepPlot(path string, rep *mnist.SweepReport) error {
+	var hidden, outs []string
+	seen := map[string]bool{}
+	for _, r := range rep.Runs {
+		if !seen["h:"+r.HiddenAct] {
+			seen["h:"+r.HiddenAct] = true
+			hidden = append(hidden, r.HiddenAct)
+		}
+		if !seen["o:"+r.Output] {
+			seen["o:"+r.Output] = true
+			outs = append(outs, r.Output)
+		}
+	}
+	p := plot.New()
+	c := rep.Config
+	p.Title.Text = fmt.Sprintf("MNIST sweep: test accuracy at the last evaluation, %d iterations (%s, %s)", c.Iterations, rep.Impl, c.Dtype)
+	p.X.Label.Text = "hidden activation"
+	p.Y.Label.Text = "final test accuracy"
+	p.Y.Min, p.Y.Max = 0, 1.15 // room for the legend above the bars
+	p.Legend.Top = true
+	p.Add(plotter.NewGrid())
+	width := vg.Points(60 / float64(len(outs)))
+	for k, out := range outs {
+		vals := make(plotter.Values, len(hidden))
+		for i, h := range hidden {
+			if r, ok := rep.Find(h, out); ok && !r.Diverged {
+				vals[i] = r.FinalTestAcc
+			}
+		}
+		bars, err := plotter.NewBarChart(vals, width)
+		if err != nil {
+			return fmt.Errorf("plot %s: %w", path, err)
+		}
+		bars.Color = sweepColors[k%len(sweepColors)]
+		bars.LineStyle.Width = 0
+		bars.Offset = width * vg.Length(float64(k)-float64(len(outs)-1)/2)
+		p.Add(bars)
+		p.Legend.Add(out+" output", bars)
+	}
+	p.NominalX(hidden...)
+	p.X.Min, p.X.Max = -0.6, float64(len(hidden))-0.4
+	if err := p.Save(vg.Length(max(8, len(hidden)))*vg.Inch, 5*vg.Inch, path); err != nil {
+		return fmt.Errorf("plot %s: %w", path, err)
+	}
+	return nil
+}

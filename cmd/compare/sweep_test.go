@@ -1,0 +1,61 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"outgrad/models/mnist"
+)
+
+func TestSweepBadFlagsExit2OneLine(t *testing.T) {
+	for _, args := range [][]string{
+		{"-sweep", "-hidden-acts", "tanh,nosuch"}, {"-sweep", "-outputs", "softmax,softplus"},
+		{"-sweep", "-hidden-acts", ","}, {"-sweep", "-outputs", ""},
+		{"-hidden-acts", "tanh"}, {"-outputs", "softmax"},
+		{"-sweep", "-hidden-act", "relu"}, {"-sweep", "-impl", "graph"}, {"-sweep", "-load", "w.bin"},
+		{"-sweep", "-iterations", "0"},
+	} {
+		var out, errb bytes.Buffer
+		if code := run(args, &out, &errb); code != 2 {
+			t.Errorf("%v: exit %d, want 2", args, code)
+		}
+		if s := errb.String(); strings.Count(s, "\n") != 1 || !strings.HasPrefix(s, "compare: ") {
+			t.Errorf("%v: stderr %q, want one line", args, s)
+		}
+	}
+}
+
+func TestSweepSmall(t *testing.T) {
+	dir := t.TempDir()
+	js, png := filepath.Join(dir, "sweep.json"), filepath.Join(dir, "sweep.png")
+	var out, errb bytes.Buffer
+	code := run([]string{"-sweep", "-hidden-acts", "tanh, sigmoid", "-outputs", "softmax,sigmoid", "-iterations", "2",
+		"-train-images", "200", "-eval-every", "1", "-quiet", "-json", js, "-plot", png}, &out, &errb)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errb.String())
+	}
+	s := out.String()
+	for _, want := range []string{"* tanh       softmax", "sigmoid    sigmoid", "(@", "tanh beats sigmoid in the hidden layer", "softmax beats sigmoid at the output"} {
+		if !strings.Contains(s, want) {
+			t.Errorf("output lacks %q:\n%s", want, s)
+		}
+	}
+	if errb.Len() != 0 {
+		t.Errorf("-quiet wrote to stderr: %q", errb.String())
+	}
+	b, err := os.ReadFile(js)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rep mnist.SweepReport
+	if err := json.Unmarshal(b, &rep); err != nil || len(rep.Runs) != 4 || len(rep.ClaimResults) != 2 {
+		t.Errorf("json: %v, %d runs, %d claims", err, len(rep.Runs), len(rep.ClaimResults))
+	}
+	if b, err := os.ReadFile(png); err != nil || !bytes.HasPrefix(b, []byte("\x89PNG")) {
+		t.Errorf("plot: %v", err)
+	}
+}

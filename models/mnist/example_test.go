@@ -1,0 +1,59 @@
+package mnist_test
+
+import (
+	"fmt"
+	"math"
+
+	"outgrad/models/mnist"
+	"outgrad/ops"
+)
+
+// Example adds an activation of one's own, outside ops: LeCun's scaled tanh
+// f(x) = 1.7159·tanh(2x/3), whose slope written from its output y is
+// f'(x) = (2/3)(1.7159 − y²/1.7159). It checks that slope against f, then
+// trains the book's network with it for 2 iterations on the first 1000
+// images, the graph and the hand-rolled versions in lock step.
+func Example() {
+	const a, b = 1.7159, 2.0 / 3
+	act := ops.NewPointwise("lecuntanh",
+		func(x float64) float64 { return a * math.Tanh(b*x) },
+		func(y float64) float64 { return b * (a - y*y/a) },
+	)
+	rep, err := ops.CheckSlope(act, ops.SlopeCheckOptions{})
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println("slope check passed:", rep.OK())
+
+	dir, err := mnist.DataDir("")
+	if err != nil {
+		panic(err)
+	}
+	trainSet, testSet, err := mnist.Load(dir)
+	if err != nil {
+		panic(err)
+	}
+	c := mnist.DefaultConfig()
+	c.HiddenAct, c.Iterations, c.EvalEvery = act, 2, 1
+	train, err := trainSet.Float64(c.TrainImages)
+	if err != nil {
+		panic(err)
+	}
+	test, err := testSet.Float64(testSet.N)
+	if err != nil {
+		panic(err)
+	}
+	cmp, err := mnist.Compare(c, train, test, mnist.CompareOptions{Impl: mnist.ImplBoth})
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println("graph and hand-rolled agree:", cmp.OK, "-", cmp.Agreement.Summary)
+	for _, p := range cmp.Runs[mnist.ImplHandRolled].Trajectory {
+		fmt.Printf("I:%d Test-Acc:%.4f\n", p.Iteration, p.TestAcc)
+	}
+	// Output:
+	// slope check passed: true
+	// graph and hand-rolled agree: true - gradients agree: bit-identical at every step
+	// I:0 Test-Acc:0.5852
+	// I:1 Test-Acc:0.6549
+}

@@ -1,0 +1,121 @@
+package mnist
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"outgrad/ops"
+)
+
+func TestSweepSmall(t *testing.T) {
+	c := smallConfig()
+	train, test := loadData(t, c.TrainImages)
+	acts := []ops.Activation{ops.Tanh, ops.Sigmoid}
+	outs := []ops.Output{ops.SoftmaxCrossEntropy, ops.SigmoidSquared}
+	var lines []string
+	rep, err := Sweep(c, acts, outs, train, test, func(s string) { lines = append(lines, s) })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Runs) != 4 || len(lines) != 8 || rep.Impl != ImplHandRolled {
+		t.Fatalf("%d runs, %d progress lines, impl %q", len(rep.Runs), len(lines), rep.Impl)
+	}
+	want := [][2]string{{"tanh", "softmax"}, {"tanh", "sigmoid"}, {"sigmoid", "softmax"}, {"sigmoid", "sigmoid"}}
+	best := 0
+	for i, r := range rep.Runs {
+		if r.HiddenAct != want[i][0] || r.Output != want[i][1] {
+			t.Errorf("run %d is %s/%s, want %s/%s", i, r.HiddenAct, r.Output, want[i][0], want[i][1])
+		}
+		if r.Diverged || len(r.Trajectory) != 2 || r.FinalIteration != 1 || r.WallSeconds <= 0 {
+			t.Errorf("run %d: %+v", i, r)
+		}
+		if r.BestTestAcc < r.FinalTestAcc {
+			t.Errorf("run %d: best %g < final %g", i, r.BestTestAcc, r.FinalTestAcc)
+		}
+		if r.Best {
+			best++
+		}
+	}
+	if best != 1 || !rep.Runs[rep.Best].Best {
+		t.Errorf("%d runs marked best, Best = %d", best, rep.Best)
+	}
+	for _, r := range rep.Runs {
+		if r.FinalTestAcc > rep.Runs[rep.Best].FinalTestAcc {
+			t.Errorf("%s/%s beats the best run", r.HiddenAct, r.Output)
+		}
+	}
+	// The same seed gives the tanh/softmax run the same numbers as Compare.
+	cmp, err := Compare(c, train, test, CompareOptions{Impl: ImplHandRolled})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := rep.Runs[0].Trajectory, cmp.Runs[ImplHandRolled].Trajectory; got[1] != want[1] {
+		t.Errorf("sweep tanh/softmax %v, Compare %v", got, want)
+	}
+	claims := rep.Claims()
+	if len(claims) != 2 || claims[0].Verdict == NotTested || claims[1].Verdict == NotTested {
+		t.Fatalf("claims %v", claims)
+	}
+	if _, err := json.Marshal(rep); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestSweepDivergedIsRecorded(t *testing.T) {
+	c := smallConfig()
+	c.TrainImages, c.Alpha = 1000, 1e6
+	train, test := loadData(t, c.TrainImages)
+	rep, err := Sweep(c, []ops.Activation{ops.Identity}, []ops.Output{ops.IdentitySquared}, train, test, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := rep.Runs[0]
+	if !r.Diverged || !strings.Contains(r.Error, "diverged") || r.Best || rep.Best != -1 {
+		t.Errorf("run %+v, best %d: want diverged and not best", r, rep.Best)
+	}
+}
+
+func TestSweepRejects(t *testing.T) {
+	train, test := Data[float64]{}, Data[float64]{}
+	if _, err := Sweep(smallConfig(), nil, ops.Outputs(), train, test, nil); err == nil {
+		t.Error("no activations: no error")
+	}
+	if _, err := Sweep(smallConfig(), ops.Activations(), nil, train, test, nil); err == nil {
+		t.Error("no outputs: no error")
+	}
+	// A configuration error is not a divergence: it stops the sweep.
+	if _, err := Sweep(smallConfig(), ops.Activations(), ops.Outputs(), train, test, nil); err == nil {
+		t.Error("no data: no error")
+	}
+}
+
+func TestClaims(t *testing.T) {
+	run := func(h, o string, acc float64, diverged bool) SweepRun {
+		return SweepRun{HiddenAct: h, Output: o, FinalTestAcc: acc, Diverged: diverged}
+	}
+	for _, tc := range []struct {
+		name   string
+		runs   []SweepRun
+		a, b   string // verdicts
+		detail string // in claim (b)'s detail
+	}{
+		{"supported", []SweepRun{run("tanh", "softmax", 0.87, false), run("tanh", "sigmoid", 0.80, false), run("sigmoid", "softmax", 0.85, false)},
+			Supported, Supported, "tanh hidden/softmax output final test acc 0.8700 vs tanh hidden/sigmoid output final test acc 0.8000"},
+		{"not supported", []SweepRun{run("tanh", "softmax", 0.80, false), run("tanh", "sigmoid", 0.80, false), run("sigmoid", "softmax", 0.85, false)},
+			NotSupported, NotSupported, "0.8000 vs"},
+		{"missing", []SweepRun{run("tanh", "softmax", 0.87, false)}, NotTested, NotTested, "no tanh hidden/sigmoid output run"},
+		{"no tanh: first hidden", []SweepRun{run("relu", "softmax", 0.9, false), run("relu", "sigmoid", 0.8, false)},
+			NotTested, Supported, "relu hidden/softmax output"},
+		{"diverged loses", []SweepRun{run("tanh", "softmax", 0.87, false), run("tanh", "sigmoid", 0, true), run("sigmoid", "softmax", 0.9, true)},
+			Supported, Supported, "tanh hidden/sigmoid output diverged"},
+		{"both diverged", []SweepRun{run("tanh", "softmax", 0, true), run("tanh", "sigmoid", 0, true)},
+			NotTested, NotTested, "both"},
+	} {
+		rep := &SweepReport{Runs: tc.runs}
+		c := rep.Claims()
+		if c[0].Verdict != tc.a || c[1].Verdict != tc.b || !strings.Contains(c[1].Detail, tc.detail) {
+			t.Errorf("%s: claims\n%v\n%v", tc.name, c[0], c[1])
+		}
+	}
+}
