@@ -31,6 +31,7 @@ import (
 	"io"
 	"math"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
@@ -125,6 +126,13 @@ func parse(args []string, stderr io.Writer) (options, error) {
 	}
 	if err := (mnist.CompareOptions{Impl: o.impl, Tol: o.tol}).Validate(); err != nil {
 		return o, errUsage{err}
+	}
+	for _, p := range []struct{ flag, path string }{
+		{"json", o.jsonPath}, {"plot", o.plotPath}, {"weights", o.weightsPath}, {"save", o.savePath},
+	} {
+		if err := checkWritable(p.path); err != nil {
+			return o, errUsage{fmt.Errorf("-%s %s: %w", p.flag, p.path, err)}
+		}
 	}
 	if o.tol == 0 {
 		o.tol = 1e-10
@@ -357,4 +365,23 @@ func ratio(a, b int64) float64 {
 // oneLine joins a multi-line error onto one line.
 func oneLine(err error) string {
 	return strings.Join(strings.Fields(strings.ReplaceAll(err.Error(), "\n", "; ")), " ")
+}
+
+// checkWritable reports, before any training, whether a file can be created at
+// path: it creates and removes a temporary file in path's directory, and
+// refuses a path that is a directory. An empty path is not asked for.
+func checkWritable(path string) error {
+	if path == "" {
+		return nil
+	}
+	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
+		return fmt.Errorf("is a directory")
+	}
+	f, err := os.CreateTemp(filepath.Dir(path), ".compare-check-*")
+	if err != nil {
+		return fmt.Errorf("cannot write there: %w", err)
+	}
+	name := f.Name()
+	f.Close()
+	return os.Remove(name)
 }

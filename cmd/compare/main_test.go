@@ -12,6 +12,8 @@ func TestBadFlagsExit2OneLine(t *testing.T) {
 		{"-output", "softplus"}, {"-dtype", "int8"}, {"-impl", "numpy"}, {"extra"},
 		{"-iterations", "0"}, {"-batch", "2000"}, {"-seed", "99999999999"}, {"-tol", "-1"},
 		{"-nosuchflag"}, {"-hidden", "x"},
+		{"-json", "/nonexistent-dir/r.json"}, {"-plot", "/nonexistent-dir/p.png"},
+		{"-weights", "/"}, {"-save", "/nonexistent-dir/w.bin"},
 	} {
 		var out, errb bytes.Buffer
 		if code := run(args, &out, &errb); code != 2 {
