@@ -1,0 +1,93 @@
+package ops_test
+
+import (
+	"fmt"
+	"math"
+	"strings"
+	"testing"
+
+	"outgrad/ops"
+)
+
+func TestConstraintsOfRegistered(t *testing.T) {
+	for _, act := range ops.Activations() {
+		t.Run(act.Name(), func(t *testing.T) {
+			r, err := ops.CheckConstraints(act)
+			if act == ops.Softmax {
+				if err == nil {
+					t.Fatal("softmax is row-wise: want an error")
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(r.NonFinite) != 0 || !r.Monotonic || r.Ambiguous != nil {
+				t.Errorf("want finite, monotonic, slope well-defined:\n%v", r)
+			}
+			if r.Linear != (act == ops.Identity) {
+				t.Errorf("Linear = %v:\n%v", r.Linear, r)
+			}
+			if !(r.NsPerElement > 0) || !(r.TanhNsPerElement > 0) {
+				t.Errorf("cost not measured: %v", r)
+			}
+		})
+	}
+}
+
+func TestConstraintsFindAmbiguousSlope(t *testing.T) {
+	// f(x) = x·sigmoid(x) (swish) falls, then rises: f(x1) = f(x2) with slopes
+	// of opposite sign, so no function of y can give the slope.
+	swish := ops.NewPointwise("swish",
+		func(x float64) float64 { return x / (1 + math.Exp(-x)) },
+		func(y float64) float64 { return 1 }) // no correct slope-of-output exists
+	r, err := ops.CheckConstraints(swish)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Monotonic || r.Ambiguous == nil {
+		t.Fatalf("swish: want non-monotonic with an ambiguous slope:\n%v", r)
+	}
+	a := r.Ambiguous
+	f := func(x float64) float64 { return x / (1 + math.Exp(-x)) }
+	if math.Abs(f(a.X1)-f(a.X2)) > 1e-12 || math.Abs(a.X1-a.X2) < 1e-3 || a.Slope1*a.Slope2 >= 0 {
+		t.Errorf("the pair does not show the ambiguity: %+v (f = %v, %v)", a, f(a.X1), f(a.X2))
+	}
+	if s := r.String(); !strings.Contains(s, "ILL-DEFINED") || !strings.Contains(s, "monotonic: NO") {
+		t.Errorf("report does not say so:\n%s", s)
+	}
+}
+
+func TestConstraintsFindNonFinite(t *testing.T) {
+	// e^x/e^x is 1 until both overflow, then NaN.
+	bad := ops.NewPointwise("expratio",
+		func(x float64) float64 { return math.Exp(x) / math.Exp(x) },
+		func(float64) float64 { return 0 })
+	r, err := ops.CheckConstraints(bad)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(r.NonFinite) == 0 || r.OK() {
+		t.Fatalf("want non-finite inputs reported:\n%v", r)
+	}
+	if !strings.Contains(r.String(), "defined everywhere: NO") {
+		t.Errorf("report:\n%v", r)
+	}
+}
+
+func ExampleCheckConstraints() {
+	swish := ops.NewPointwise("swish",
+		func(x float64) float64 { return x / (1 + math.Exp(-x)) },
+		func(y float64) float64 { return 1 })
+	r, err := ops.CheckConstraints(swish)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println("monotonic:", r.Monotonic)
+	a := r.Ambiguous
+	fmt.Printf("x = %.4f and x = %.4f both give y = %.4f, slopes %.4f and %.4f\n", a.X1, a.X2, a.Y, a.Slope1, a.Slope2)
+	// Output:
+	// monotonic: false
+	// x = -1.3800 and x = -1.1814 both give y = -0.2774, slopes -0.0206 and 0.0225
+}
