@@ -83,6 +83,9 @@ func (o Output) String() string {
 // given the output y = o.Act(logits), the targets t and the scale s: (y − t)·s
 // for cross-entropy, Act's backward of (y − t)·s for squared error.
 func Delta[T Float](o Output, d, y, t []T, cols int, s float64) {
+	if k, ok := logitScale(o.Act); ok && o.CrossEntropy {
+		s *= k // softmax of base e^k: ∂L/∂x = k·s·(y − t)
+	}
 	scaledDiff(d, y, t, s)
 	if !o.CrossEntropy {
 		Backward(o.Act, d, d, y, cols)
@@ -122,10 +125,11 @@ func (o Output) Loss(logits, targets *gorgonia.Node, scale float64) (loss, out *
 		return nil, nil, err
 	}
 	if o.CrossEntropy {
-		if o.Act.Name() != Softmax.Name() {
+		k, ok := logitScale(o.Act)
+		if !ok {
 			return nil, nil, fmt.Errorf("ops: loss %s: cross-entropy needs softmax, got %s", o.Name, o.Act.Name())
 		}
-		loss, err = gorgonia.ApplyOp(lossOp{scale: scale, xent: true}, logits, targets)
+		loss, err = gorgonia.ApplyOp(lossOp{scale: scale, xent: true, k: k}, logits, targets)
 	} else {
 		loss, err = gorgonia.ApplyOp(lossOp{scale: scale}, out, targets)
 	}
@@ -141,6 +145,7 @@ func (o Output) Loss(logits, targets *gorgonia.Node, scale float64) (loss, out *
 type lossOp struct {
 	scale float64
 	xent  bool
+	k     float64 // cross-entropy of softmax(k·x): a softmax of base e^k
 }
 
 // lossBackOp computes the first input's gradient of lossOp from (x, t, g).
@@ -168,7 +173,7 @@ func (op lossOp) Type() hm.Type {
 func (op lossOp) ReturnsPtr() bool          { return false }
 func (op lossOp) CallsExtern() bool         { return false }
 func (op lossOp) OverwritesInput() int      { return -1 }
-func (op lossOp) WriteHash(h hash.Hash)     { fmt.Fprintf(h, "outgrad.%s{%v}", op.kind(), op.scale) }
+func (op lossOp) WriteHash(h hash.Hash)     { fmt.Fprintf(h, "outgrad.%s{%v %v}", op.kind(), op.scale, op.k) }
 func (op lossOp) Hashcode() uint32          { return hashOf(op) }
 func (op lossOp) String() string            { return fmt.Sprintf("%s{%g}", op.kind(), op.scale) }
 func (op lossOp) DiffWRT(inputs int) []bool { return []bool{true, false} }
@@ -219,16 +224,16 @@ func lossValue[T float32 | float64](op lossOp, x, t []T, cols int) (float64, err
 		}
 		m := math.Inf(-1)
 		for _, v := range xr {
-			m = math.Max(m, float64(v))
+			m = math.Max(m, op.k*float64(v))
 		}
 		var z float64
 		for _, v := range xr {
-			z += math.Exp(float64(v) - m)
+			z += math.Exp(op.k*float64(v) - m)
 		}
 		lz := m + math.Log(z) // ln Σ e^x, stable
 		for j, v := range xr {
 			if tr[j] != 0 {
-				sum -= float64(tr[j]) * (float64(v) - lz)
+				sum -= float64(tr[j]) * (op.k*float64(v) - lz)
 			}
 		}
 	}
@@ -257,7 +262,7 @@ func (op lossBackOp) ReturnsPtr() bool     { return false }
 func (op lossBackOp) CallsExtern() bool    { return false }
 func (op lossBackOp) OverwritesInput() int { return -1 }
 func (op lossBackOp) WriteHash(h hash.Hash) {
-	fmt.Fprintf(h, "outgrad.%sBack{%v}", lossOp(op).kind(), op.scale)
+	fmt.Fprintf(h, "outgrad.%sBack{%v %v}", lossOp(op).kind(), op.scale, op.k)
 }
 func (op lossBackOp) Hashcode() uint32 { return hashOf(op) }
 func (op lossBackOp) String() string   { return lossOp(op).String() + "'" }
@@ -296,11 +301,14 @@ func (op lossBackOp) UsePreallocDo(prealloc gorgonia.Value, in ...gorgonia.Value
 		return nil, err
 	}
 	x, t, cols, s := args[0], args[1], lastDim(args[0].Shape()), op.scale*g
+	if op.xent {
+		s *= op.k
+	}
 	switch x.Dtype() {
 	case tensor.Float64:
 		d := out.Float64s()
 		if op.xent {
-			softmaxRows(d, x.Float64s(), cols)
+			softmaxRows(d, x.Float64s(), cols, op.k)
 			scaledDiff(d, d, t.Float64s(), s)
 		} else {
 			scaledDiff(d, x.Float64s(), t.Float64s(), s)
@@ -308,7 +316,7 @@ func (op lossBackOp) UsePreallocDo(prealloc gorgonia.Value, in ...gorgonia.Value
 	case tensor.Float32:
 		d := out.Float32s()
 		if op.xent {
-			softmaxRows(d, x.Float32s(), cols)
+			softmaxRows(d, x.Float32s(), cols, op.k)
 			scaledDiff(d, d, t.Float32s(), s)
 		} else {
 			scaledDiff(d, x.Float32s(), t.Float32s(), s)
@@ -339,4 +347,18 @@ func scalarOf(v gorgonia.Value) (float64, error) {
 		}
 	}
 	return 0, fmt.Errorf("gradient is %T, want a scalar", v)
+}
+
+// SoftmaxOutput returns the output configuration softmax of the given base
+// (see NewSoftmax) with the fused cross-entropy, whose logit gradient is
+// ln(base)·(y − t)·s. SoftmaxOutput(math.E) is SoftmaxCrossEntropy.
+func SoftmaxOutput(base float64) (Output, error) {
+	act, err := NewSoftmax(base)
+	if err != nil {
+		return Output{}, err
+	}
+	if act == Softmax {
+		return SoftmaxCrossEntropy, nil
+	}
+	return Output{Name: act.Name(), Act: act, CrossEntropy: true}, nil
 }

@@ -91,6 +91,8 @@ func parse(args []string, stderr io.Writer) (options, error) {
 	fs.BoolVar(&o.sweep, "sweep", false, "train every hidden activation × output (hand-rolled only) and print a table")
 	hiddenActs := fs.String("hidden-acts", "", "with -sweep: comma-separated hidden activations (default all registered)")
 	outputs := fs.String("outputs", "", "with -sweep: comma-separated outputs (default all registered)")
+	base := fs.Float64("softmax-base", math.E, "base b of the softmax, b^x/Σb^x (output or hidden): above e sharpens, below softens")
+	bases := fs.String("softmax-bases", "", "with -sweep: comma-separated softmax bases to sweep (e.g. 2,e,10); each replaces the softmax output")
 	fs.Float64Var(&o.tol, "tol", 0, "gradient tolerance ‖Δ‖∞/‖g‖∞ (default 1e-10 for float64, 1e-4 for float32)")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -121,7 +123,16 @@ func parse(args []string, stderr io.Writer) (options, error) {
 	if err := o.cfg.Validate(); err != nil {
 		return o, errUsage{err}
 	}
-	if err := parseSweep(&o, *hiddenActs, *outputs, setFlags(fs)); err != nil {
+	set := setFlags(fs)
+	if set["softmax-base"] {
+		if err := applySoftmaxBase(&o.cfg, *base); err != nil {
+			return o, errUsage{err}
+		}
+	}
+	if err := parseSweep(&o, *hiddenActs, *outputs, set); err != nil {
+		return o, errUsage{err}
+	}
+	if err := parseBases(&o, *bases, set); err != nil {
 		return o, errUsage{err}
 	}
 	if err := (mnist.CompareOptions{Impl: o.impl, Tol: o.tol}).Validate(); err != nil {
@@ -384,4 +395,71 @@ func checkWritable(path string) error {
 	name := f.Name()
 	f.Close()
 	return os.Remove(name)
+}
+
+// applySoftmaxBase gives the softmax of the configuration (output or hidden)
+// the base b.
+func applySoftmaxBase(c *mnist.Config, b float64) error {
+	act, err := ops.NewSoftmax(b)
+	if err != nil {
+		return err
+	}
+	used := false
+	if c.Output.CrossEntropy {
+		if c.Output, err = ops.SoftmaxOutput(b); err != nil {
+			return err
+		}
+		used = true
+	}
+	if c.HiddenAct == ops.Softmax {
+		c.HiddenAct, used = act, true
+	}
+	if !used {
+		return fmt.Errorf("-softmax-base %v: neither the output nor the hidden activation is softmax", b)
+	}
+	return nil
+}
+
+// parseBases, with -sweep, replaces the softmax output in o.outs by one
+// softmax output per base of the -softmax-bases list ("e" is accepted).
+func parseBases(o *options, list string, set map[string]bool) error {
+	if !set["softmax-bases"] {
+		return nil
+	}
+	if !o.sweep {
+		return fmt.Errorf("-softmax-bases needs -sweep (use -softmax-base for one run)")
+	}
+	var outs []ops.Output
+	for _, f := range splitList(list) {
+		b := math.E
+		if f != "e" {
+			v, err := strconv.ParseFloat(f, 64)
+			if err != nil {
+				return fmt.Errorf("-softmax-bases: %q is not a number", f)
+			}
+			b = v
+		}
+		out, err := ops.SoftmaxOutput(b)
+		if err != nil {
+			return err
+		}
+		outs = append(outs, out)
+	}
+	if len(outs) == 0 {
+		return fmt.Errorf("-softmax-bases %q: no base given", list)
+	}
+	var kept []ops.Output
+	for _, out := range o.outs {
+		if out.CrossEntropy {
+			kept = append(kept, outs...)
+			outs = nil
+			continue
+		}
+		kept = append(kept, out)
+	}
+	if outs != nil {
+		return fmt.Errorf("-softmax-bases: the sweep has no softmax output to vary")
+	}
+	o.outs = kept
+	return nil
 }

@@ -53,3 +53,19 @@ func TestRunSmall(t *testing.T) {
 		t.Errorf("-quiet wrote to stderr: %q", errb.String())
 	}
 }
+
+func TestSoftmaxBaseFlags(t *testing.T) {
+	for _, args := range [][]string{
+		{"-softmax-base", "0"}, {"-softmax-base", "1"}, {"-output", "sigmoid", "-softmax-base", "2"},
+		{"-softmax-bases", "2,10"}, {"-sweep", "-softmax-bases", "2,x"}, {"-sweep", "-softmax-bases", ","},
+		{"-sweep", "-outputs", "sigmoid", "-softmax-bases", "2"}, {"-sweep", "-softmax-base", "2"},
+	} {
+		var out, errb bytes.Buffer
+		if code := run(args, &out, &errb); code != 2 {
+			t.Errorf("%v: exit %d, want 2", args, code)
+		}
+		if lines := strings.Count(strings.TrimSpace(errb.String()), "\n"); lines != 0 || errb.Len() == 0 {
+			t.Errorf("%v: want one line on stderr, got %q", args, errb.String())
+		}
+	}
+}

@@ -37,7 +37,7 @@ func parseSweep(o *options, acts, outs string, set map[string]bool) error {
 		}
 		return nil
 	}
-	for _, name := range []string{"hidden-act", "output", "impl", "save", "load", "weights", "tol", "book"} {
+	for _, name := range []string{"hidden-act", "output", "impl", "save", "load", "weights", "tol", "book", "softmax-base"} {
 		if set[name] {
 			return fmt.Errorf("-%s does not apply to -sweep (it trains the hand-rolled net once per hidden activation × output)", name)
 		}
@@ -144,7 +144,11 @@ func sweepTable(w io.Writer, rep *mnist.SweepReport) {
 	c := rep.Config
 	fmt.Fprintf(w, "sweep: %s, %s, %d iterations × %d steps, hidden %d, batch %d, alpha %g, dropout %v, seed %d; accuracies at the last evaluation\n",
 		rep.Impl, c.Dtype, c.Iterations, c.TrainImages/c.Batch, c.Hidden, c.Batch, c.Alpha, c.Dropout, c.Seed)
-	fmt.Fprintf(w, "  %-10s %-9s %10s %18s %11s %9s\n", "hidden", "output", "final test", "best test (@iter)", "final train", "time")
+	hw, ow := len("hidden"), len("output")
+	for _, r := range rep.Runs {
+		hw, ow = max(hw, len(r.HiddenAct)), max(ow, len(r.Output))
+	}
+	fmt.Fprintf(w, "  %-*s %-*s %10s %18s %11s %9s\n", hw, "hidden", ow, "output", "final test", "best test (@iter)", "final train", "time")
 	for _, r := range rep.Runs {
 		mark := " "
 		if r.Best {
@@ -152,11 +156,11 @@ func sweepTable(w io.Writer, rep *mnist.SweepReport) {
 		}
 		t := time.Duration(r.WallSeconds * 1e9).Round(10 * time.Millisecond).String()
 		if r.Diverged {
-			fmt.Fprintf(w, "%s %-10s %-9s %s (%s)\n", mark, r.HiddenAct, r.Output, "diverged", r.Error)
+			fmt.Fprintf(w, "%s %-*s %-*s %s (%s)\n", mark, hw, r.HiddenAct, ow, r.Output, "diverged", r.Error)
 			continue
 		}
 		best := fmt.Sprintf("%.4f (@%d)", r.BestTestAcc, r.BestIteration)
-		fmt.Fprintf(w, "%s %-10s %-9s %10.4f %18s %11.4f %9s\n", mark, r.HiddenAct, r.Output, r.FinalTestAcc, best, r.FinalTrainAcc, t)
+		fmt.Fprintf(w, "%s %-*s %-*s %10.4f %18s %11.4f %9s\n", mark, hw, r.HiddenAct, ow, r.Output, r.FinalTestAcc, best, r.FinalTrainAcc, t)
 	}
 	if rep.Best >= 0 {
 		b := rep.Runs[rep.Best]

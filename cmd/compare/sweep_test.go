@@ -39,7 +39,7 @@ func TestSweepSmall(t *testing.T) {
 		t.Fatalf("exit %d: %s", code, errb.String())
 	}
 	s := out.String()
-	for _, want := range []string{"* tanh       softmax", "sigmoid    sigmoid", "(@", "tanh beats sigmoid in the hidden layer", "softmax beats sigmoid at the output"} {
+	for _, want := range []string{"* tanh    softmax", "sigmoid sigmoid", "(@", "tanh beats sigmoid in the hidden layer", "softmax beats sigmoid at the output"} {
 		if !strings.Contains(s, want) {
 			t.Errorf("output lacks %q:\n%s", want, s)
 		}

@@ -47,8 +47,12 @@ var errStop = errors.New("stop after the first step")
 
 func TestFirstStepGradientsAgree(t *testing.T) {
 	train, test := loadData(t, 1000)
+	base2, err := ops.SoftmaxOutput(2)
+	if err != nil {
+		t.Fatal(err)
+	}
 	for _, act := range ops.Activations() {
-		for _, out := range ops.Outputs() {
+		for _, out := range append(ops.Outputs(), base2) {
 			t.Run(act.Name()+"/"+out.Name, func(t *testing.T) {
 				c := DefaultConfig()
 				c.HiddenAct, c.Output, c.Iterations = act, out, 1
