@@ -170,10 +170,12 @@ func (op lossOp) Type() hm.Type {
 	t := gorgonia.TensorType{Dims: 2, Of: a}
 	return hm.NewFnType(t, t, a)
 }
-func (op lossOp) ReturnsPtr() bool          { return false }
-func (op lossOp) CallsExtern() bool         { return false }
-func (op lossOp) OverwritesInput() int      { return -1 }
-func (op lossOp) WriteHash(h hash.Hash)     { fmt.Fprintf(h, "outgrad.%s{%v %v}", op.kind(), op.scale, op.k) }
+func (op lossOp) ReturnsPtr() bool     { return false }
+func (op lossOp) CallsExtern() bool    { return false }
+func (op lossOp) OverwritesInput() int { return -1 }
+func (op lossOp) WriteHash(h hash.Hash) {
+	fmt.Fprintf(h, "outgrad.%s{%v %v}", op.kind(), op.scale, op.k)
+}
 func (op lossOp) Hashcode() uint32          { return hashOf(op) }
 func (op lossOp) String() string            { return fmt.Sprintf("%s{%g}", op.kind(), op.scale) }
 func (op lossOp) DiffWRT(inputs int) []bool { return []bool{true, false} }
