@@ -17,5 +17,11 @@
 // [Lookup] finds the registered activations by name, [Outputs] the output
 // configurations (an output activation paired with a loss), and the check
 // functions ([CheckSlope], [CheckGraphGradient]) compare analytic gradients with
-// central finite differences.
+// central finite differences; [CheckConstraints] reports the chapter's four
+// constraints on an activation.
+//
+// An activation carries no initial weight range of its own: the range is part
+// of the network's configuration (mnist.Config.W01Range and W12Range, the
+// book's ±0.01 and ±0.1), the same for every activation, so that a sweep
+// starts every activation from the same draw.
 package ops
