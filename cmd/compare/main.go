@@ -264,11 +264,7 @@ func toData[T ops.Float](s mnist.Set, n int) (mnist.Data[T], error) {
 func writeOutputs(o options, rep *mnist.Report) error {
 	var errs []error
 	if o.jsonPath != "" {
-		b, err := json.MarshalIndent(rep, "", "  ")
-		if err == nil {
-			err = os.WriteFile(o.jsonPath, append(b, '\n'), 0o644)
-		}
-		errs = append(errs, err)
+		errs = append(errs, writeJSON(o.jsonPath, rep))
 	}
 	final := rep.Runs[rep.Impls[len(rep.Impls)-1]]
 	if o.savePath != "" {
@@ -462,4 +458,13 @@ func parseBases(o *options, list string, set map[string]bool) error {
 	}
 	o.outs = kept
 	return nil
+}
+
+// writeJSON writes v as indented JSON to path.
+func writeJSON(path string, v any) error {
+	b, err := json.MarshalIndent(v, "", "  ")
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(path, append(b, '\n'), 0o644)
 }

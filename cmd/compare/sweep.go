@@ -1,13 +1,11 @@
 package main
 
 import (
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
 	"image/color"
 	"io"
-	"os"
 	"strings"
 	"time"
 
@@ -110,11 +108,7 @@ func runSweep(o options, stdout, stderr io.Writer) int {
 	sweepTable(stdout, rep)
 	var errs []error
 	if o.jsonPath != "" {
-		b, err := json.MarshalIndent(rep, "", "  ")
-		if err == nil {
-			err = os.WriteFile(o.jsonPath, append(b, '\n'), 0o644)
-		}
-		errs = append(errs, err)
+		errs = append(errs, writeJSON(o.jsonPath, rep))
 	}
 	if o.plotPath != "" {
 		errs = append(errs, writeSweepPlot(o.plotPath, rep))

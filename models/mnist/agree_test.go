@@ -8,26 +8,32 @@ import (
 	"outgrad/ops"
 )
 
-// loadData loads the first n training images and all test images.
-func loadData(t testing.TB, n int) (Data[float64], Data[float64]) {
+// loadSets reads the MNIST files from where DataDir finds them.
+func loadSets(t testing.TB) (train, test Set) {
 	t.Helper()
 	dir, err := DataDir("")
 	if err != nil {
 		t.Fatal(err)
 	}
-	tr, te, err := Load(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	train, err := tr.Float64(n)
-	if err != nil {
-		t.Fatal(err)
-	}
-	test, err := te.Float64(te.N)
-	if err != nil {
+	if train, test, err = Load(dir); err != nil {
 		t.Fatal(err)
 	}
 	return train, test
+}
+
+// loadData loads the first n training images and all test images.
+func loadData(t testing.TB, n int) (Data[float64], Data[float64]) {
+	t.Helper()
+	tr, te := loadSets(t)
+	train, err := tr.Float64(n)
+	if err == nil {
+		var test Data[float64]
+		if test, err = te.Float64(te.N); err == nil {
+			return train, test
+		}
+	}
+	t.Fatal(err)
+	return Data[float64]{}, Data[float64]{}
 }
 
 // normRel is ‖a − b‖∞ / ‖b‖∞.

@@ -9,23 +9,16 @@ import (
 // loadData32 loads the first n training images and all test images as float32.
 func loadData32(t testing.TB, n int) (Data[float32], Data[float32]) {
 	t.Helper()
-	dir, err := DataDir("")
-	if err != nil {
-		t.Fatal(err)
-	}
-	tr, te, err := Load(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
+	tr, te := loadSets(t)
 	train, err := tr.Float32(n)
-	if err != nil {
-		t.Fatal(err)
+	if err == nil {
+		var test Data[float32]
+		if test, err = te.Float32(te.N); err == nil {
+			return train, test
+		}
 	}
-	test, err := te.Float32(te.N)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return train, test
+	t.Fatal(err)
+	return Data[float32]{}, Data[float32]{}
 }
 
 // smallConfig is the book's network on 300 images for 2 iterations.
