@@ -1,6 +1,7 @@
 package bench
 
 import (
+	"math"
 	"sync"
 	"testing"
 
@@ -46,15 +47,14 @@ func data(b *testing.B) {
 	}
 }
 
-// batchAndMask returns the first batch and a fixed dropout mask (seed 1's
-// first mask after the weights), with the initial weights.
+// setup returns the book's configuration, its initial weights, the first
+// batch with its targets, and a fixed dropout mask of 0s and 1s.
 func setup[T float32 | float64](b *testing.B, train mnist.Data[T], test mnist.Data[T]) (c mnist.Config, w01, w12, x, t, mask []T) {
 	c = mnist.DefaultConfig()
-	tr, w01, w12, err := mnist.NewTrainer(c, train, test)
+	_, w01, w12, err := mnist.NewTrainer(c, train, test)
 	if err != nil {
 		b.Fatal(err)
 	}
-	_ = tr
 	mask = make([]T, c.Batch*c.Hidden)
 	rng := mnist.NewRNG(2)
 	for i := range mask {
@@ -135,16 +135,25 @@ func benchGEMM[T float32 | float64](b *testing.B, images []T) {
 		return v
 	}
 	x := images[:bs*px]
-	w, h, g, y, d := rand(px*hid), rand(bs*hid), rand(px*hid), rand(bs*cls), rand(hid*cls)
+	// Inputs and outputs are separate buffers, so every iteration multiplies
+	// the same finite operands: x (real images), the weights, hd (hidden
+	// activations) and the deltas d2 and d1. The outputs are never read back.
+	w01, hd, w12, d2, d1 := rand(px*hid), rand(bs*hid), rand(hid*cls), rand(bs*cls), rand(bs*hid)
+	h, y, gw12, dh, gw01 := make([]T, bs*hid), make([]T, bs*cls), make([]T, hid*cls), make([]T, bs*hid), make([]T, px*hid)
 	var scratch []T
 	gemm := func(tA, tB bool, m, n, k int, a, bb, c []T) { graph.Gemm(tA, tB, m, n, k, a, bb, c, &scratch) }
 	b.ReportAllocs()
 	for b.Loop() {
-		gemm(false, false, bs, hid, px, x, w, h)
-		gemm(false, false, bs, cls, hid, h, d, y)
-		gemm(true, false, hid, cls, bs, h, y, d)
-		gemm(false, true, bs, hid, cls, y, d, h)
-		gemm(true, false, px, hid, bs, x, h, g)
+		gemm(false, false, bs, hid, px, x, w01, h)    // x·w01
+		gemm(false, false, bs, cls, hid, hd, w12, y)  // hd·w12
+		gemm(true, false, hid, cls, bs, hd, d2, gw12) // hdᵀ·d2
+		gemm(false, true, bs, hid, cls, d2, w12, dh)  // d2·w12ᵀ
+		gemm(true, false, px, hid, bs, x, d1, gw01)   // xᵀ·d1
+	}
+	for _, v := range gw01 {
+		if math.IsNaN(float64(v)) || math.IsInf(float64(v), 0) {
+			b.Fatalf("GEMM produced %v", v)
+		}
 	}
 }
 

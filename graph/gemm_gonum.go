@@ -28,3 +28,6 @@ func gemm64(tA, tB bool, m, n, k int, a []float64, lda int, b []float64, ldb int
 func gemm32(tA, tB bool, m, n, k int, a []float32, lda int, b []float32, ldb int, c []float32) {
 	blas32.Implementation().Sgemm(trans(tA), trans(tB), m, n, k, 1, a, lda, b, ldb, 0, c, n)
 }
+
+// BLAS describes the BLAS in use.
+func BLAS() string { return "gonum (pure Go)" }

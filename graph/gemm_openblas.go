@@ -3,12 +3,76 @@
 package graph
 
 /*
-#cgo LDFLAGS: -lopenblas
-#include <cblas.h>
+#cgo LDFLAGS: -Wl,--as-needed -lopenblas -Wl,--no-as-needed -ldl
+#include <dlfcn.h>
+#include <stdlib.h>
+
+enum { rowMajor = 101, noTrans = 111, trans = 112 };
+
+typedef void (*dgemm_fn)(int, int, int, int, int, int, double, const double *, int,
+	const double *, int, double, double *, int);
+typedef void (*sgemm_fn)(int, int, int, int, int, int, float, const float *, int,
+	const float *, int, float, float *, int);
+typedef char *(*corename_fn)(void);
+typedef int (*threads_fn)(void);
+
+static dgemm_fn ob_dgemm;
+static sgemm_fn ob_sgemm;
+static corename_fn ob_corename;
+static threads_fn ob_threads;
+
+// ob_kernels names the OpenBLAS kernels for this CPU's vector units, or NULL
+// to leave the choice to OpenBLAS. libgcc's checks include the OS's support.
+static const char *ob_kernels(void) {
+	__builtin_cpu_init();
+	if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
+		__builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("avx512vl") &&
+		__builtin_cpu_supports("avx512cd"))
+		return "SkylakeX";
+	if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma"))
+		return "Haswell";
+	return NULL;
+}
+
+// ob_load loads OpenBLAS, with OPENBLAS_CORETYPE set to kernels for the
+// duration of the load unless the user has set it. It returns NULL or an
+// error message.
+static const char *ob_load(const char *kernels) {
+	int set = kernels != NULL && getenv("OPENBLAS_CORETYPE") == NULL;
+	if (set)
+		setenv("OPENBLAS_CORETYPE", kernels, 1);
+	void *h = dlopen("libopenblas.so.0", RTLD_NOW | RTLD_LOCAL);
+	if (set)
+		unsetenv("OPENBLAS_CORETYPE");
+	if (h == NULL)
+		return dlerror();
+	ob_dgemm = (dgemm_fn)dlsym(h, "cblas_dgemm");
+	ob_sgemm = (sgemm_fn)dlsym(h, "cblas_sgemm");
+	ob_corename = (corename_fn)dlsym(h, "openblas_get_corename");
+	ob_threads = (threads_fn)dlsym(h, "openblas_get_num_threads");
+	if (ob_dgemm == NULL || ob_sgemm == NULL)
+		return "libopenblas.so.0 has no cblas_dgemm or cblas_sgemm";
+	return NULL;
+}
+
+static const char *ob_core(void) { return ob_corename ? ob_corename() : "unknown"; }
+static int ob_nthreads(void) { return ob_threads ? ob_threads() : 0; }
+
+static void ob_dgemm_call(int tA, int tB, int m, int n, int k, double alpha, const double *a, int lda,
+	const double *b, int ldb, double beta, double *c, int ldc) {
+	ob_dgemm(rowMajor, tA ? trans : noTrans, tB ? trans : noTrans, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+}
+
+static void ob_sgemm_call(int tA, int tB, int m, int n, int k, float alpha, const float *a, int lda,
+	const float *b, int ldb, float beta, float *c, int ldc) {
+	ob_sgemm(rowMajor, tA ? trans : noTrans, tB ? trans : noTrans, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+}
 */
 import "C"
 
 import (
+	"fmt"
+
 	"gonum.org/v1/gonum/blas"
 	"gonum.org/v1/gonum/blas/blas32"
 	"gonum.org/v1/gonum/blas/blas64"
@@ -22,11 +86,16 @@ const Backend = "openblas"
 // transposeFirst says whether Gemm copies a transposed operand first.
 const transposeFirst = false
 
-func ctrans(t bool) C.enum_CBLAS_TRANSPOSE {
+// BLAS describes the BLAS in use: OpenBLAS's kernel set and thread count.
+func BLAS() string {
+	return fmt.Sprintf("openblas (%s kernels, %d threads)", C.GoString(C.ob_core()), int(C.ob_nthreads()))
+}
+
+func cbool(t bool) C.int {
 	if t {
-		return C.CblasTrans
+		return 1
 	}
-	return C.CblasNoTrans
+	return 0
 }
 
 func gemm64(tA, tB bool, m, n, k int, a []float64, lda int, b []float64, ldb int, c []float64) {
@@ -37,8 +106,8 @@ func gemm64(tA, tB bool, m, n, k int, a []float64, lda int, b []float64, ldb int
 		clear(c[:m*n])
 		return
 	}
-	C.cblas_dgemm(C.CblasRowMajor, ctrans(tA), ctrans(tB), C.blasint(m), C.blasint(n), C.blasint(k),
-		1, (*C.double)(&a[0]), C.blasint(lda), (*C.double)(&b[0]), C.blasint(ldb), 0, (*C.double)(&c[0]), C.blasint(n))
+	C.ob_dgemm_call(cbool(tA), cbool(tB), C.int(m), C.int(n), C.int(k),
+		1, (*C.double)(&a[0]), C.int(lda), (*C.double)(&b[0]), C.int(ldb), 0, (*C.double)(&c[0]), C.int(n))
 }
 
 func gemm32(tA, tB bool, m, n, k int, a []float32, lda int, b []float32, ldb int, c []float32) {
@@ -49,8 +118,8 @@ func gemm32(tA, tB bool, m, n, k int, a []float32, lda int, b []float32, ldb int
 		clear(c[:m*n])
 		return
 	}
-	C.cblas_sgemm(C.CblasRowMajor, ctrans(tA), ctrans(tB), C.blasint(m), C.blasint(n), C.blasint(k),
-		1, (*C.float)(&a[0]), C.blasint(lda), (*C.float)(&b[0]), C.blasint(ldb), 0, (*C.float)(&c[0]), C.blasint(n))
+	C.ob_sgemm_call(cbool(tA), cbool(tB), C.int(m), C.int(n), C.int(k),
+		1, (*C.float)(&a[0]), C.int(lda), (*C.float)(&b[0]), C.int(ldb), 0, (*C.float)(&c[0]), C.int(n))
 }
 
 // openBLAS is gonum's BLAS with the two GEMMs replaced by OpenBLAS's, the
@@ -68,8 +137,8 @@ func (openBLAS) Dgemm(tA, tB blas.Transpose, m, n, k int, alpha float64, a []flo
 		gonum.Implementation{}.Dgemm(tA, tB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 		return
 	}
-	C.cblas_dgemm(C.CblasRowMajor, ctrans(tA == blas.Trans), ctrans(tB == blas.Trans), C.blasint(m), C.blasint(n), C.blasint(k),
-		C.double(alpha), (*C.double)(&a[0]), C.blasint(lda), (*C.double)(&b[0]), C.blasint(ldb), C.double(beta), (*C.double)(&c[0]), C.blasint(ldc))
+	C.ob_dgemm_call(cbool(tA == blas.Trans), cbool(tB == blas.Trans), C.int(m), C.int(n), C.int(k),
+		C.double(alpha), (*C.double)(&a[0]), C.int(lda), (*C.double)(&b[0]), C.int(ldb), C.double(beta), (*C.double)(&c[0]), C.int(ldc))
 }
 
 func (openBLAS) Sgemm(tA, tB blas.Transpose, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
@@ -80,13 +149,26 @@ func (openBLAS) Sgemm(tA, tB blas.Transpose, m, n, k int, alpha float32, a []flo
 		gonum.Implementation{}.Sgemm(tA, tB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 		return
 	}
-	C.cblas_sgemm(C.CblasRowMajor, ctrans(tA == blas.Trans), ctrans(tB == blas.Trans), C.blasint(m), C.blasint(n), C.blasint(k),
-		C.float(alpha), (*C.float)(&a[0]), C.blasint(lda), (*C.float)(&b[0]), C.blasint(ldb), C.float(beta), (*C.float)(&c[0]), C.blasint(ldc))
+	C.ob_sgemm_call(cbool(tA == blas.Trans), cbool(tB == blas.Trans), C.int(m), C.int(n), C.int(k),
+		C.float(alpha), (*C.float)(&a[0]), C.int(lda), (*C.float)(&b[0]), C.int(ldb), C.float(beta), (*C.float)(&c[0]), C.int(ldc))
 }
 
-// The openblas build switches every BLAS user in the process at start-up: a
-// build tag is a process-wide choice, so this is the one place for it.
+// The openblas build loads OpenBLAS and switches every BLAS user in the
+// process to it at start-up: a build tag is a process-wide choice, so this is
+// the one place for it.
+//
+// OpenBLAS picks its kernels when it is loaded, from the CPU model it knows.
+// Debian's 0.3.21 does not know recent Xeons and falls back to its Prescott
+// (SSE3) kernels, at a third of the speed. So OpenBLAS is loaded here, after
+// the program starts, with OPENBLAS_CORETYPE chosen from the CPU's features
+// (SkylakeX for AVX-512, Haswell for AVX2 with FMA) unless the user set it.
+// The link with -lopenblas only checks at build time that the library is
+// there. If it cannot be loaded at run time the program cannot run as built,
+// as with a missing shared library, and init panics saying so.
 func init() {
+	if msg := C.ob_load(C.ob_kernels()); msg != nil {
+		panic(fmt.Sprintf("graph: built with -tags openblas, but cannot load OpenBLAS: %s (install libopenblas-dev, or build without the tag)", C.GoString(msg)))
+	}
 	blas64.Use(openBLAS{})
 	blas32.Use(openBLAS{})
 	gorgonia.Use(openBLAS{})

@@ -28,7 +28,8 @@ func Dense(x, w *gorgonia.Node, act ops.Activation) (*gorgonia.Node, error) {
 
 // Dropout returns h ⊙ mask. The mask is an input node holding the kept units
 // already scaled (0 for a dropped unit, 1/(1−p) for a kept one), so the
-// backward is exactly the same product.
+// backward is exactly the same product. The mask is data: it gets no
+// gradient.
 func Dropout(h, mask *gorgonia.Node) (*gorgonia.Node, error) {
 	if h == nil || mask == nil {
 		return nil, fmt.Errorf("graph: dropout: nil node")
@@ -36,7 +37,10 @@ func Dropout(h, mask *gorgonia.Node) (*gorgonia.Node, error) {
 	if !h.Shape().Eq(mask.Shape()) {
 		return nil, fmt.Errorf("graph: dropout: mask %v does not match activations %v", mask.Shape(), h.Shape())
 	}
-	out, err := gorgonia.HadamardProd(h, mask)
+	if h.Dtype() != mask.Dtype() {
+		return nil, fmt.Errorf("graph: dropout: mask is %v but activations are %v", mask.Dtype(), h.Dtype())
+	}
+	out, err := gorgonia.ApplyOp(maskOp{res: new(ops.Result)}, h, mask)
 	if err != nil {
 		return nil, fmt.Errorf("graph: dropout: %w", err)
 	}

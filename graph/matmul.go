@@ -8,6 +8,7 @@ import (
 	"github.com/chewxy/hm"
 	"gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
+	"outgrad/ops"
 )
 
 // MatMul returns the node a·b of two matrices, computed with [Gemm]. Its
@@ -28,7 +29,7 @@ func matMul(a, b *gorgonia.Node, noGradA bool) (*gorgonia.Node, error) {
 	if a.Dtype() != b.Dtype() {
 		return nil, fmt.Errorf("graph: cannot multiply %s (%v) by %s (%v)", a.Name(), a.Dtype(), b.Name(), b.Dtype())
 	}
-	op := &matMulOp{noGradA: noGradA, scratch: new(scratch)}
+	op := newMatMulOp(false, false, noGradA)
 	n, err := gorgonia.ApplyOp(op, a, b)
 	if err != nil {
 		return nil, fmt.Errorf("graph: matmul %s·%s: %w", a.Name(), b.Name(), err)
@@ -42,11 +43,17 @@ type scratch struct {
 	f32 []float32
 }
 
+// newMatMulOp returns a product op that owns its scratch and result.
+func newMatMulOp(tA, tB, noGradA bool) *matMulOp {
+	return &matMulOp{tA: tA, tB: tB, noGradA: noGradA, scratch: new(scratch), res: new(ops.Result)}
+}
+
 // matMulOp is op(A)·op(B) with op a transpose when tA or tB is set.
 type matMulOp struct {
 	tA, tB  bool
 	noGradA bool
 	scratch *scratch
+	res     *ops.Result
 }
 
 var (
@@ -117,7 +124,7 @@ func (op *matMulOp) Do(in ...gorgonia.Value) (gorgonia.Value, error) {
 	if err != nil {
 		return nil, err
 	}
-	return op.UsePreallocDo(tensor.New(tensor.WithShape(s...), tensor.Of(in[0].Dtype())), in...)
+	return op.UsePreallocDo(op.res.Get(in[0].Dtype(), s), in...)
 }
 
 func (op *matMulOp) UsePreallocDo(prealloc gorgonia.Value, in ...gorgonia.Value) (gorgonia.Value, error) {
@@ -159,11 +166,11 @@ func (op *matMulOp) SymDiff(in gorgonia.Nodes, _, grad *gorgonia.Node) (gorgonia
 	out := make(gorgonia.Nodes, 2)
 	var err error
 	if !op.noGradA {
-		if out[0], err = gorgonia.ApplyOp(&matMulOp{tB: true, scratch: new(scratch)}, grad, in[1]); err != nil {
+		if out[0], err = gorgonia.ApplyOp(newMatMulOp(false, true, false), grad, in[1]); err != nil {
 			return nil, fmt.Errorf("graph: %v backward: %w", op, err)
 		}
 	}
-	if out[1], err = gorgonia.ApplyOp(&matMulOp{tA: true, scratch: new(scratch)}, in[0], grad); err != nil {
+	if out[1], err = gorgonia.ApplyOp(newMatMulOp(true, false, false), in[0], grad); err != nil {
 		return nil, fmt.Errorf("graph: %v backward: %w", op, err)
 	}
 	return out, nil

@@ -148,8 +148,12 @@ type lossOp struct {
 	k     float64 // cross-entropy of softmax(k·x): a softmax of base e^k
 }
 
-// lossBackOp computes the first input's gradient of lossOp from (x, t, g).
-type lossBackOp lossOp
+// lossBackOp computes the first input's gradient of lossOp from (x, t, g)
+// into its own kept result.
+type lossBackOp struct {
+	fwd lossOp
+	res *Result
+}
 
 var (
 	_ gorgonia.SDOp            = lossOp{}
@@ -247,7 +251,7 @@ func (op lossOp) SymDiff(inputs gorgonia.Nodes, output, grad *gorgonia.Node) (go
 	if len(inputs) != 2 {
 		return nil, fmt.Errorf("ops: %v: got %d inputs, want 2", op, len(inputs))
 	}
-	dx, err := gorgonia.ApplyOp(lossBackOp(op), inputs[0], inputs[1], grad)
+	dx, err := gorgonia.ApplyOp(lossBackOp{fwd: op, res: new(Result)}, inputs[0], inputs[1], grad)
 	if err != nil {
 		return nil, fmt.Errorf("ops: %v backward: %w", op, err)
 	}
@@ -264,10 +268,10 @@ func (op lossBackOp) ReturnsPtr() bool     { return false }
 func (op lossBackOp) CallsExtern() bool    { return false }
 func (op lossBackOp) OverwritesInput() int { return -1 }
 func (op lossBackOp) WriteHash(h hash.Hash) {
-	fmt.Fprintf(h, "outgrad.%sBack{%v %v}", lossOp(op).kind(), op.scale, op.k)
+	fmt.Fprintf(h, "outgrad.%sBack{%v %v}", op.fwd.kind(), op.fwd.scale, op.fwd.k)
 }
 func (op lossBackOp) Hashcode() uint32 { return hashOf(op) }
-func (op lossBackOp) String() string   { return lossOp(op).String() + "'" }
+func (op lossBackOp) String() string   { return op.fwd.String() + "'" }
 func (op lossBackOp) InferShape(in ...gorgonia.DimSizer) (tensor.Shape, error) {
 	if len(in) != 3 {
 		return nil, fmt.Errorf("ops: %v: got %d shapes, want 3", op, len(in))
@@ -283,7 +287,7 @@ func (op lossBackOp) Do(in ...gorgonia.Value) (gorgonia.Value, error) {
 	if err != nil {
 		return nil, err
 	}
-	return op.UsePreallocDo(tensor.New(tensor.Of(args[0].Dtype()), tensor.WithShape(args[0].Shape().Clone()...)), in...)
+	return op.UsePreallocDo(op.res.Get(args[0].Dtype(), args[0].Shape()), in...)
 }
 
 func (op lossBackOp) UsePreallocDo(prealloc gorgonia.Value, in ...gorgonia.Value) (gorgonia.Value, error) {
@@ -302,23 +306,23 @@ func (op lossBackOp) UsePreallocDo(prealloc gorgonia.Value, in ...gorgonia.Value
 	if err != nil {
 		return nil, err
 	}
-	x, t, cols, s := args[0], args[1], lastDim(args[0].Shape()), op.scale*g
-	if op.xent {
-		s *= op.k
+	x, t, cols, s := args[0], args[1], lastDim(args[0].Shape()), op.fwd.scale*g
+	if op.fwd.xent {
+		s *= op.fwd.k
 	}
 	switch x.Dtype() {
 	case tensor.Float64:
 		d := out.Float64s()
-		if op.xent {
-			softmaxRows(d, x.Float64s(), cols, op.k)
+		if op.fwd.xent {
+			softmaxRows(d, x.Float64s(), cols, op.fwd.k)
 			scaledDiff(d, d, t.Float64s(), s)
 		} else {
 			scaledDiff(d, x.Float64s(), t.Float64s(), s)
 		}
 	case tensor.Float32:
 		d := out.Float32s()
-		if op.xent {
-			softmaxRows(d, x.Float32s(), cols, op.k)
+		if op.fwd.xent {
+			softmaxRows(d, x.Float32s(), cols, op.fwd.k)
 			scaledDiff(d, d, t.Float32s(), s)
 		} else {
 			scaledDiff(d, x.Float32s(), t.Float32s(), s)

@@ -23,7 +23,7 @@ func Apply(x *gorgonia.Node, act Activation) (*gorgonia.Node, error) {
 	if err := checkFloatTensor(x, "apply "+act.Name()); err != nil {
 		return nil, err
 	}
-	n, err := gorgonia.ApplyOp(actOp{act}, x)
+	n, err := gorgonia.ApplyOp(actOp{act: act, res: new(Result)}, x)
 	if err != nil {
 		return nil, fmt.Errorf("ops: apply %s: %w", act.Name(), err)
 	}
@@ -45,10 +45,16 @@ func checkFloatTensor(n *gorgonia.Node, what string) error {
 }
 
 // actOp is the forward op of any Activation.
-type actOp struct{ act Activation }
+type actOp struct {
+	act Activation
+	res *Result
+}
 
 // actBackOp computes dx from (y, dy) with the activation's backward.
-type actBackOp struct{ act Activation }
+type actBackOp struct {
+	act Activation
+	res *Result
+}
 
 var (
 	_ gorgonia.SDOp            = actOp{}
@@ -75,7 +81,7 @@ func (op actOp) Do(in ...gorgonia.Value) (gorgonia.Value, error) {
 	if err != nil {
 		return nil, err
 	}
-	return op.UsePreallocDo(tensor.New(tensor.Of(x[0].Dtype()), tensor.WithShape(x[0].Shape().Clone()...)), in...)
+	return op.UsePreallocDo(op.res.Get(x[0].Dtype(), x[0].Shape()), in...)
 }
 
 func (op actOp) UsePreallocDo(prealloc gorgonia.Value, in ...gorgonia.Value) (gorgonia.Value, error) {
@@ -100,7 +106,7 @@ func (op actOp) UsePreallocDo(prealloc gorgonia.Value, in ...gorgonia.Value) (go
 // SymDiff returns act's backward applied to the op's output: the derivative is
 // read off y, never recomputed from x.
 func (op actOp) SymDiff(inputs gorgonia.Nodes, output, grad *gorgonia.Node) (gorgonia.Nodes, error) {
-	dx, err := gorgonia.ApplyOp(actBackOp(op), output, grad)
+	dx, err := gorgonia.ApplyOp(actBackOp{act: op.act, res: new(Result)}, output, grad)
 	if err != nil {
 		return nil, fmt.Errorf("ops: %s backward: %w", op.act.Name(), err)
 	}
@@ -126,7 +132,7 @@ func (op actBackOp) Do(in ...gorgonia.Value) (gorgonia.Value, error) {
 	if err != nil {
 		return nil, err
 	}
-	return op.UsePreallocDo(tensor.New(tensor.Of(args[0].Dtype()), tensor.WithShape(args[0].Shape().Clone()...)), in...)
+	return op.UsePreallocDo(op.res.Get(args[0].Dtype(), args[0].Shape()), in...)
 }
 
 func (op actBackOp) UsePreallocDo(prealloc gorgonia.Value, in ...gorgonia.Value) (gorgonia.Value, error) {
