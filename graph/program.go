@@ -2,18 +2,28 @@ package graph
 
 import (
 	"fmt"
+	"math"
 
+	"gonum.org/v1/gonum/blas/blas32"
+	"gonum.org/v1/gonum/blas/blas64"
 	"gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
+	"outgrad/ops"
 )
 
 // Program is a compiled graph with learnables: one TapeMachine, built once and
 // run for every step, that computes the cost and its gradients.
+//
+// The gradients are the values of the nodes that gorgonia.Grad adds, read
+// where the machine wrote them, and Update applies them with one AXPY per
+// learnable. (Gorgonia's dual values and solvers would instead add every
+// gradient into a second copy, scale it, add it and zero it: four passes over
+// each weight matrix per step instead of one.)
 type Program struct {
-	vm     gorgonia.VM
-	learn  gorgonia.Nodes
-	solver gorgonia.Solver
-	vgs    []gorgonia.ValueGrad
+	vm    gorgonia.VM
+	learn gorgonia.Nodes
+	grads gorgonia.Nodes
+	alpha float64
 }
 
 // Compile adds the gradients of cost with respect to learn to the graph that
@@ -26,15 +36,26 @@ func Compile(cost *gorgonia.Node, learn gorgonia.Nodes, alpha float64) (*Program
 	if !cost.IsScalar() {
 		return nil, fmt.Errorf("graph: compile: cost %s has shape %v, want a scalar", cost.Name(), cost.Shape())
 	}
-	if _, err := gorgonia.Grad(cost, learn...); err != nil {
+	if math.IsNaN(alpha) || math.IsInf(alpha, 0) {
+		return nil, fmt.Errorf("graph: compile: learning rate %v is not finite", alpha)
+	}
+	for _, n := range learn {
+		if n == nil || n.Op() != nil {
+			return nil, fmt.Errorf("graph: compile: learnable %v is not an input node", n)
+		}
+		if _, ok := n.Value().(*tensor.Dense); !ok {
+			return nil, fmt.Errorf("graph: compile: learnable %s holds %T, want a dense tensor", n.Name(), n.Value())
+		}
+	}
+	grads, err := gorgonia.Grad(cost, learn...)
+	if err != nil {
 		return nil, fmt.Errorf("graph: compile: gradients: %w", err)
 	}
-	vm := gorgonia.NewTapeMachine(cost.Graph(), gorgonia.BindDualValues(learn...))
 	return &Program{
-		vm:     vm,
-		learn:  learn,
-		solver: gorgonia.NewVanillaSolver(gorgonia.WithLearnRate(alpha)),
-		vgs:    gorgonia.NodesToValueGrads(learn),
+		vm:    gorgonia.NewTapeMachine(cost.Graph()),
+		learn: learn,
+		grads: grads,
+		alpha: alpha,
 	}, nil
 }
 
@@ -48,30 +69,53 @@ func (p *Program) Run() error {
 }
 
 // Grad returns the gradient of the cost with respect to learnable i after Run.
-// The value is the machine's: it is overwritten by Update and the next Run;
-// copy it to keep it.
+// The value is the machine's: the next Run overwrites it; copy it to keep it.
 func (p *Program) Grad(i int) (*tensor.Dense, error) {
 	if i < 0 || i >= len(p.learn) {
 		return nil, fmt.Errorf("graph: grad %d: only %d learnables", i, len(p.learn))
 	}
-	g, err := p.learn[i].Grad()
-	if err != nil {
-		return nil, fmt.Errorf("graph: grad of %s: %w", p.learn[i].Name(), err)
-	}
-	d, ok := g.(*tensor.Dense)
+	d, ok := p.grads[i].Value().(*tensor.Dense)
 	if !ok {
-		return nil, fmt.Errorf("graph: grad of %s is %T, want a dense tensor", p.learn[i].Name(), g)
+		return nil, fmt.Errorf("graph: grad of %s is %T after run, want a dense tensor", p.learn[i].Name(), p.grads[i].Value())
+	}
+	if !d.Shape().Eq(p.learn[i].Shape()) || d.Dtype() != p.learn[i].Dtype() {
+		return nil, fmt.Errorf("graph: grad of %s is %v %v, want %v %v", p.learn[i].Name(), d.Dtype(), d.Shape(), p.learn[i].Dtype(), p.learn[i].Shape())
 	}
 	return d, nil
 }
 
-// Update applies w ← w − α·∂L/∂w to every learnable and zeroes the gradients.
+// Update applies w ← w − α·∂L/∂w to every learnable, with the gradients of
+// the last Run.
 func (p *Program) Update() error {
-	if err := p.solver.Step(p.vgs); err != nil {
-		return fmt.Errorf("graph: update: %w", err)
+	for i, n := range p.learn {
+		g, err := p.Grad(i)
+		if err != nil {
+			return fmt.Errorf("graph: update: %w", err)
+		}
+		w := n.Value().(*tensor.Dense)
+		switch w.Dtype() {
+		case tensor.Float64:
+			Axpy(-p.alpha, g.Float64s(), w.Float64s())
+		case tensor.Float32:
+			Axpy(-p.alpha, g.Float32s(), w.Float32s())
+		default:
+			return fmt.Errorf("graph: update %s: dtype %v, want float32 or float64", n.Name(), w.Dtype())
+		}
 	}
 	return nil
 }
 
 // Close releases the machine.
 func (p *Program) Close() error { return p.vm.Close() }
+
+// Axpy computes y ← y + a·x, with the BLAS that Gemm uses (one rounding of
+// a·x and one of the sum per element, as in the loop). x and y must have the
+// same length.
+func Axpy[T ops.Float](a float64, x, y []T) {
+	switch x := any(x).(type) {
+	case []float64:
+		blas64.Implementation().Daxpy(len(x), a, x, 1, any(y).([]float64)[:len(x)], 1)
+	case []float32:
+		blas32.Implementation().Saxpy(len(x), float32(a), x, 1, any(y).([]float32)[:len(x)], 1)
+	}
+}

@@ -76,7 +76,7 @@ func TestRunReusesResults(t *testing.T) {
 				}
 			}
 		}
-		if err := p.Update(); err != nil { // zeroes the gradient; α = 0 keeps w
+		if err := p.Update(); err != nil { // α = 0 keeps w
 			t.Fatal(err)
 		}
 	}

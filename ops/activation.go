@@ -6,6 +6,10 @@ package ops
 // Slices hold rows of length cols, row-major. Forward writes y = f(x); Backward
 // writes the input gradient dx from the output gradient dy and the output y. The
 // destination may alias an input. Elementwise activations ignore cols.
+//
+// Rows are independent: Forward and Backward (and the graph ops of Apply) split
+// a large batch into ranges of whole rows and call the methods on them at the
+// same time from several goroutines, so they must not keep state between calls.
 type Activation interface {
 	// Name is the activation's registry name, lowercase, as typed on a command line.
 	Name() string
@@ -92,22 +96,24 @@ func guardNaN(x, v float64) float64 {
 // Float is the element type of the data an activation runs on.
 type Float interface{ float32 | float64 }
 
-// Forward calls a's Forward64 or Forward32, as T says.
+// Forward calls a's Forward64 or Forward32, as T says. Large inputs are split
+// by rows over the available cores (see Activation).
 func Forward[T Float](a Activation, y, x []T, cols int) {
 	switch x := any(x).(type) {
 	case []float64:
-		a.Forward64(any(y).([]float64), x, cols)
+		call(fwd64, a, cols, [3][]float64{any(y).([]float64), x}, [3][]float32{})
 	case []float32:
-		a.Forward32(any(y).([]float32), x, cols)
+		call(fwd32, a, cols, [3][]float64{}, [3][]float32{any(y).([]float32), x})
 	}
 }
 
-// Backward calls a's Backward64 or Backward32, as T says.
+// Backward calls a's Backward64 or Backward32, as T says. Large inputs are
+// split by rows over the available cores (see Activation).
 func Backward[T Float](a Activation, dx, dy, y []T, cols int) {
 	switch y := any(y).(type) {
 	case []float64:
-		a.Backward64(any(dx).([]float64), any(dy).([]float64), y, cols)
+		call(bwd64, a, cols, [3][]float64{any(dx).([]float64), any(dy).([]float64), y}, [3][]float32{})
 	case []float32:
-		a.Backward32(any(dx).([]float32), any(dy).([]float32), y, cols)
+		call(bwd32, a, cols, [3][]float64{}, [3][]float32{any(dx).([]float32), any(dy).([]float32), y})
 	}
 }

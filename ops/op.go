@@ -96,9 +96,9 @@ func (op actOp) UsePreallocDo(prealloc gorgonia.Value, in ...gorgonia.Value) (go
 	x, cols := args[0], lastDim(args[0].Shape())
 	switch x.Dtype() {
 	case tensor.Float64:
-		op.act.Forward64(out.Float64s(), x.Float64s(), cols)
+		Forward(op.act, out.Float64s(), x.Float64s(), cols)
 	case tensor.Float32:
-		op.act.Forward32(out.Float32s(), x.Float32s(), cols)
+		Forward(op.act, out.Float32s(), x.Float32s(), cols)
 	}
 	return out, nil
 }
@@ -147,9 +147,9 @@ func (op actBackOp) UsePreallocDo(prealloc gorgonia.Value, in ...gorgonia.Value)
 	y, dy, cols := args[0], args[1], lastDim(args[0].Shape())
 	switch y.Dtype() {
 	case tensor.Float64:
-		op.act.Backward64(out.Float64s(), dy.Float64s(), y.Float64s(), cols)
+		Backward(op.act, out.Float64s(), dy.Float64s(), y.Float64s(), cols)
 	case tensor.Float32:
-		op.act.Backward32(out.Float32s(), dy.Float32s(), y.Float32s(), cols)
+		Backward(op.act, out.Float32s(), dy.Float32s(), y.Float32s(), cols)
 	}
 	return out, nil
 }

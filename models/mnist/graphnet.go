@@ -20,7 +20,7 @@ type GraphNet[T ops.Float] struct {
 	x, t, mask *tensor.Dense
 	w01, w12   *tensor.Dense
 	out        gorgonia.Value // the output y, read out by the machine
-	g01, g12   []T            // gradients copied out before the update
+	g01, g12   []T            // the machine's gradients of the last step
 	// Test-time network, sharing the weight tensors, compiled for evalRows.
 	eval     gorgonia.VM
 	evalX    *tensor.Dense
@@ -59,8 +59,6 @@ func NewGraph[T ops.Float](c Config, w01, w12 []T) (*GraphNet[T], error) {
 		w01: tensor.New(tensor.WithShape(Pixels, hid), tensor.WithBacking(clone(w01))),
 		w12: tensor.New(tensor.WithShape(hid, Classes), tensor.WithBacking(clone(w12))),
 		out: tensor.New(tensor.WithShape(b, Classes), tensor.Of(dt)),
-		g01: make([]T, len(w01)),
-		g12: make([]T, len(w12)),
 	}
 	g := gorgonia.NewGraph()
 	x := gorgonia.NewMatrix(g, dt, gorgonia.WithShape(b, Pixels), gorgonia.WithName("x"), gorgonia.WithValue(n.x))
@@ -96,8 +94,7 @@ func NewGraph[T ops.Float](c Config, w01, w12 []T) (*GraphNet[T], error) {
 // Name returns "graph".
 func (n *GraphNet[T]) Name() string { return "graph" }
 
-// Step feeds the batch and mask, runs the machine, copies the gradients out
-// and applies the update.
+// Step feeds the batch and mask, runs the machine and applies the update.
 func (n *GraphNet[T]) Step(x, t, mask []T) error {
 	c := n.c
 	if len(x) != c.Batch*Pixels || len(t) != c.Batch*Classes {
@@ -117,12 +114,12 @@ func (n *GraphNet[T]) Step(x, t, mask []T) error {
 	if err := n.prog.Run(); err != nil {
 		return fmt.Errorf("mnist: graph step: %w", err)
 	}
-	for i, dst := range [][]T{n.g01, n.g12} {
+	for i, dst := range []*[]T{&n.g01, &n.g12} {
 		g, err := n.prog.Grad(i)
 		if err != nil {
 			return fmt.Errorf("mnist: graph step: %w", err)
 		}
-		copy(dst, g.Data().([]T))
+		*dst = g.Data().([]T)
 	}
 	if err := n.prog.Update(); err != nil {
 		return fmt.Errorf("mnist: graph step: %w", err)

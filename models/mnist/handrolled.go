@@ -94,8 +94,8 @@ func (n *HandRolled[T]) Step(x, t, mask []T) error {
 	}
 	graph.Gemm(true, false, Pixels, hid, b, x, n.e1, n.g01, &n.scratch)
 
-	axpy(n.w12, n.g12, T(-c.Alpha))
-	axpy(n.w01, n.g01, T(-c.Alpha))
+	graph.Axpy(-c.Alpha, n.g12, n.w12)
+	graph.Axpy(-c.Alpha, n.g01, n.w01)
 	return nil
 }
 
@@ -122,14 +122,6 @@ func (n *HandRolled[T]) Logits(x []T, rows int) ([]T, error) {
 	ops.Forward(n.c.HiddenAct, eh, eh, hid)
 	graph.Gemm(false, false, rows, Classes, hid, eh, n.w12, ey, &n.scratch)
 	return ey, nil
-}
-
-// axpy computes w[i] += a·g[i].
-func axpy[T ops.Float](w, g []T, a T) {
-	g = g[:len(w)]
-	for i := range w {
-		w[i] += a * g[i]
-	}
 }
 
 // clone returns a copy of v.

@@ -19,8 +19,8 @@ type Net[T ops.Float] interface {
 	Step(x, t, mask []T) error
 	// Output is the last step's output y = Output.Act(logits), batch×10.
 	Output() []T
-	// Grads are the last step's gradients ∂L/∂w01 and ∂L/∂w12, copied out
-	// before the update. They stay valid until the next Step.
+	// Grads are the last step's gradients ∂L/∂w01 and ∂L/∂w12, the ones
+	// its update applied. They stay valid until the next Step.
 	Grads() (g01, g12 []T)
 	// Weights are the current weights, read-only.
 	Weights() (w01, w12 []T)
@@ -85,7 +85,25 @@ func countCorrect[T ops.Float](out []T, labels []uint8) int {
 }
 
 // firstNonFinite returns the index of the first NaN or ±Inf in v, or −1.
+//
+// It runs after every step over every weight and gradient, so it first sums
+// x − x over v, which is 0 for finite x and NaN otherwise, in four independent
+// sums that the CPU overlaps; only a non-zero sum needs the search.
 func firstNonFinite[T ops.Float](v []T) int {
+	var s0, s1, s2, s3 T
+	i := 0
+	for ; i+4 <= len(v); i += 4 {
+		s0 += v[i] - v[i]
+		s1 += v[i+1] - v[i+1]
+		s2 += v[i+2] - v[i+2]
+		s3 += v[i+3] - v[i+3]
+	}
+	for ; i < len(v); i++ {
+		s0 += v[i] - v[i]
+	}
+	if s0+s1+s2+s3 == 0 {
+		return -1
+	}
 	for i, x := range v {
 		if f := float64(x); math.IsNaN(f) || math.IsInf(f, 0) {
 			return i

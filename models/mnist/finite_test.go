@@ -1,0 +1,37 @@
+package mnist
+
+import (
+	"math"
+	"testing"
+)
+
+func TestFirstNonFinite(t *testing.T) {
+	for _, n := range []int{0, 1, 3, 4, 5, 8, 11} {
+		v := make([]float64, n)
+		for i := range v {
+			v[i] = math.MaxFloat64 * float64(1-2*(i%2)) // finite, as large as they come
+		}
+		if got := firstNonFinite(v); got != -1 {
+			t.Errorf("n=%d, all finite: got %d, want -1", n, got)
+		}
+		for pos := range v {
+			for _, bad := range []float64{math.NaN(), math.Inf(1), math.Inf(-1)} {
+				w := append([]float64(nil), v...)
+				w[pos] = bad
+				if pos+1 < n {
+					w[n-1] = math.NaN()
+				}
+				if got := firstNonFinite(w); got != pos {
+					t.Errorf("n=%d, %v at %d: got %d", n, bad, pos, got)
+				}
+				w32 := make([]float32, n)
+				for i, x := range w {
+					w32[i] = float32(x / math.MaxFloat64 * math.MaxFloat32)
+				}
+				if got := firstNonFinite(w32); got != pos {
+					t.Errorf("float32 n=%d, %v at %d: got %d", n, bad, pos, got)
+				}
+			}
+		}
+	}
+}
