@@ -13,11 +13,15 @@ typedef void (*dgemm_fn)(int, int, int, int, int, int, double, const double *, i
 	const double *, int, double, double *, int);
 typedef void (*sgemm_fn)(int, int, int, int, int, int, float, const float *, int,
 	const float *, int, float, float *, int);
+typedef void (*daxpy_fn)(int, double, const double *, int, double *, int);
+typedef void (*saxpy_fn)(int, float, const float *, int, float *, int);
 typedef char *(*corename_fn)(void);
 typedef int (*threads_fn)(void);
 
 static dgemm_fn ob_dgemm;
 static sgemm_fn ob_sgemm;
+static daxpy_fn ob_daxpy;
+static saxpy_fn ob_saxpy;
 static corename_fn ob_corename;
 static threads_fn ob_threads;
 
@@ -48,15 +52,25 @@ static const char *ob_load(const char *kernels) {
 		return dlerror();
 	ob_dgemm = (dgemm_fn)dlsym(h, "cblas_dgemm");
 	ob_sgemm = (sgemm_fn)dlsym(h, "cblas_sgemm");
+	ob_daxpy = (daxpy_fn)dlsym(h, "cblas_daxpy");
+	ob_saxpy = (saxpy_fn)dlsym(h, "cblas_saxpy");
 	ob_corename = (corename_fn)dlsym(h, "openblas_get_corename");
 	ob_threads = (threads_fn)dlsym(h, "openblas_get_num_threads");
-	if (ob_dgemm == NULL || ob_sgemm == NULL)
-		return "libopenblas.so.0 has no cblas_dgemm or cblas_sgemm";
+	if (ob_dgemm == NULL || ob_sgemm == NULL || ob_daxpy == NULL || ob_saxpy == NULL)
+		return "libopenblas.so.0 lacks one of cblas_dgemm, cblas_sgemm, cblas_daxpy, cblas_saxpy";
 	return NULL;
 }
 
 static const char *ob_core(void) { return ob_corename ? ob_corename() : "unknown"; }
 static int ob_nthreads(void) { return ob_threads ? ob_threads() : 0; }
+
+static void ob_daxpy_call(int n, double a, const double *x, int incx, double *y, int incy) {
+	ob_daxpy(n, a, x, incx, y, incy);
+}
+
+static void ob_saxpy_call(int n, float a, const float *x, int incx, float *y, int incy) {
+	ob_saxpy(n, a, x, incx, y, incy);
+}
 
 static void ob_dgemm_call(int tA, int tB, int m, int n, int k, double alpha, const double *a, int lda,
 	const double *b, int ldb, double beta, double *c, int ldc) {
@@ -151,6 +165,26 @@ func (openBLAS) Sgemm(tA, tB blas.Transpose, m, n, k int, alpha float32, a []flo
 	}
 	C.ob_sgemm_call(cbool(tA == blas.Trans), cbool(tB == blas.Trans), C.int(m), C.int(n), C.int(k),
 		C.float(alpha), (*C.float)(&a[0]), C.int(lda), (*C.float)(&b[0]), C.int(ldb), C.float(beta), (*C.float)(&c[0]), C.int(ldc))
+}
+
+// Daxpy is OpenBLAS's y ← y + α·x, for the weight updates. Its kernels may fuse
+// the multiply and the add, so it can differ from gonum's in the last bit, as
+// OpenBLAS's GEMM differs from gonum's in its order of summation.
+func (openBLAS) Daxpy(n int, alpha float64, x []float64, incX int, y []float64, incY int) {
+	if n <= 0 || alpha == 0 || incX <= 0 || incY <= 0 || len(x) <= (n-1)*incX || len(y) <= (n-1)*incY {
+		gonum.Implementation{}.Daxpy(n, alpha, x, incX, y, incY) // its checks and panics
+		return
+	}
+	C.ob_daxpy_call(C.int(n), C.double(alpha), (*C.double)(&x[0]), C.int(incX), (*C.double)(&y[0]), C.int(incY))
+}
+
+// Saxpy is Daxpy in float32.
+func (openBLAS) Saxpy(n int, alpha float32, x []float32, incX int, y []float32, incY int) {
+	if n <= 0 || alpha == 0 || incX <= 0 || incY <= 0 || len(x) <= (n-1)*incX || len(y) <= (n-1)*incY {
+		gonum.Implementation{}.Saxpy(n, alpha, x, incX, y, incY)
+		return
+	}
+	C.ob_saxpy_call(C.int(n), C.float(alpha), (*C.float)(&x[0]), C.int(incX), (*C.float)(&y[0]), C.int(incY))
 }
 
 // The openblas build loads OpenBLAS and switches every BLAS user in the

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"time"
 
+	"outgrad/graph"
 	"outgrad/ops"
 )
 
@@ -51,6 +52,8 @@ type Report struct {
 	Agreement   *Agreement            `json:"agreement,omitempty"`
 	Book        *BookReport           `json:"book,omitempty"`
 	WallSeconds float64               `json:"wall_seconds"`
+	// BLAS is the BLAS both implementations ran on (graph.BLAS).
+	BLAS string `json:"blas"`
 	// OK is false only when the gradients disagree beyond the tolerance
 	// outside book mode.
 	OK bool `json:"ok"`
@@ -352,6 +355,7 @@ func Compare[T ops.Float](c Config, train, test Data[T], opts CompareOptions) (*
 		Config: configReport[T](c, tol, opts.W01 != nil),
 		Impls:  names,
 		Runs:   map[string]*RunReport{},
+		BLAS:   graph.BLAS(),
 		OK:     true,
 	}
 	for i, n := range nets {

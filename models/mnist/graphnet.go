@@ -16,14 +16,18 @@ import (
 type GraphNet[T ops.Float] struct {
 	c    Config
 	prog *graph.Program
-	// Training inputs and weights: the nodes' values, updated in place.
-	x, t, mask *tensor.Dense
-	w01, w12   *tensor.Dense
-	out        gorgonia.Value // the output y, read out by the machine
-	g01, g12   []T            // the machine's gradients of the last step
+	// Training inputs and weights: the nodes' values, updated in place. The
+	// images are not copied: xNode is bound to the caller's batch (xData).
+	xNode    *gorgonia.Node
+	xData    []T
+	t, mask  *tensor.Dense
+	w01, w12 *tensor.Dense
+	out      gorgonia.Value // the output y, read out by the machine
+	g01, g12 []T            // the machine's gradients of the last step
 	// Test-time network, sharing the weight tensors, compiled for evalRows.
 	eval     gorgonia.VM
-	evalX    *tensor.Dense
+	evalX    *gorgonia.Node
+	evalData []T
 	evalOut  gorgonia.Value
 	evalRows int
 }
@@ -54,14 +58,15 @@ func NewGraph[T ops.Float](c Config, w01, w12 []T) (*GraphNet[T], error) {
 	dt, b, hid := dtypeOf[T](), c.Batch, c.Hidden
 	n := &GraphNet[T]{
 		c:   c,
-		x:   tensor.New(tensor.WithShape(b, Pixels), tensor.Of(dt)),
 		t:   tensor.New(tensor.WithShape(b, Classes), tensor.Of(dt)),
 		w01: tensor.New(tensor.WithShape(Pixels, hid), tensor.WithBacking(clone(w01))),
 		w12: tensor.New(tensor.WithShape(hid, Classes), tensor.WithBacking(clone(w12))),
 		out: tensor.New(tensor.WithShape(b, Classes), tensor.Of(dt)),
 	}
 	g := gorgonia.NewGraph()
-	x := gorgonia.NewMatrix(g, dt, gorgonia.WithShape(b, Pixels), gorgonia.WithName("x"), gorgonia.WithValue(n.x))
+	x := gorgonia.NewMatrix(g, dt, gorgonia.WithShape(b, Pixels), gorgonia.WithName("x"),
+		gorgonia.WithValue(tensor.New(tensor.WithShape(b, Pixels), tensor.Of(dt))))
+	n.xNode = x
 	t := gorgonia.NewMatrix(g, dt, gorgonia.WithShape(b, Classes), gorgonia.WithName("t"), gorgonia.WithValue(n.t))
 	nw01 := gorgonia.NewMatrix(g, dt, gorgonia.WithShape(Pixels, hid), gorgonia.WithName("w01"), gorgonia.WithValue(n.w01))
 	nw12 := gorgonia.NewMatrix(g, dt, gorgonia.WithShape(hid, Classes), gorgonia.WithName("w12"), gorgonia.WithValue(n.w12))
@@ -95,6 +100,8 @@ func NewGraph[T ops.Float](c Config, w01, w12 []T) (*GraphNet[T], error) {
 func (n *GraphNet[T]) Name() string { return "graph" }
 
 // Step feeds the batch and mask, runs the machine and applies the update.
+// The images are read in place, never written: the graph refers to x until
+// the next Step.
 func (n *GraphNet[T]) Step(x, t, mask []T) error {
 	c := n.c
 	if len(x) != c.Batch*Pixels || len(t) != c.Batch*Classes {
@@ -103,7 +110,9 @@ func (n *GraphNet[T]) Step(x, t, mask []T) error {
 	if c.Dropout != (mask != nil) || (mask != nil && len(mask) != c.Batch*c.Hidden) {
 		return fmt.Errorf("mnist: graph step: mask of %d values with dropout %v, want %d", len(mask), c.Dropout, c.Batch*c.Hidden)
 	}
-	copy(n.x.Data().([]T), x)
+	if err := bindData(n.xNode, &n.xData, x, c.Batch); err != nil {
+		return fmt.Errorf("mnist: graph step: %w", err)
+	}
 	copy(n.t.Data().([]T), t)
 	if mask != nil {
 		m2 := n.mask.Data().([]T)
@@ -150,7 +159,9 @@ func (n *GraphNet[T]) Logits(x []T, rows int) ([]T, error) {
 			return nil, err
 		}
 	}
-	copy(n.evalX.Data().([]T), x)
+	if err := bindData(n.evalX, &n.evalData, x, rows); err != nil {
+		return nil, fmt.Errorf("mnist: graph logits: %w", err)
+	}
 	defer n.eval.Reset()
 	if err := n.eval.RunAll(); err != nil {
 		return nil, fmt.Errorf("mnist: graph logits: %w", err)
@@ -161,9 +172,10 @@ func (n *GraphNet[T]) Logits(x []T, rows int) ([]T, error) {
 func (n *GraphNet[T]) compileEval(rows int) error {
 	dt, hid := dtypeOf[T](), n.c.Hidden
 	g := gorgonia.NewGraph()
-	n.evalX = tensor.New(tensor.WithShape(rows, Pixels), tensor.Of(dt))
 	n.evalOut = tensor.New(tensor.WithShape(rows, Classes), tensor.Of(dt))
-	x := gorgonia.NewMatrix(g, dt, gorgonia.WithShape(rows, Pixels), gorgonia.WithName("x"), gorgonia.WithValue(n.evalX))
+	x := gorgonia.NewMatrix(g, dt, gorgonia.WithShape(rows, Pixels), gorgonia.WithName("x"),
+		gorgonia.WithValue(tensor.New(tensor.WithShape(rows, Pixels), tensor.Of(dt))))
+	n.evalX, n.evalData = x, nil
 	w01 := gorgonia.NewMatrix(g, dt, gorgonia.WithShape(Pixels, hid), gorgonia.WithName("w01"), gorgonia.WithValue(n.w01))
 	w12 := gorgonia.NewMatrix(g, dt, gorgonia.WithShape(hid, Classes), gorgonia.WithName("w12"), gorgonia.WithValue(n.w12))
 	h, err := graph.Dense(x, w01, n.c.HiddenAct)
@@ -188,4 +200,18 @@ func (n *GraphNet[T]) Close() error {
 		n.eval.Close()
 	}
 	return n.prog.Close()
+}
+
+// bindData makes node's value the images in data (rows×Pixels) without
+// copying them, unless it is already bound to the same slice. The graph only
+// reads its input, so the caller's data is never written.
+func bindData[T ops.Float](node *gorgonia.Node, cur *[]T, data []T, rows int) error {
+	if len(*cur) == len(data) && len(data) > 0 && &(*cur)[0] == &data[0] {
+		return nil
+	}
+	if err := gorgonia.Let(node, tensor.New(tensor.WithShape(rows, Pixels), tensor.WithBacking(data))); err != nil {
+		return fmt.Errorf("bind %s: %w", node.Name(), err)
+	}
+	*cur = data
+	return nil
 }
