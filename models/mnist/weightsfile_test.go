@@ -93,3 +93,38 @@ func TestSaveWeightsRejects(t *testing.T) {
 		t.Errorf("files left behind: %v", entries)
 	}
 }
+
+// TestSaveFailingLateLeavesNothing makes the last step of a save fail (the
+// target is a directory, so the rename of the finished temporary file fails)
+// and checks that no temporary file is left and the target is untouched; a
+// failed save over an existing weights file leaves that file as it was.
+func TestSaveFailingLateLeavesNothing(t *testing.T) {
+	path, c, w01, w12 := savedFixture(t)
+	dir := filepath.Dir(path)
+	before, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	target := filepath.Join(dir, "target")
+	if err := os.Mkdir(target, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := SaveWeights(target, c, "float64", w01, w12); err == nil {
+		t.Fatal("save over a directory succeeded")
+	}
+	entries, _ := os.ReadDir(dir)
+	for _, e := range entries {
+		if e.Name() != filepath.Base(path) && e.Name() != "target" {
+			t.Errorf("left behind: %s", e.Name())
+		}
+	}
+	if fi, err := os.Stat(target); err != nil || !fi.IsDir() {
+		t.Errorf("target changed: %v, %v", fi, err)
+	}
+	if err := SaveWeights(path, c, "float64", w01[:10], w12); err == nil {
+		t.Fatal("wrong-sized weights saved")
+	}
+	if after, err := os.ReadFile(path); err != nil || string(after) != string(before) {
+		t.Errorf("a failed save changed the existing file (err %v)", err)
+	}
+}
