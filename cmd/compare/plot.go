@@ -34,6 +34,9 @@ func writeAccuracyPlot(path string, rep *mnist.Report) error {
 	p := plot.New()
 	c := rep.Config
 	p.Title.Text = fmt.Sprintf("MNIST, %s hidden ×%d, %s output, %s%s", c.HiddenAct, c.Hidden, c.Output, c.Dtype, map[bool]string{true: ", book slope (hand-rolled)"}[c.Book])
+	if a := rep.Agreement; a != nil && a.TrajectoriesEqual {
+		p.Title.Text += "\ngraph and hand-rolled accuracies identical at every evaluation: their lines coincide"
+	}
 	p.Title.Padding = vg.Points(8)
 	p.X.Label.Text = "iteration"
 	p.Y.Label.Text = "accuracy"
