@@ -54,20 +54,9 @@ func (op maskOp) Do(in ...gorgonia.Value) (gorgonia.Value, error) {
 }
 
 func (op maskOp) UsePreallocDo(prealloc gorgonia.Value, in ...gorgonia.Value) (gorgonia.Value, error) {
-	if len(in) != 2 {
-		return nil, fmt.Errorf("graph: %v: got %d inputs, want 2", op, len(in))
-	}
-	h, ok1 := in[0].(*tensor.Dense)
-	m, ok2 := in[1].(*tensor.Dense)
-	c, ok3 := prealloc.(*tensor.Dense)
-	if !ok1 || !ok2 || !ok3 {
-		return nil, fmt.Errorf("graph: %v: want dense tensors, got %T, %T into %T", op, in[0], in[1], prealloc)
-	}
-	if h.IsMaterializable() {
-		h = h.Materialize().(*tensor.Dense)
-	}
-	if m.IsMaterializable() {
-		m = m.Materialize().(*tensor.Dense)
+	h, m, c, err := binaryArgs(op, prealloc, in)
+	if err != nil {
+		return nil, err
 	}
 	if !h.Shape().Eq(m.Shape()) || c.Size() != h.Size() || h.Dtype() != m.Dtype() || c.Dtype() != h.Dtype() || c.IsView() {
 		return nil, fmt.Errorf("graph: %v: cannot multiply %v %v by %v %v into %v %v", op, h.Dtype(), h.Shape(), m.Dtype(), m.Shape(), c.Dtype(), c.Shape())

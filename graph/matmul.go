@@ -128,20 +128,9 @@ func (op *matMulOp) Do(in ...gorgonia.Value) (gorgonia.Value, error) {
 }
 
 func (op *matMulOp) UsePreallocDo(prealloc gorgonia.Value, in ...gorgonia.Value) (gorgonia.Value, error) {
-	if len(in) != 2 {
-		return nil, fmt.Errorf("graph: %v: got %d inputs, want 2", op, len(in))
-	}
-	a, ok1 := in[0].(*tensor.Dense)
-	b, ok2 := in[1].(*tensor.Dense)
-	c, ok3 := prealloc.(*tensor.Dense)
-	if !ok1 || !ok2 || !ok3 {
-		return nil, fmt.Errorf("graph: %v: want dense tensors, got %T, %T into %T", op, in[0], in[1], prealloc)
-	}
-	if a.IsMaterializable() {
-		a = a.Materialize().(*tensor.Dense)
-	}
-	if b.IsMaterializable() {
-		b = b.Materialize().(*tensor.Dense)
+	a, b, c, err := binaryArgs(op, prealloc, in)
+	if err != nil {
+		return nil, err
 	}
 	m, n, k, kb := op.dims(a.Shape(), b.Shape())
 	if k != kb || c.Size() != m*n || a.Dtype() != b.Dtype() || c.Dtype() != a.Dtype() {
@@ -174,6 +163,27 @@ func (op *matMulOp) SymDiff(in gorgonia.Nodes, _, grad *gorgonia.Node) (gorgonia
 		return nil, fmt.Errorf("graph: %v backward: %w", op, err)
 	}
 	return out, nil
+}
+
+// binaryArgs checks the inputs of a two-input op and its destination: all
+// dense, the inputs made contiguous.
+func binaryArgs(op fmt.Stringer, prealloc gorgonia.Value, in []gorgonia.Value) (a, b, c *tensor.Dense, err error) {
+	if len(in) != 2 {
+		return nil, nil, nil, fmt.Errorf("graph: %v: got %d inputs, want 2", op, len(in))
+	}
+	a, ok1 := in[0].(*tensor.Dense)
+	b, ok2 := in[1].(*tensor.Dense)
+	c, ok3 := prealloc.(*tensor.Dense)
+	if !ok1 || !ok2 || !ok3 {
+		return nil, nil, nil, fmt.Errorf("graph: %v: want dense tensors, got %T, %T into %T", op, in[0], in[1], prealloc)
+	}
+	if a.IsMaterializable() {
+		a = a.Materialize().(*tensor.Dense)
+	}
+	if b.IsMaterializable() {
+		b = b.Materialize().(*tensor.Dense)
+	}
+	return a, b, c, nil
 }
 
 // shapesOf returns the shapes of vs as DimSizers.
