@@ -67,14 +67,22 @@ func split(j *job, rows, cols int) {
 		return
 	}
 	startWorker.Do(func() {
-		parts = make(chan part, 64)
+		parts = make(chan part)
 		for range runtime.NumCPU() {
 			go worker()
 		}
 	})
 	j.wg.Add(n - 1)
 	for k := 0; k < n-1; k++ {
-		parts <- part{j, rows * k / n, rows * (k + 1) / n}
+		// A part goes to a worker only if one is idle this instant, and is
+		// otherwise run here: no part ever waits in a queue, so a split
+		// inside a split (an activation built on Forward) cannot deadlock.
+		p := part{j, rows * k / n, rows * (k + 1) / n}
+		select {
+		case parts <- p:
+		default:
+			runPart(p)
+		}
 	}
 	defer func() {
 		j.wg.Wait()

@@ -116,3 +116,33 @@ type recorder struct {
 }
 
 func (r recorder) Forward64(y, x []float64, cols int) { *r.got = append(*r.got, len(x), cols) }
+
+// nested is an activation built on Forward: a split inside a split.
+type nested struct{ Activation }
+
+func (nested) Forward64(y, x []float64, cols int) { Forward(Tanh, y, x, cols) }
+
+// TestNestedSplitsFinish runs splits inside splits from several goroutines at
+// once; with parts queued for busy workers this would deadlock.
+func TestNestedSplitsFinish(t *testing.T) {
+	const rows, cols, callers = 1000, 100, 8
+	x := make([]float64, rows*cols)
+	for i := range x {
+		x[i] = float64(i%13)/6 - 1
+	}
+	want := make([]float64, len(x))
+	Tanh.Forward64(want, x, cols)
+	done := make(chan []float64)
+	for range callers {
+		go func() {
+			y := make([]float64, len(x))
+			Forward(nested{Tanh}, y, x, cols)
+			done <- y
+		}()
+	}
+	for range callers {
+		if i := firstDiff(<-done, want); i >= 0 {
+			t.Fatalf("nested split: element %d differs", i)
+		}
+	}
+}
