@@ -1,11 +1,35 @@
 package ops
 
+// Source says what an activation's backward reads besides the output gradient.
+type Source int
+
+const (
+	// FromOutput: the slope is a function of the output y = f(x), so the
+	// backward reads only y (and x may be nil). This is the heart of the
+	// package: a graph op of such an activation keeps only its output.
+	FromOutput Source = iota
+	// FromInput: the output does not determine the slope (swish, GELU, Mish
+	// turn, so two inputs share an output with different slopes), so the
+	// backward reads the input x (and may read y).
+	FromInput
+)
+
+// String returns "output" or "input".
+func (s Source) String() string {
+	if s == FromInput {
+		return "input"
+	}
+	return "output"
+}
+
 // Activation is a function applied to a batch of rows whose backward is computed
-// from the forward's output.
+// from the forward's output, or, for those that say DerivedFrom() == FromInput,
+// from its input.
 //
 // Slices hold rows of length cols, row-major. Forward writes y = f(x); Backward
-// writes the input gradient dx from the output gradient dy and the output y. The
-// destination may alias an input. Elementwise activations ignore cols.
+// writes the input gradient dx from the output gradient dy, the input x and the
+// output y. An output-derived activation must not read x, which callers may
+// pass as nil. The destination may alias dy. Elementwise activations ignore cols.
 //
 // Rows are independent: Forward and Backward (and the graph ops of Apply) split
 // a large batch into ranges of whole rows and call the methods on them at the
@@ -13,41 +37,60 @@ package ops
 type Activation interface {
 	// Name is the activation's registry name, lowercase, as typed on a command line.
 	Name() string
+	// DerivedFrom says whether Backward reads the output (FromOutput) or needs
+	// the input (FromInput).
+	DerivedFrom() Source
 	// Forward64 writes f(x) into y.
 	Forward64(y, x []float64, cols int)
-	// Backward64 writes dx = dy·f'(x) into dx, computed from y = f(x).
-	Backward64(dx, dy, y []float64, cols int)
+	// Backward64 writes dx = dy·f'(x) into dx, computed from y = f(x) (or, for
+	// FromInput, from x).
+	Backward64(dx, dy, x, y []float64, cols int)
 	// Forward32 writes f(x) into y.
 	Forward32(y, x []float32, cols int)
-	// Backward32 writes dx = dy·f'(x) into dx, computed from y = f(x).
-	Backward32(dx, dy, y []float32, cols int)
+	// Backward32 is Backward64 in float32.
+	Backward32(dx, dy, x, y []float32, cols int)
 }
 
-// Pointwise is an elementwise activation given by a scalar forward F and the
-// slope of F written as a function of F's output: Slope(F(x)) = F'(x).
+// Pointwise is an elementwise activation given by a scalar forward F and its
+// slope: written as a function of F's output, Slope(F(x)) = F'(x)
+// (NewPointwise), or, when the output does not determine it, as a function of
+// the input, Slope(x) = F'(x) (NewPointwiseInput).
 //
 // Float32 data is computed in float64 and rounded, so the float32 and float64
 // paths of one activation agree to float32 rounding.
 type Pointwise struct {
 	name  string
+	from  Source
 	f     func(x float64) float64
-	slope func(y float64) float64
+	slope func(float64) float64
 }
 
-// NewPointwise returns the elementwise activation called name with forward f and
-// slope-of-output slope, where slope(f(x)) must equal f'(x). CheckSlope verifies that.
+// NewPointwise returns the output-derived elementwise activation called name
+// with forward f and slope-of-output slope, where slope(f(x)) must equal f'(x).
+// CheckSlope verifies that.
 func NewPointwise(name string, f, slope func(float64) float64) *Pointwise {
-	return &Pointwise{name: name, f: f, slope: slope}
+	return &Pointwise{name: name, from: FromOutput, f: f, slope: slope}
+}
+
+// NewPointwiseInput returns the input-derived elementwise activation called
+// name with forward f and derivative df, df(x) = f'(x): for functions such as
+// swish whose output does not determine their slope. CheckSlope verifies df.
+func NewPointwiseInput(name string, f, df func(float64) float64) *Pointwise {
+	return &Pointwise{name: name, from: FromInput, f: f, slope: df}
 }
 
 // Name returns the activation's name.
 func (p *Pointwise) Name() string { return p.name }
 
+// DerivedFrom returns FromOutput for NewPointwise, FromInput for NewPointwiseInput.
+func (p *Pointwise) DerivedFrom() Source { return p.from }
+
 // F returns f(x).
 func (p *Pointwise) F(x float64) float64 { return p.f(x) }
 
-// Slope returns f'(x) computed from y = f(x).
-func (p *Pointwise) Slope(y float64) float64 { return p.slope(y) }
+// Slope returns f'(x), computed from y = f(x) for FromOutput and from x for
+// FromInput.
+func (p *Pointwise) Slope(v float64) float64 { return p.slope(v) }
 
 // Forward64 writes y[i] = f(x[i]).
 func (p *Pointwise) Forward64(y, x []float64, _ int) {
@@ -57,8 +100,11 @@ func (p *Pointwise) Forward64(y, x []float64, _ int) {
 	}
 }
 
-// Backward64 writes dx[i] = dy[i]·slope(y[i]).
-func (p *Pointwise) Backward64(dx, dy, y []float64, _ int) {
+// Backward64 writes dx[i] = dy[i]·slope(y[i]), or dy[i]·slope(x[i]) for FromInput.
+func (p *Pointwise) Backward64(dx, dy, x, y []float64, _ int) {
+	if p.from == FromInput {
+		y = x
+	}
 	dx, dy = dx[:len(y)], dy[:len(y)]
 	for i, v := range y {
 		dx[i] = dy[i] * p.slope(v)
@@ -73,8 +119,11 @@ func (p *Pointwise) Forward32(y, x []float32, _ int) {
 	}
 }
 
-// Backward32 writes dx[i] = dy[i]·slope(y[i]), the slope computed in float64.
-func (p *Pointwise) Backward32(dx, dy, y []float32, _ int) {
+// Backward32 is Backward64 in float32, the slope computed in float64.
+func (p *Pointwise) Backward32(dx, dy, x, y []float32, _ int) {
+	if p.from == FromInput {
+		y = x
+	}
 	dx, dy = dx[:len(y)], dy[:len(y)]
 	for i, v := range y {
 		dx[i] = dy[i] * float32(p.slope(float64(v)))
@@ -101,19 +150,22 @@ type Float interface{ float32 | float64 }
 func Forward[T Float](a Activation, y, x []T, cols int) {
 	switch x := any(x).(type) {
 	case []float64:
-		call(fwd64, a, cols, [3][]float64{any(y).([]float64), x}, [3][]float32{})
+		call(fwd64, a, cols, [4][]float64{any(y).([]float64), x}, [4][]float32{})
 	case []float32:
-		call(fwd32, a, cols, [3][]float64{}, [3][]float32{any(y).([]float32), x})
+		call(fwd32, a, cols, [4][]float64{}, [4][]float32{any(y).([]float32), x})
 	}
 }
 
-// Backward calls a's Backward64 or Backward32, as T says. Large inputs are
-// split by rows over the available cores (see Activation).
-func Backward[T Float](a Activation, dx, dy, y []T, cols int) {
+// Backward calls a's Backward64 or Backward32, as T says; x may be nil for an
+// output-derived activation. Large inputs are split by rows over the available
+// cores (see Activation).
+func Backward[T Float](a Activation, dx, dy, x, y []T, cols int) {
 	switch y := any(y).(type) {
 	case []float64:
-		call(bwd64, a, cols, [3][]float64{any(dx).([]float64), any(dy).([]float64), y}, [3][]float32{})
+		x64, _ := any(x).([]float64)
+		call(bwd64, a, cols, [4][]float64{any(dx).([]float64), any(dy).([]float64), y, x64}, [4][]float32{})
 	case []float32:
-		call(bwd32, a, cols, [3][]float64{}, [3][]float32{any(dx).([]float32), any(dy).([]float32), y})
+		x32, _ := any(x).([]float32)
+		call(bwd32, a, cols, [4][]float64{}, [4][]float32{any(dx).([]float32), any(dy).([]float32), y, x32})
 	}
 }

@@ -392,6 +392,23 @@ type slopeChecker struct {
 	accept float64
 }
 
+// in returns x for an input-derived activation and nil for an output-derived
+// one, whose backward must not read its input.
+func (c slopeChecker) in(x []float64) []float64 {
+	if c.act.DerivedFrom() == FromInput {
+		return x
+	}
+	return nil
+}
+
+// in32 is slopeChecker.in in float32.
+func in32(a Activation, x []float32) []float32 {
+	if a.DerivedFrom() == FromInput {
+		return x
+	}
+	return nil
+}
+
 // points compares the slopes at single points, in float64 and float32.
 func (c slopeChecker) points(xs []float64) {
 	n := len(xs)
@@ -403,7 +420,7 @@ func (c slopeChecker) points(xs []float64) {
 		ones[i] = 1
 	}
 	c.act.Forward64(ys, xs, 1)
-	c.act.Backward64(dx, ones, ys, 1)
+	c.act.Backward64(dx, ones, c.in(xs), ys, 1)
 	in, out := make([]float64, 1), make([]float64, 1)
 	f := func(t float64) float64 {
 		in[0] = t
@@ -428,9 +445,9 @@ func (c slopeChecker) points(xs []float64) {
 		x64[i] = float64(x32[i])
 	}
 	c.act.Forward64(ys, x64, 1)
-	c.act.Backward64(dx, ones, ys, 1)
+	c.act.Backward64(dx, ones, c.in(x64), ys, 1)
 	c.act.Forward32(y32, x32, 1)
-	c.act.Backward32(dx32, ones32, y32, 1)
+	c.act.Backward32(dx32, ones32, in32(c.act, x32), y32, 1)
 	for i, x := range x64 {
 		c.record32(Float32Point{What: "forward", X: x, Want: ys[i], Got: float64(y32[i])})
 		c.record32(Float32Point{What: "backward", X: x, Want: dx[i], Got: float64(dx32[i])})
@@ -443,7 +460,7 @@ func (c slopeChecker) rows(xs, dys [][]float64) {
 		n, dy := len(x), dys[r]
 		y, dx := make([]float64, n), make([]float64, n)
 		c.act.Forward64(y, x, n)
-		c.act.Backward64(dx, dy, y, n)
+		c.act.Backward64(dx, dy, c.in(x), y, n)
 		xp, yp := make([]float64, n), make([]float64, n)
 		for j := range x {
 			// g(t) = Σ dy⊙f(x with x_j = t); g'(x_j) = (dyᵀJ)_j = dx_j.
@@ -473,9 +490,9 @@ func (c slopeChecker) rows(xs, dys [][]float64) {
 			x64[j], dy64[j] = float64(x32[j]), float64(dy32[j])
 		}
 		c.act.Forward64(y, x64, n)
-		c.act.Backward64(dx, dy64, y, n)
+		c.act.Backward64(dx, dy64, c.in(x64), y, n)
 		c.act.Forward32(y32, x32, n)
-		c.act.Backward32(dx32, dy32, y32, n)
+		c.act.Backward32(dx32, dy32, in32(c.act, x32), y32, n)
 		for j := range x {
 			c.record32(Float32Point{What: "forward", X: x64[j], Row: x64, Col: j, Want: y[j], Got: float64(y32[j])})
 			c.record32(Float32Point{What: "backward", X: x64[j], Row: x64, Col: j, Want: dx[j], Got: float64(dx32[j])})

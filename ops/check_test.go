@@ -129,7 +129,7 @@ func TestCheckSlopeKinks(t *testing.T) {
 type badSoftmax struct{ softmax }
 
 func (badSoftmax) Name() string { return "badsoftmax" }
-func (badSoftmax) Backward64(dx, dy, y []float64, _ int) {
+func (badSoftmax) Backward64(dx, dy, _, y []float64, _ int) {
 	for i := range y {
 		dx[i] = y[i] * dy[i]
 	}

@@ -200,7 +200,7 @@ func testValues(t *testing.T, act ops.Activation, values [][2]float64, rows [][2
 				dy[j] = 0.5 - 0.25*float64(j)
 			}
 			dx := make([]float64, len(x))
-			act.Backward64(dx, dy, y, len(x))
+			act.Backward64(dx, dy, x, y, len(x))
 			if !allFinite(dx) {
 				t.Errorf("%s backward at %v (y %v, dy %v) = %v, want finite", act.Name(), x, y, dy, dx)
 			}
@@ -225,7 +225,7 @@ func testSpecials(t *testing.T, act ops.Activation, specials [][3]float64) {
 		x, wantY, wantSlope := s[0], s[1], s[2]
 		y, dx := make([]float64, 1), make([]float64, 1)
 		act.Forward64(y, []float64{x}, 1)
-		act.Backward64(dx, []float64{1}, y, 1)
+		act.Backward64(dx, []float64{1}, []float64{x}, y, 1)
 		if !same(y[0], wantY, valueTol) {
 			t.Errorf("%s(%g) = %v, want %v", act.Name(), x, y[0], wantY)
 		}
@@ -235,7 +235,7 @@ func testSpecials(t *testing.T, act ops.Activation, specials [][3]float64) {
 		// float32 gives the float64 results, rounded.
 		y32, dx32 := make([]float32, 1), make([]float32, 1)
 		act.Forward32(y32, []float32{float32(x)}, 1)
-		act.Backward32(dx32, []float32{1}, y32, 1)
+		act.Backward32(dx32, []float32{1}, []float32{float32(x)}, y32, 1)
 		want32 := float64(float32(wantY))
 		if x == 1e300 || x == -1e300 {
 			// ±1e300 is ±Inf in float32.
@@ -341,13 +341,13 @@ func testGraph(t *testing.T, act ops.Activation, dt tensor.Dtype) {
 	if dt == tensor.Float64 {
 		wantY, wantG := make([]float64, 12), make([]float64, 12)
 		act.Forward64(wantY, x64, 4)
-		act.Backward64(wantG, w64, wantY, 4)
+		act.Backward64(wantG, w64, x64, wantY, 4)
 		equal(t, "forward", yv.Data(), wantY)
 		equal(t, "gradient", gv.Data(), wantG)
 	} else {
 		wantY, wantG := make([]float32, 12), make([]float32, 12)
 		act.Forward32(wantY, to32(x64), 4)
-		act.Backward32(wantG, to32(w64), wantY, 4)
+		act.Backward32(wantG, to32(w64), to32(x64), wantY, 4)
 		equal(t, "forward", yv.Data(), wantY)
 		equal(t, "gradient", gv.Data(), wantG)
 	}

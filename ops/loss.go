@@ -88,7 +88,7 @@ func Delta[T Float](o Output, d, y, t []T, cols int, s float64) {
 	}
 	scaledDiff(d, y, t, s)
 	if !o.CrossEntropy {
-		Backward(o.Act, d, d, y, cols)
+		Backward(o.Act, d, d, nil, y, cols)
 	}
 }
 

@@ -23,6 +23,9 @@ func Apply(x *gorgonia.Node, act Activation) (*gorgonia.Node, error) {
 	if err := checkFloatTensor(x, "apply "+act.Name()); err != nil {
 		return nil, err
 	}
+	if act.DerivedFrom() != FromOutput {
+		return nil, fmt.Errorf("ops: apply %s: input-derived activations are not supported by this op", act.Name())
+	}
 	n, err := gorgonia.ApplyOp(actOp{act: act, res: new(Result)}, x)
 	if err != nil {
 		return nil, fmt.Errorf("ops: apply %s: %w", act.Name(), err)
@@ -147,9 +150,9 @@ func (op actBackOp) UsePreallocDo(prealloc gorgonia.Value, in ...gorgonia.Value)
 	y, dy, cols := args[0], args[1], lastDim(args[0].Shape())
 	switch y.Dtype() {
 	case tensor.Float64:
-		Backward(op.act, out.Float64s(), dy.Float64s(), y.Float64s(), cols)
+		Backward(op.act, out.Float64s(), dy.Float64s(), nil, y.Float64s(), cols)
 	case tensor.Float32:
-		Backward(op.act, out.Float32s(), dy.Float32s(), y.Float32s(), cols)
+		Backward(op.act, out.Float32s(), dy.Float32s(), nil, y.Float32s(), cols)
 	}
 	return out, nil
 }

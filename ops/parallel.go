@@ -18,8 +18,8 @@ type job struct {
 	act  Activation
 	cols int // row length: ranges are [lo·cols, hi·cols); 0 for all
 	pass int // the cols argument the activation gets
-	a64  [3][]float64
-	a32  [3][]float32
+	a64  [4][]float64
+	a32  [4][]float32
 	wg   sync.WaitGroup
 	mu   sync.Mutex
 	pan  any // a worker's panic, raised again by the caller
@@ -97,14 +97,14 @@ func split(j *job, rows, cols int) {
 // r64 and r32 return rows [lo, hi) of argument k, or all of it when the job
 // is not split (cols 0).
 func (j *job) r64(k, lo, hi int) []float64 {
-	if j.cols == 0 {
+	if j.cols == 0 || j.a64[k] == nil {
 		return j.a64[k]
 	}
 	return j.a64[k][lo*j.cols : hi*j.cols]
 }
 
 func (j *job) r32(k, lo, hi int) []float32 {
-	if j.cols == 0 {
+	if j.cols == 0 || j.a32[k] == nil {
 		return j.a32[k]
 	}
 	return j.a32[k][lo*j.cols : hi*j.cols]
@@ -113,20 +113,20 @@ func (j *job) r32(k, lo, hi int) []float32 {
 func fwd64(j *job, lo, hi int) { j.act.Forward64(j.r64(0, lo, hi), j.r64(1, lo, hi), j.pass) }
 func fwd32(j *job, lo, hi int) { j.act.Forward32(j.r32(0, lo, hi), j.r32(1, lo, hi), j.pass) }
 func bwd64(j *job, lo, hi int) {
-	j.act.Backward64(j.r64(0, lo, hi), j.r64(1, lo, hi), j.r64(2, lo, hi), j.pass)
+	j.act.Backward64(j.r64(0, lo, hi), j.r64(1, lo, hi), j.r64(3, lo, hi), j.r64(2, lo, hi), j.pass)
 }
 func bwd32(j *job, lo, hi int) {
-	j.act.Backward32(j.r32(0, lo, hi), j.r32(1, lo, hi), j.r32(2, lo, hi), j.pass)
+	j.act.Backward32(j.r32(0, lo, hi), j.r32(1, lo, hi), j.r32(3, lo, hi), j.r32(2, lo, hi), j.pass)
 }
 
 // call runs a split job and returns it to the pool. Slices whose length is
 // not a whole number of rows are passed on as they are, in one call.
-func call(run func(*job, int, int), a Activation, cols int, s64 [3][]float64, s32 [3][]float32) {
+func call(run func(*job, int, int), a Activation, cols int, s64 [4][]float64, s32 [4][]float32) {
 	n := max(len(s64[0]), len(s32[0]))
 	j := jobs.Get().(*job)
 	j.run, j.act, j.pass, j.a64, j.a32 = run, a, cols, s64, s32
 	defer func() {
-		j.act, j.a64, j.a32 = nil, [3][]float64{}, [3][]float32{}
+		j.act, j.a64, j.a32 = nil, [4][]float64{}, [4][]float32{}
 		jobs.Put(j)
 	}()
 	if cols < 1 || n%cols != 0 || !sameLen(n, s64, s32) {
@@ -139,7 +139,7 @@ func call(run func(*job, int, int), a Activation, cols int, s64 [3][]float64, s3
 }
 
 // sameLen reports whether every slice given has length n.
-func sameLen(n int, s64 [3][]float64, s32 [3][]float32) bool {
+func sameLen(n int, s64 [4][]float64, s32 [4][]float32) bool {
 	for i := range s64 {
 		if (s64[i] != nil && len(s64[i]) != n) || (s32[i] != nil && len(s32[i]) != n) {
 			return false

@@ -27,8 +27,8 @@ func TestSplitMatchesSerial(t *testing.T) {
 			t.Errorf("%s forward: element %d is %v split, %v whole", act.Name(), i, y[i], want[i])
 		}
 		dx, wantDx := make([]float64, len(x)), make([]float64, len(x))
-		Backward(act, dx, dy, want, cols)
-		act.Backward64(wantDx, dy, want, cols)
+		Backward(act, dx, dy, x, want, cols)
+		act.Backward64(wantDx, dy, x, want, cols)
 		if i := firstDiff(dx, wantDx); i >= 0 {
 			t.Errorf("%s backward: element %d is %v split, %v whole", act.Name(), i, dx[i], wantDx[i])
 		}
@@ -61,7 +61,7 @@ func firstDiff(a, b []float64) int {
 func TestSplitAllocatesNothing(t *testing.T) {
 	x := make([]float64, 100*100)
 	y := make([]float64, len(x))
-	if n := testing.AllocsPerRun(50, func() { Forward(Tanh, y, x, 100); Backward(Tanh, y, x, y, 100) }); n != 0 {
+	if n := testing.AllocsPerRun(50, func() { Forward(Tanh, y, x, 100); Backward(Tanh, y, x, nil, y, 100) }); n != 0 {
 		t.Errorf("Forward and Backward of 100×100 allocate %v times per call", n)
 	}
 }

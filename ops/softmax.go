@@ -36,13 +36,15 @@ func (s softmax) Name() string {
 	return fmt.Sprintf("softmax-base%g", s.base)
 }
 
+func (s softmax) DerivedFrom() Source { return FromOutput }
+
 func (s softmax) Forward64(y, x []float64, cols int) { softmaxRows(y, x, cols, s.k) }
 
 func (s softmax) Forward32(y, x []float32, cols int) { softmaxRows(y, x, cols, s.k) }
 
-func (s softmax) Backward64(dx, dy, y []float64, cols int) { softmaxBackRows(dx, dy, y, cols, s.k) }
+func (s softmax) Backward64(dx, dy, _, y []float64, cols int) { softmaxBackRows(dx, dy, y, cols, s.k) }
 
-func (s softmax) Backward32(dx, dy, y []float32, cols int) { softmaxBackRows(dx, dy, y, cols, s.k) }
+func (s softmax) Backward32(dx, dy, _, y []float32, cols int) { softmaxBackRows(dx, dy, y, cols, s.k) }
 
 // logitScale returns k when a is a softmax of base e^k: the fused
 // cross-entropy then works on k·x.

@@ -80,9 +80,9 @@ func (n *HandRolled[T]) Step(x, t, mask []T) error {
 	graph.Gemm(false, true, b, hid, Classes, n.d2, n.w12, n.e1, &n.scratch)
 	switch {
 	case mask == nil:
-		ops.Backward(c.HiddenAct, n.e1, n.e1, n.h, hid)
+		ops.Backward(c.HiddenAct, n.e1, n.e1, nil, n.h, hid)
 	case c.Book:
-		ops.Backward(c.HiddenAct, n.e1, n.e1, hd, hid)
+		ops.Backward(c.HiddenAct, n.e1, n.e1, nil, hd, hid)
 		for i, m := range mask {
 			n.e1[i] *= m
 		}
@@ -90,7 +90,7 @@ func (n *HandRolled[T]) Step(x, t, mask []T) error {
 		for i, m := range mask {
 			n.e1[i] *= m * 2
 		}
-		ops.Backward(c.HiddenAct, n.e1, n.e1, n.h, hid)
+		ops.Backward(c.HiddenAct, n.e1, n.e1, nil, n.h, hid)
 	}
 	graph.Gemm(true, false, Pixels, hid, b, x, n.e1, n.g01, &n.scratch)
 
