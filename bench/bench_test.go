@@ -56,67 +56,67 @@ func data(b *testing.B) {
 // benchmark that steps on one batch b.N times would move the weights, and the
 // cost of tanh with them (its arguments grow as training goes on), so ns/op
 // would depend on -benchtime. BookRun times the real trajectory.
-func setup[T float32 | float64](b *testing.B, train mnist.Data[T], test mnist.Data[T]) (c mnist.Config, w01, w12, x, t, mask []T) {
+func setup[T float32 | float64](b *testing.B, train mnist.Data[T], test mnist.Data[T]) (c mnist.Config, ws [][]T, x, t []T, masks [][]T) {
 	const warmIters = 30
 	c = mnist.DefaultConfig()
 	c.Iterations, c.EvalEvery = warmIters, warmIters
-	tr, w01, w12, err := mnist.NewTrainer(c, train, test)
+	tr, ws, err := mnist.NewTrainer(c, train, test)
 	if err != nil {
 		b.Fatal(err)
 	}
-	h, err := mnist.NewHandRolled(c, w01, w12)
+	h, err := mnist.NewHandRolled(c, ws)
 	if err != nil {
 		b.Fatal(err)
 	}
-	if _, err := tr.Run([]mnist.Net[T]{h}, mnist.Hooks{}); err != nil {
+	if _, err := tr.Run([]mnist.Net[T]{h}, mnist.Hooks[T]{}); err != nil {
 		b.Fatal(err)
 	}
-	w01, w12 = h.Weights()
+	ws = h.Weights()
 	c.Alpha = 1e-9
-	mask = make([]T, c.Batch*c.Hidden)
+	mask := make([]T, c.Batch*c.Hidden[0])
 	rng := mnist.NewRNG(2)
 	for i := range mask {
 		mask[i] = T(rng.Bit())
 	}
-	return c, w01, w12, train.X[:c.Batch*mnist.Pixels], train.Y[:c.Batch*mnist.Classes], mask
+	return c, ws, train.X[:c.Batch*mnist.Pixels], train.Y[:c.Batch*mnist.Classes], [][]T{mask}
 }
 
 func benchStep[T float32 | float64](b *testing.B, train, test mnist.Data[T]) {
-	c, w01, w12, x, t, mask := setup(b, train, test)
+	c, ws, x, t, masks := setup(b, train, test)
 	b.Run("graph", func(b *testing.B) {
-		n, err := mnist.NewGraph(c, w01, w12)
+		n, err := mnist.NewGraph(c, ws)
 		if err != nil {
 			b.Fatal(err)
 		}
 		defer n.Close()
 		b.ReportAllocs()
 		for b.Loop() {
-			if err := n.Step(x, t, mask); err != nil {
+			if err := n.Step(x, t, masks); err != nil {
 				b.Fatal(err)
 			}
 		}
 	})
 	b.Run("handrolled", func(b *testing.B) {
-		n, err := mnist.NewHandRolled(c, w01, w12)
+		n, err := mnist.NewHandRolled(c, ws)
 		if err != nil {
 			b.Fatal(err)
 		}
 		b.ReportAllocs()
 		for b.Loop() {
-			if err := n.Step(x, t, mask); err != nil {
+			if err := n.Step(x, t, masks); err != nil {
 				b.Fatal(err)
 			}
 		}
 	})
 	b.Run("builtin", func(b *testing.B) {
-		n, err := newBuiltin(c, w01, w12)
+		n, err := newBuiltin(c, ws[0], ws[1])
 		if err != nil {
 			b.Fatal(err)
 		}
 		defer n.prog.Close()
 		b.ReportAllocs()
 		for b.Loop() {
-			if err := step(n, x, t, mask); err != nil {
+			if err := step(n, x, t, masks[0]); err != nil {
 				b.Fatal(err)
 			}
 		}
@@ -178,13 +178,13 @@ func benchGEMM[T float32 | float64](b *testing.B, images []T) {
 // BenchmarkEval times the batched evaluation of the 10000 test images.
 func BenchmarkEval(b *testing.B) {
 	data(b)
-	c, w01, w12, _, _, _ := setup(b, train64, test64)
-	g, err := mnist.NewGraph(c, w01, w12)
+	c, ws, _, _, _ := setup(b, train64, test64)
+	g, err := mnist.NewGraph(c, ws)
 	if err != nil {
 		b.Fatal(err)
 	}
 	defer g.Close()
-	h, err := mnist.NewHandRolled(c, w01, w12)
+	h, err := mnist.NewHandRolled(c, ws)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -211,22 +211,22 @@ func BenchmarkBookRun(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
 				c := mnist.DefaultConfig()
-				tr, w01, w12, err := mnist.NewTrainer(c, train64, test64)
+				tr, ws, err := mnist.NewTrainer(c, train64, test64)
 				if err != nil {
 					b.Fatal(err)
 				}
 				var n mnist.Net[float64]
 				if impl == "graph" {
-					g, err := mnist.NewGraph(c, w01, w12)
+					g, err := mnist.NewGraph(c, ws)
 					if err != nil {
 						b.Fatal(err)
 					}
 					defer g.Close()
 					n = g
-				} else if n, err = mnist.NewHandRolled(c, w01, w12); err != nil {
+				} else if n, err = mnist.NewHandRolled(c, ws); err != nil {
 					b.Fatal(err)
 				}
-				traj, err := tr.Run([]mnist.Net[float64]{n}, mnist.Hooks{})
+				traj, err := tr.Run([]mnist.Net[float64]{n}, mnist.Hooks[float64]{})
 				if err != nil {
 					b.Fatal(err)
 				}

@@ -26,7 +26,7 @@ func newBuiltin[T float32 | float64](c mnist.Config, w01, w12 []T) (*builtinNet,
 	if _, ok := any(z).(float32); ok {
 		dt = tensor.Float32
 	}
-	b, hid := c.Batch, c.Hidden
+	b, hid := c.Batch, c.Hidden[0]
 	n := &builtinNet{
 		x:     tensor.New(tensor.WithShape(b, mnist.Pixels), tensor.Of(dt)),
 		t:     tensor.New(tensor.WithShape(b, mnist.Classes), tensor.Of(dt)),

@@ -46,6 +46,7 @@ func main() {
 
 // options are the parsed flags.
 type options struct {
+	check                           bool // network checks at every evaluation
 	cfg                             mnist.Config
 	dtype, impl, data               string
 	jsonPath, plotPath, weightsPath string
@@ -69,11 +70,11 @@ func parse(args []string, stderr io.Writer) (options, error) {
 	fs.SetOutput(io.Discard)
 	fs.IntVar(&o.cfg.Iterations, "iterations", d.Iterations, "passes over the training images")
 	fs.Float64Var(&o.cfg.Alpha, "alpha", d.Alpha, "learning rate α (finite, > 0)")
-	fs.IntVar(&o.cfg.Hidden, "hidden", d.Hidden, "hidden units")
+	hidden := fs.String("hidden", "100", "units of each hidden layer, comma-separated (e.g. 128,64)")
 	fs.IntVar(&o.cfg.Batch, "batch", d.Batch, "images per step")
 	fs.IntVar(&o.cfg.TrainImages, "train-images", d.TrainImages, "train on the first N training images")
 	seed := fs.Uint64("seed", uint64(d.Seed), "numpy seed for the initial weights and the dropout masks (0..4294967295)")
-	act := fs.String("hidden-act", d.HiddenAct.Name(), "hidden activation: "+strings.Join(ops.Names(), "|"))
+	act := fs.String("hidden-act", d.ActNames(), "hidden activation, one for every layer or one per layer (e.g. tanh,relu): "+strings.Join(ops.Names(), "|"))
 	out := fs.String("output", d.Output.Name, "output activation and loss: "+strings.Join(ops.OutputNames(), "|"))
 	fs.StringVar(&o.dtype, "dtype", "float64", "element type: float64|float32")
 	fs.BoolVar(&o.cfg.Dropout, "dropout", d.Dropout, "drop half the hidden units while training (-dropout=false to turn off)")
@@ -81,7 +82,8 @@ func parse(args []string, stderr io.Writer) (options, error) {
 	fs.BoolVar(&o.cfg.Book, "book", false, "hand-rolled side uses the book's post-dropout slope; show the book's published rows")
 	fs.StringVar(&o.data, "data", "", "MNIST idx directory (default $"+mnist.EnvDir+", else the GoMNIST module cache)")
 	fs.BoolVar(&o.list, "list", false, "list the registered activations and outputs and exit")
-	fs.StringVar(&o.impl, "impl", mnist.ImplBoth, "implementations to run: graph|handrolled|both")
+	fs.StringVar(&o.impl, "impl", mnist.ImplBoth, "implementations to train: graph|handrolled|builtin|both|all")
+	fs.BoolVar(&o.check, "check", true, "run the finite-difference and built-in checks at every evaluation, not only at the first step (-check=false)")
 	fs.StringVar(&o.jsonPath, "json", "", "write the report as JSON to `FILE`")
 	fs.StringVar(&o.plotPath, "plot", "", "write accuracy curves to `FILE.png`")
 	fs.StringVar(&o.weightsPath, "weights", "", "write the first-layer weights as image tiles to `FILE.png`")
@@ -111,8 +113,16 @@ func parse(args []string, stderr io.Writer) (options, error) {
 	}
 	o.cfg.Seed = uint32(*seed)
 	var err error
-	if o.cfg.HiddenAct, err = ops.Lookup(*act); err != nil {
-		return o, errUsage{err}
+	if o.cfg.Hidden, err = parseSizes(*hidden); err != nil {
+		return o, errUsage{fmt.Errorf("-hidden %s: %w", *hidden, err)}
+	}
+	o.cfg.HiddenAct = nil
+	for _, name := range splitList(*act) {
+		a, err := ops.Lookup(name)
+		if err != nil {
+			return o, errUsage{err}
+		}
+		o.cfg.HiddenAct = append(o.cfg.HiddenAct, a)
 	}
 	if o.cfg.Output, err = ops.LookupOutput(*out); err != nil {
 		return o, errUsage{err}
@@ -170,18 +180,18 @@ func run(args []string, stdout, stderr io.Writer) int {
 	if o.sweep {
 		return runSweep(o, stdout, stderr)
 	}
-	copts := mnist.CompareOptions{Impl: o.impl, Tol: o.tol}
+	copts := mnist.CompareOptions{Impl: o.impl, Tol: o.tol, FirstStepChecksOnly: !o.check}
 	if o.loadPath != "" {
 		w, err := mnist.LoadWeights(o.loadPath)
 		if err != nil {
 			fmt.Fprintln(stderr, "compare:", err)
 			return 2
 		}
-		if w.Hidden != o.cfg.Hidden {
-			fmt.Fprintf(stderr, "compare: %s holds %d hidden units, -hidden is %d\n", o.loadPath, w.Hidden, o.cfg.Hidden)
+		if len(o.cfg.Hidden) != 1 || w.Hidden != o.cfg.Hidden[0] {
+			fmt.Fprintf(stderr, "compare: %s holds %d hidden units, -hidden is %v\n", o.loadPath, w.Hidden, o.cfg.Hidden)
 			return 2
 		}
-		copts.W01, copts.W12 = w.W01, w.W12
+		copts.Init = [][]float64{w.W01, w.W12}
 	}
 	trainSet, testSet, err := loadSets(o)
 	if err != nil {
@@ -215,7 +225,12 @@ func run(args []string, stdout, stderr io.Writer) int {
 		status = 2
 	}
 	if !rep.OK {
-		fmt.Fprintln(stderr, "compare:", rep.Agreement.Summary)
+		if rep.Agreement != nil && !rep.Agreement.OK {
+			fmt.Fprintln(stderr, "compare:", rep.Agreement.Summary)
+		}
+		for _, f := range rep.Checks.Failures {
+			fmt.Fprintln(stderr, "compare: check failed:", f)
+		}
 		return 1
 	}
 	return status
@@ -268,13 +283,17 @@ func writeOutputs(o options, rep *mnist.Report) error {
 	}
 	final := rep.Runs[rep.Impls[len(rep.Impls)-1]]
 	if o.savePath != "" {
-		errs = append(errs, mnist.SaveWeights(o.savePath, o.cfg, o.dtype, final.W01, final.W12))
+		if len(final.Final) != 2 {
+			errs = append(errs, fmt.Errorf("-save: the weights file holds one hidden layer, the network has %d", len(final.Final)-1))
+		} else {
+			errs = append(errs, mnist.SaveWeights(o.savePath, o.cfg, o.dtype, final.Final[0], final.Final[1]))
+		}
 	}
 	if o.plotPath != "" {
 		errs = append(errs, writeAccuracyPlot(o.plotPath, rep))
 	}
 	if o.weightsPath != "" {
-		errs = append(errs, writeWeightsPNG(o.weightsPath, o.cfg.Hidden, final.W01, final.W12))
+		errs = append(errs, writeWeightsPNG(o.weightsPath, o.cfg.Hidden[0], final.Final[0], final.Final[len(final.Final)-1]))
 	}
 	return errors.Join(errs...)
 }
@@ -322,8 +341,12 @@ func row(book bool, names []string, points []mnist.Point) string {
 // summary prints the agreement and the timing table.
 func summary(w io.Writer, rep *mnist.Report) {
 	c := rep.Config
-	fmt.Fprintf(w, "\nconfig: %s, %d iterations × %d steps, hidden %d %s, output %s, batch %d, alpha %g, dropout %v, book %v, seed %d\n",
-		c.Dtype, c.Iterations, c.TrainImages/c.Batch, c.Hidden, c.HiddenAct, c.Output, c.Batch, c.Alpha, c.Dropout, c.Book, c.Seed)
+	init := "the seed's draw"
+	if c.LoadedInit {
+		init = "loaded (-load)"
+	}
+	fmt.Fprintf(w, "\nconfig: %s, %d iterations × %d steps, hidden %s %s, output %s, batch %d, alpha %g, dropout %v, book %v, seed %d, initial weights %s\n",
+		c.Dtype, c.Iterations, c.TrainImages/c.Batch, sizesString(c.Hidden), c.HiddenAct, c.Output, c.Batch, c.Alpha, c.Dropout, c.Book, c.Seed, init)
 	if a := rep.Agreement; a != nil {
 		fmt.Fprintf(w, "gradients: worst relative difference %.3g at iteration %d step %d (grad %s); worst absolute %.3g at iteration %d step %d (grad %s); first step %.3g\n",
 			a.GradMaxRelDiff, a.GradMaxRelAt.Iteration, a.GradMaxRelAt.Step, a.GradMaxRelAt.Matrix,
@@ -339,9 +362,27 @@ func summary(w io.Writer, rep *mnist.Report) {
 		if !a.OK {
 			verdict = "FAIL"
 		}
-		fmt.Fprintf(w, "verdict:   %s: %s\n", verdict, a.Summary)
+		fmt.Fprintf(w, "agreement: %s: %s\n", verdict, a.Summary)
 	} else {
-		fmt.Fprintf(w, "only %s ran: nothing to compare\n", rep.Impls[0])
+		fmt.Fprintf(w, "only %s ran: no lock-step comparison\n", rep.Impls[0])
+	}
+	if k := rep.Checks; k != nil {
+		when := "at the first step and after every evaluation"
+		if !k.PerEvaluation {
+			when = "at the first step only (-check=false)"
+		}
+		fmt.Fprintf(w, "independent checks (slopes before and after training; network checks %s; %.3gs):\n", when, k.Seconds)
+		for _, l := range k.Lines() {
+			fmt.Fprintln(w, "  "+l)
+		}
+		verdict := "OK: every independent check passed"
+		if !k.OK {
+			verdict = fmt.Sprintf("FAIL: %d independent check(s) failed", len(k.Failures))
+		}
+		if a := rep.Agreement; a != nil && !a.OK {
+			verdict = "FAIL: " + a.Summary
+		}
+		fmt.Fprintf(w, "verdict:   %s\n", verdict)
 	}
 	if b := rep.Book; b != nil {
 		fmt.Fprintf(w, "book:      %d of the %d published rows reproduced exactly by the hand-rolled run\n", b.RowsMatching, b.Rows)
@@ -367,6 +408,31 @@ func ratio(a, b int64) float64 {
 		return math.NaN()
 	}
 	return float64(a) / float64(b)
+}
+
+// parseSizes reads comma-separated hidden layer sizes.
+func parseSizes(s string) ([]int, error) {
+	var sizes []int
+	for _, f := range splitList(s) {
+		n, err := strconv.Atoi(f)
+		if err != nil || n < 1 {
+			return nil, fmt.Errorf("%q is not a whole number ≥ 1", f)
+		}
+		sizes = append(sizes, n)
+	}
+	if len(sizes) == 0 {
+		return nil, fmt.Errorf("no sizes")
+	}
+	return sizes, nil
+}
+
+// sizesString prints sizes as they are typed: "100" or "128,64".
+func sizesString(sizes []int) string {
+	parts := make([]string, len(sizes))
+	for i, n := range sizes {
+		parts[i] = strconv.Itoa(n)
+	}
+	return strings.Join(parts, ",")
 }
 
 // oneLine joins a multi-line error onto one line.
@@ -407,8 +473,10 @@ func applySoftmaxBase(c *mnist.Config, b float64) error {
 		}
 		used = true
 	}
-	if c.HiddenAct == ops.Softmax {
-		c.HiddenAct, used = act, true
+	for i, a := range c.HiddenAct {
+		if a == ops.Softmax {
+			c.HiddenAct[i], used = act, true
+		}
 	}
 	if !used {
 		return fmt.Errorf("-softmax-base %v: neither the output nor the hidden activation is softmax", b)

@@ -33,7 +33,7 @@ var (
 func writeAccuracyPlot(path string, rep *mnist.Report) error {
 	p := plot.New()
 	c := rep.Config
-	p.Title.Text = fmt.Sprintf("MNIST, %s hidden ×%d, %s output, %s%s", c.HiddenAct, c.Hidden, c.Output, c.Dtype, map[bool]string{true: ", book slope (hand-rolled)"}[c.Book])
+	p.Title.Text = fmt.Sprintf("MNIST, %s hidden ×%s, %s output, %s%s", c.HiddenAct, sizesString(c.Hidden), c.Output, c.Dtype, map[bool]string{true: ", book slope (hand-rolled)"}[c.Book])
 	if a := rep.Agreement; a != nil && a.TrajectoriesEqual {
 		p.Title.Text += "\ngraph and hand-rolled accuracies identical at every evaluation: their lines coincide"
 	}

@@ -136,8 +136,8 @@ func sweep[T ops.Float](o options, trainSet, testSet mnist.Set, progress func(st
 // sweepTable prints one line per run, the best marked with *, then the claims.
 func sweepTable(w io.Writer, rep *mnist.SweepReport) {
 	c := rep.Config
-	fmt.Fprintf(w, "sweep: %s, %s, %d iterations × %d steps, hidden %d, batch %d, alpha %g, dropout %v, seed %d; accuracies at the last evaluation\n",
-		rep.Impl, c.Dtype, c.Iterations, c.TrainImages/c.Batch, c.Hidden, c.Batch, c.Alpha, c.Dropout, c.Seed)
+	fmt.Fprintf(w, "sweep: %s, %s, %d iterations × %d steps, hidden %s, batch %d, alpha %g, dropout %v, seed %d; accuracies at the last evaluation\n",
+		rep.Impl, c.Dtype, c.Iterations, c.TrainImages/c.Batch, sizesString(c.Hidden), c.Batch, c.Alpha, c.Dropout, c.Seed)
 	hw, ow := len("hidden"), len("output")
 	for _, r := range rep.Runs {
 		hw, ow = max(hw, len(r.HiddenAct)), max(ow, len(r.Output))

@@ -61,23 +61,25 @@ func TestFirstStepGradientsAgree(t *testing.T) {
 		for _, out := range append(ops.Outputs(), base2) {
 			t.Run(act.Name()+"/"+out.Name, func(t *testing.T) {
 				c := DefaultConfig()
-				c.HiddenAct, c.Output, c.Iterations = act, out, 1
-				tr, w01, w12, err := NewTrainer(c, train, test)
+				c.HiddenAct, c.Output, c.Iterations = []ops.Activation{act}, out, 1
+				tr, ws, err := NewTrainer(c, train, test)
 				if err != nil {
 					t.Fatal(err)
 				}
-				h, err := NewHandRolled(c, w01, w12)
+				h, err := NewHandRolled(c, ws)
 				if err != nil {
 					t.Fatal(err)
 				}
-				g, err := NewGraph(c, w01, w12)
+				g, err := NewGraph(c, ws)
 				if err != nil {
 					t.Fatal(err)
 				}
 				defer g.Close()
-				_, err = tr.Run([]Net[float64]{g, h}, Hooks{AfterStep: func(iter, step int) error {
-					g01, g12 := g.Grads()
-					h01, h12 := h.Grads()
+				_, err = tr.Run([]Net[float64]{g, h}, Hooks[float64]{AfterStep: func(b Batch[float64]) error {
+					gs := g.Grads()
+					g01, g12 := gs[0], gs[1]
+					hs := h.Grads()
+					h01, h12 := hs[0], hs[1]
 					if r := normRel(g01, h01); !(r <= 1e-12) {
 						t.Errorf("grad w01: relative difference %g > 1e-12", r)
 					}

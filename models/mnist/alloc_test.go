@@ -12,22 +12,22 @@ import (
 func TestGraphStepMemory(t *testing.T) {
 	train, test := loadData(t, 1000)
 	c := DefaultConfig()
-	_, w01, w12, err := NewTrainer(c, train, test)
+	_, ws, err := NewTrainer(c, train, test)
 	if err != nil {
 		t.Fatal(err)
 	}
-	g, err := NewGraph(c, w01, w12)
+	g, err := NewGraph(c, ws)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer g.Close()
 	x, y := train.X[:c.Batch*Pixels], train.Y[:c.Batch*Classes]
-	mask := make([]float64, c.Batch*c.Hidden)
+	mask := make([]float64, c.Batch*c.Hidden[0])
 	for i := range mask {
 		mask[i] = float64(i % 2)
 	}
 	step := func() {
-		if err := g.Step(x, y, mask); err != nil {
+		if err := g.Step(x, y, [][]float64{mask}); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -11,15 +11,15 @@ func bookRun(t *testing.T, iterations int) []Point {
 	train, test := loadData(t, 1000)
 	c := DefaultConfig()
 	c.Book, c.Iterations = true, iterations
-	tr, w01, w12, err := NewTrainer(c, train, test)
+	tr, ws, err := NewTrainer(c, train, test)
 	if err != nil {
 		t.Fatal(err)
 	}
-	h, err := NewHandRolled(c, w01, w12)
+	h, err := NewHandRolled(c, ws)
 	if err != nil {
 		t.Fatal(err)
 	}
-	traj, err := tr.Run([]Net[float64]{h}, Hooks{})
+	traj, err := tr.Run([]Net[float64]{h}, Hooks[float64]{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -57,34 +57,36 @@ func TestBatchedEvalMatchesPerImageLoop(t *testing.T) {
 	train, test := loadData(t, 1000)
 	c := DefaultConfig()
 	c.Iterations = 3
-	tr, w01, w12, err := NewTrainer(c, train, test)
+	tr, ws, err := NewTrainer(c, train, test)
 	if err != nil {
 		t.Fatal(err)
 	}
-	h, err := NewHandRolled(c, w01, w12)
+	h, err := NewHandRolled(c, ws)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := tr.Run([]Net[float64]{h}, Hooks{}); err != nil {
+	if _, err := tr.Run([]Net[float64]{h}, Hooks[float64]{}); err != nil {
 		t.Fatal(err)
 	}
 	batched, err := Accuracy[float64](h, test)
 	if err != nil {
 		t.Fatal(err)
 	}
-	w01, w12 = h.Weights()
+	ws = h.Weights()
+	w01, w12 := ws[0], ws[1]
+	hidden := c.Hidden[0]
 	correct := 0
-	hid := make([]float64, c.Hidden)
+	hid := make([]float64, hidden)
 	for i := 0; i < test.N; i++ {
 		img := test.X[i*Pixels : (i+1)*Pixels]
 		for j := range hid {
 			var s float64
 			for p, v := range img {
-				s += v * w01[p*c.Hidden+j]
+				s += v * w01[p*hidden+j]
 			}
 			hid[j] = s
 		}
-		c.HiddenAct.Forward64(hid, hid, c.Hidden)
+		c.HiddenAct[0].Forward64(hid, hid, hidden)
 		var logits [Classes]float64
 		for k := range logits {
 			for j, v := range hid {

@@ -137,7 +137,7 @@ func TestCompareDetectsDisagreement(t *testing.T) {
 		t.Fatal(err)
 	}
 	ag := *rep.Agreement
-	finishAgreement(&ag, false)
+	finishAgreement(&ag, false, false)
 	if ag.OK || !strings.Contains(ag.Summary, "iteration 0 step") {
 		t.Errorf("disagreement not reported: %+v", ag)
 	}
@@ -147,9 +147,9 @@ func TestCompareFromGivenWeights(t *testing.T) {
 	c := smallConfig()
 	c.Iterations = 1
 	train, test := loadData(t, c.TrainImages)
-	w01 := make([]float64, Pixels*c.Hidden)
-	w12 := make([]float64, c.Hidden*Classes)
-	rep, err := Compare(c, train, test, CompareOptions{Impl: ImplHandRolled, W01: w01, W12: w12})
+	w01 := make([]float64, Pixels*c.Hidden[0])
+	w12 := make([]float64, c.Hidden[0]*Classes)
+	rep, err := Compare(c, train, test, CompareOptions{Impl: ImplHandRolled, Init: [][]float64{w01, w12}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -158,7 +158,7 @@ func TestCompareFromGivenWeights(t *testing.T) {
 	if !rep.Config.LoadedInit {
 		t.Errorf("loaded weights not recorded")
 	}
-	if _, err := Compare(c, train, test, CompareOptions{W01: w01[:10], W12: w12}); err == nil {
+	if _, err := Compare(c, train, test, CompareOptions{Init: [][]float64{w01[:10], w12}}); err == nil {
 		t.Errorf("wrong-sized weights accepted")
 	}
 }

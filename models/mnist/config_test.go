@@ -1,6 +1,7 @@
 package mnist
 
 import (
+	"errors"
 	"math"
 	"strings"
 	"testing"
@@ -18,7 +19,11 @@ func TestConfigValidate(t *testing.T) {
 		want string
 	}{
 		{"zero images", func(c *Config) { c.TrainImages = 0 }, "training images 0"},
-		{"zero hidden", func(c *Config) { c.Hidden = 0 }, "hidden size 0"},
+		{"no hidden", func(c *Config) { c.Hidden = nil }, "no hidden layer"},
+		{"zero hidden", func(c *Config) { c.Hidden = []int{0} }, "hidden layer 1 has 0 units"},
+		{"huge hidden", func(c *Config) { c.Hidden = []int{10000000} }, "hidden layer 1 has 10000000 units"},
+		{"acts for layers", func(c *Config) { c.Hidden, c.HiddenAct = []int{3, 4, 5}, []ops.Activation{ops.Tanh, ops.ReLU} }, "2 hidden activations for 3 hidden layers"},
+		{"cross-entropy without softmax", func(c *Config) { c.Output = ops.Output{Name: "ce", Act: ops.Sigmoid, CrossEntropy: true} }, "needs a softmax"},
 		{"negative batch", func(c *Config) { c.Batch = -1 }, "batch -1"},
 		{"batch too big", func(c *Config) { c.Batch = 2000 }, "batch 2000 is larger than the 1000"},
 		{"zero iterations", func(c *Config) { c.Iterations = 0 }, "iterations 0"},
@@ -26,7 +31,7 @@ func TestConfigValidate(t *testing.T) {
 		{"NaN alpha", func(c *Config) { c.Alpha = math.NaN() }, "alpha NaN"},
 		{"Inf alpha", func(c *Config) { c.Alpha = math.Inf(1) }, "alpha +Inf"},
 		{"negative alpha", func(c *Config) { c.Alpha = -1 }, "alpha -1"},
-		{"nil activation", func(c *Config) { c.HiddenAct = nil }, "no hidden activation"},
+		{"nil activation", func(c *Config) { c.HiddenAct = []ops.Activation{nil} }, "hidden activation 1 is nil"},
 		{"no output", func(c *Config) { c.Output = ops.Output{Name: "x"} }, `output "x"`},
 		{"zero w01 range", func(c *Config) { c.W01Range = 0 }, "w01 range 0"},
 	}
@@ -44,7 +49,7 @@ func TestConfigValidate(t *testing.T) {
 
 func TestTrainerRejectsTooFewImages(t *testing.T) {
 	train, test := loadData(t, 500)
-	_, _, _, err := NewTrainer(DefaultConfig(), train, test)
+	_, _, err := NewTrainer(DefaultConfig(), train, test)
 	if err == nil || !strings.Contains(err.Error(), "1000 training images asked for, the data holds 500") {
 		t.Fatalf("NewTrainer = %v", err)
 	}
@@ -54,21 +59,21 @@ func TestDivergenceIsReported(t *testing.T) {
 	train, test := loadData(t, 1000)
 	c := DefaultConfig()
 	// A linear network with a huge step grows geometrically until it overflows.
-	c.Alpha, c.Iterations, c.HiddenAct, c.Output = 1e6, 20, ops.Identity, ops.IdentitySquared
-	for _, build := range []func([]float64, []float64) (Net[float64], error){
-		func(a, b []float64) (Net[float64], error) { return NewHandRolled(c, a, b) },
-		func(a, b []float64) (Net[float64], error) { return NewGraph(c, a, b) },
+	c.Alpha, c.Iterations, c.HiddenAct, c.Output = 1e6, 20, []ops.Activation{ops.Identity}, ops.IdentitySquared
+	for _, build := range []func([][]float64) (Net[float64], error){
+		func(ws [][]float64) (Net[float64], error) { return NewHandRolled(c, ws) },
+		func(ws [][]float64) (Net[float64], error) { return NewGraph(c, ws) },
 	} {
-		tr, w01, w12, err := NewTrainer(c, train, test)
+		tr, ws, err := NewTrainer(c, train, test)
 		if err != nil {
 			t.Fatal(err)
 		}
-		n, err := build(w01, w12)
+		n, err := build(ws)
 		if err != nil {
 			t.Fatal(err)
 		}
-		_, err = tr.Run([]Net[float64]{n}, Hooks{})
-		if err == nil || !strings.Contains(err.Error(), n.Name()+" diverged") || !strings.Contains(err.Error(), "iteration ") {
+		_, err = tr.Run([]Net[float64]{n}, Hooks[float64]{})
+		if err == nil || !errors.Is(err, ErrDiverged) || !strings.Contains(err.Error(), n.Name()+" diverged") || !strings.Contains(err.Error(), "iteration ") {
 			t.Errorf("%s: Run = %v, want a divergence error naming the iteration and the matrix", n.Name(), err)
 		} else {
 			t.Log(err)

@@ -10,29 +10,30 @@ import (
 func checksums(t *testing.T, train, test Data[float64]) [8]float64 {
 	c := DefaultConfig()
 	c.Iterations, c.TrainImages = 3, 500
-	tr, w01, w12, err := NewTrainer(c, train, test)
+	tr, ws, err := NewTrainer(c, train, test)
 	if err != nil {
 		t.Error(err)
 		return [8]float64{}
 	}
-	h, err := NewHandRolled(c, w01, w12)
+	h, err := NewHandRolled(c, ws)
 	if err != nil {
 		t.Error(err)
 		return [8]float64{}
 	}
-	g, err := NewGraph(c, w01, w12)
+	g, err := NewGraph(c, ws)
 	if err != nil {
 		t.Error(err)
 		return [8]float64{}
 	}
 	defer g.Close()
-	if _, err := tr.Run([]Net[float64]{g, h}, Hooks{}); err != nil {
+	if _, err := tr.Run([]Net[float64]{g, h}, Hooks[float64]{}); err != nil {
 		t.Error(err)
 		return [8]float64{}
 	}
 	var out [8]float64
 	for i, n := range []Net[float64]{g, h} {
-		a, b := n.Weights()
+		ws := n.Weights()
+		a, b := ws[0], ws[1]
 		out[4*i], out[4*i+1] = Checksum(a)
 		out[4*i+2], out[4*i+3] = Checksum(b)
 	}

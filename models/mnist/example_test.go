@@ -34,7 +34,7 @@ func Example() {
 		panic(err)
 	}
 	c := mnist.DefaultConfig()
-	c.HiddenAct, c.Iterations, c.EvalEvery = act, 2, 1
+	c.HiddenAct, c.Iterations, c.EvalEvery = []ops.Activation{act}, 2, 1
 	train, err := trainSet.Float64(c.TrainImages)
 	if err != nil {
 		panic(err)
@@ -47,13 +47,15 @@ func Example() {
 	if err != nil {
 		panic(err)
 	}
-	fmt.Println("graph and hand-rolled agree:", cmp.OK, "-", cmp.Agreement.Summary)
+	fmt.Println("graph and hand-rolled agree:", cmp.Agreement.OK, "-", cmp.Agreement.Summary)
+	fmt.Println("independent checks pass:", cmp.Checks.OK)
 	for _, p := range cmp.Runs[mnist.ImplHandRolled].Trajectory {
 		fmt.Printf("I:%d Test-Acc:%.4f\n", p.Iteration, p.TestAcc)
 	}
 	// Output:
 	// slope check passed: true
-	// graph and hand-rolled agree: true - gradients agree: bit-identical at every step
+	// graph and hand-rolled agree: true - graph and hand-rolled gradients bit-identical at every step
+	// independent checks pass: true
 	// I:0 Test-Acc:0.5852
 	// I:1 Test-Acc:0.6549
 }

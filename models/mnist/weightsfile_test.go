@@ -12,8 +12,9 @@ import (
 func savedFixture(t *testing.T) (path string, c Config, w01, w12 []float64) {
 	t.Helper()
 	c = DefaultConfig()
-	c.Hidden = 3
-	w01, w12 = InitWeights[float64](c, NewRNG(7))
+	c.Hidden = []int{3}
+	ws := InitWeights[float64](c, NewRNG(7))
+	w01, w12 = ws[0], ws[1]
 	path = filepath.Join(t.TempDir(), "w.bin")
 	if err := SaveWeights(path, c, "float64", w01, w12); err != nil {
 		t.Fatal(err)
@@ -27,7 +28,7 @@ func TestWeightsRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got.Hidden != c.Hidden || got.Dtype != "float64" || !slices.Equal(got.W01, w01) || !slices.Equal(got.W12, w12) {
+	if got.Hidden != c.Hidden[0] || got.Dtype != "float64" || !slices.Equal(got.W01, w01) || !slices.Equal(got.W12, w12) {
 		t.Errorf("round trip changed the weights: %+v", got)
 	}
 	entries, _ := os.ReadDir(filepath.Dir(path))
@@ -78,7 +79,7 @@ func TestWeightsBadFiles(t *testing.T) {
 
 func TestSaveWeightsRejects(t *testing.T) {
 	c := DefaultConfig()
-	c.Hidden = 2
+	c.Hidden = []int{2}
 	dir := t.TempDir()
 	if err := SaveWeights(filepath.Join(dir, "a"), c, "float64", make([]float64, 3), make([]float64, 20)); err == nil {
 		t.Error("wrong-sized weights saved")

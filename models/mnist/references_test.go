@@ -1,0 +1,141 @@
+package mnist
+
+import (
+	"math"
+	"strings"
+	"testing"
+
+	"outgrad/ops"
+)
+
+// checkConfig is a short run: 300 images, 2 iterations, evaluated after each.
+func checkConfig(act ops.Activation) Config {
+	c := DefaultConfig()
+	c.TrainImages, c.Iterations, c.EvalEvery = 300, 2, 1
+	c.HiddenAct = []ops.Activation{act}
+	return c
+}
+
+// TestReferencesPassEveryActivation runs Compare with every registered
+// hidden activation and every output, and requires every independent check
+// to pass in float64.
+func TestReferencesPassEveryActivation(t *testing.T) {
+	train, test := loadData(t, 300)
+	test.N = 500 // the checks, not the accuracy, are under test
+	for _, act := range ops.Activations() {
+		for _, out := range ops.Outputs() {
+			t.Run(act.Name()+"/"+out.Name, func(t *testing.T) {
+				c := checkConfig(act)
+				c.Output = out
+				c.Iterations = 1
+				rep, err := Compare(c, train, test, CompareOptions{})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if !rep.Checks.OK {
+					t.Fatalf("checks failed: %s", strings.Join(rep.Checks.Failures, "\n"))
+				}
+				for _, f := range rep.Checks.NetworkFD {
+					if f.Checks == 0 || f.Directions == 0 {
+						t.Errorf("%s: no finite-difference check ran", f.Impl)
+					}
+					t.Logf("%s", f)
+				}
+			})
+		}
+	}
+}
+
+// badTanh is tanh whose slope is off by a relative eps.
+func badTanh(eps float64) ops.Activation {
+	return ops.NewPointwise("tanh-off", math.Tanh, func(y float64) float64 { return (1 - y*y) * (1 + eps) })
+}
+
+// TestReferencesCatchWrongSlope: a slope that is badly wrong (softsign with
+// 1 − |y| instead of (1 − |y|)²) and one off by 1e-4 must each fail the run,
+// the slope check naming the activation, x, y, the slope and the difference.
+func TestReferencesCatchWrongSlope(t *testing.T) {
+	train, test := loadData(t, 300)
+	test.N = 500
+	softsignBad := ops.NewPointwise("softsign-bad",
+		func(x float64) float64 { return x / (1 + math.Abs(x)) },
+		func(y float64) float64 { return 1 - math.Abs(y) })
+	for _, act := range []ops.Activation{softsignBad, badTanh(1e-4)} {
+		t.Run(act.Name(), func(t *testing.T) {
+			rep, err := Compare(checkConfig(act), train, test, CompareOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if rep.Agreement == nil || !rep.Agreement.OK {
+				t.Fatalf("graph and hand-rolled should agree with each other: %+v", rep.Agreement)
+			}
+			if rep.OK || rep.Checks.OK {
+				t.Fatalf("a wrong slope passed: %v", rep.Checks.Lines())
+			}
+			msg := strings.Join(rep.Checks.Failures, "\n")
+			for _, want := range []string{"slope of " + act.Name(), "x=", "y=", "slope given", "finite difference"} {
+				if !strings.Contains(msg, want) {
+					t.Errorf("failure %q does not say %q", msg, want)
+				}
+			}
+			t.Log(msg)
+		})
+	}
+}
+
+// TestNetworkFDCatchesScaledDelta: an output whose delta is scaled by 1.001
+// (a sigmoid output whose slope is 1.001·y(1 − y), squared error) makes the
+// network finite-difference check of both implementations fail.
+func TestNetworkFDCatchesScaledDelta(t *testing.T) {
+	train, test := loadData(t, 300)
+	test.N = 500
+	sig := ops.NewPointwise("sigmoid-scaled",
+		func(x float64) float64 { return 1 / (1 + math.Exp(-x)) },
+		func(y float64) float64 { return 1.001 * y * (1 - y) })
+	c := checkConfig(ops.Tanh)
+	c.Output = ops.Output{Name: "sigmoid-scaled", Act: sig}
+	rep, err := Compare(c, train, test, CompareOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Checks.NetworkFD) != 2 {
+		t.Fatalf("%d finite-difference checks, want 2", len(rep.Checks.NetworkFD))
+	}
+	for _, f := range rep.Checks.NetworkFD {
+		if f.OK {
+			t.Errorf("%s: a delta scaled by 1.001 passed: %s", f.Impl, f)
+		} else if f.WorstRelErr < 1e-4 {
+			t.Errorf("%s: worst error %g, want about 1e-3", f.Impl, f.WorstRelErr)
+		}
+		t.Log(f)
+	}
+}
+
+// TestReferencesFloat32: float32 runs pass with the documented tolerances and
+// still catch a slope off by 1e-3.
+func TestReferencesFloat32(t *testing.T) {
+	train, test := loadData32(t, 300)
+	test.N = 500
+	rep, err := Compare(checkConfig(ops.Tanh), train, test, CompareOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !rep.OK {
+		t.Fatalf("float32 run failed: %v", rep.Checks.Lines())
+	}
+	for _, l := range rep.Checks.Lines() {
+		t.Log(l)
+	}
+	rep, err = Compare(checkConfig(badTanh(1e-3)), train, test, CompareOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.OK {
+		t.Fatalf("float32: a slope off by 1e-3 passed: %v", rep.Checks.Lines())
+	}
+	for _, f := range rep.Checks.NetworkFD {
+		if f.OK {
+			t.Errorf("float32 %s: the network check missed a slope off by 1e-3: %s", f.Impl, f)
+		}
+	}
+}
