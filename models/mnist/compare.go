@@ -3,10 +3,11 @@ package mnist
 import (
 	"fmt"
 	"math"
-	"slices"
+	"math/rand/v2"
 	"time"
 
 	"outgrad/graph"
+	"outgrad/models/mnist/handrolled"
 	"outgrad/ops"
 )
 
@@ -14,19 +15,27 @@ import (
 const (
 	ImplGraph      = "graph"
 	ImplHandRolled = "handrolled"
-	ImplBoth       = "both"
+	ImplBuiltin    = "builtin"
+	ImplBoth       = "both" // graph and hand-rolled, the default
+	ImplAll        = "all"  // graph, hand-rolled and built-in
 )
 
 // CompareOptions says what Compare runs and how strictly it judges.
 type CompareOptions struct {
-	// Impl is ImplGraph, ImplHandRolled or ImplBoth ("" means both).
+	// Impl is ImplGraph, ImplHandRolled, ImplBuiltin, ImplBoth or ImplAll
+	// ("" means both).
 	Impl string
 	// Tol is the largest normwise relative gradient difference ‖Δ‖∞/‖g‖∞
-	// allowed; 0 means DefaultTolerance for the element type.
+	// allowed between the implementations trained in lock step; 0 means
+	// DefaultTolerance for the element type.
 	Tol float64
-	// W01 and W12, when not nil, replace the RNG's initial draw (the RNG still
-	// makes that draw, so the dropout masks are unchanged).
-	W01, W12 []float64
+	// Init, when not nil, replaces the RNG's initial draw, one matrix per
+	// layer (the RNG still makes that draw, so the dropout masks are unchanged).
+	Init [][]float64
+	// FirstStepChecksOnly runs the network finite-difference and built-in
+	// checks at the first step only, not again at every evaluation. The slope
+	// checks always run.
+	FirstStepChecksOnly bool
 	// Progress, when not nil, is called after every step.
 	Progress func(iter, step int)
 	// OnEval, when not nil, is called after every evaluation with the names of
@@ -50,12 +59,13 @@ type Report struct {
 	Impls       []string              `json:"impls"`
 	Runs        map[string]*RunReport `json:"runs"`
 	Agreement   *Agreement            `json:"agreement,omitempty"`
+	Checks      *Checks               `json:"checks"`
 	Book        *BookReport           `json:"book,omitempty"`
 	WallSeconds float64               `json:"wall_seconds"`
-	// BLAS is the BLAS both implementations ran on (graph.BLAS).
+	// BLAS is the BLAS the implementations ran on (graph.BLAS).
 	BLAS string `json:"blas"`
-	// OK is false only when the gradients disagree beyond the tolerance
-	// outside book mode.
+	// OK is false when the implementations disagree beyond the tolerance
+	// outside book mode, or when any independent check fails.
 	OK bool `json:"ok"`
 }
 
@@ -64,7 +74,7 @@ type ConfigReport struct {
 	Dtype       string  `json:"dtype"`
 	Seed        uint32  `json:"seed"`
 	TrainImages int     `json:"train_images"`
-	Hidden      int     `json:"hidden"`
+	Hidden      []int   `json:"hidden"`
 	Batch       int     `json:"batch"`
 	Alpha       float64 `json:"alpha"`
 	Iterations  int     `json:"iterations"`
@@ -82,14 +92,24 @@ type ConfigReport struct {
 
 // RunReport is one implementation's run.
 type RunReport struct {
-	Trajectory        []Point                `json:"trajectory"`
-	Weights           map[string]WeightsStat `json:"weights"`
-	TrainStepNsMedian int64                  `json:"train_step_ns_median"`
-	EvalNsMedian      int64                  `json:"eval_ns_median"`
+	Trajectory []Point                `json:"trajectory"`
+	Weights    map[string]WeightsStat `json:"weights"`
+	// GradNorms holds, per evaluation, the Frobenius norm of the last step's
+	// gradient of every weight matrix (w01 first): where the gradient goes.
+	GradNorms         []GradNorms `json:"grad_norms"`
+	TrainStepNsMedian int64       `json:"train_step_ns_median"`
+	EvalNsMedian      int64       `json:"eval_ns_median"`
 	// WallSeconds is the time spent in this implementation's steps and evaluations.
 	WallSeconds float64 `json:"wall_seconds"`
-	// W01 and W12 are the final weights as float64.
-	W01, W12 []float64 `json:"-"`
+	// Final holds the final weights as float64, one matrix per layer.
+	Final [][]float64 `json:"-"`
+}
+
+// GradNorms is ‖∂L/∂w‖ of every matrix after the last step of an evaluated
+// iteration.
+type GradNorms struct {
+	Iteration int       `json:"iteration"`
+	Norms     []float64 `json:"norms"`
 }
 
 // WeightsStat is Checksum of one weight matrix.
@@ -98,14 +118,17 @@ type WeightsStat struct {
 	SumSq float64 `json:"sumsq"`
 }
 
-// Where names a step and a matrix.
+// Where names a step and a matrix, and the implementation compared with the
+// first one when more than two run.
 type Where struct {
 	Iteration int    `json:"iteration"`
 	Step      int    `json:"step"`
 	Matrix    string `json:"matrix"`
+	Impl      string `json:"impl,omitempty"`
 }
 
-// Agreement compares the graph (reference g) with the hand-rolled net.
+// Agreement compares the implementations trained in lock step with the
+// first (the graph's gradient g).
 type Agreement struct {
 	GradMaxRelDiff      float64 `json:"grad_max_rel_diff"`
 	GradMaxRelAt        Where   `json:"grad_max_rel_at"`
@@ -139,41 +162,25 @@ func Checksum[T ops.Float](w []T) (sum, sumsq float64) {
 	return sum, sumsq
 }
 
-// timedNet is a Net that records how long each Step and each Logits call took.
+// timedNet is a Net that records how long each Step and each Logits call
+// took, in constant memory.
 type timedNet[T ops.Float] struct {
 	Net[T]
-	steps, evals []time.Duration
+	steps, evals durations
 }
 
-func (n *timedNet[T]) Step(x, t, mask []T) error {
+func (n *timedNet[T]) Step(x, t []T, masks [][]T) error {
 	start := time.Now()
-	err := n.Net.Step(x, t, mask)
-	n.steps = append(n.steps, time.Since(start))
+	err := n.Net.Step(x, t, masks)
+	n.steps.add(time.Since(start))
 	return err
 }
 
 func (n *timedNet[T]) Logits(x []T, rows int) ([]T, error) {
 	start := time.Now()
 	out, err := n.Net.Logits(x, rows)
-	n.evals = append(n.evals, time.Since(start))
+	n.evals.add(time.Since(start))
 	return out, err
-}
-
-// median returns the median of d (the lower middle for even lengths), or 0.
-func median(d []time.Duration) time.Duration {
-	if len(d) == 0 {
-		return 0
-	}
-	s := slices.Clone(d)
-	slices.Sort(s)
-	return s[(len(s)-1)/2]
-}
-
-func total(d []time.Duration) (t time.Duration) {
-	for _, v := range d {
-		t += v
-	}
-	return t
 }
 
 // dtypeName is "float32" or "float64".
@@ -187,7 +194,7 @@ func dtypeName[T ops.Float]() string {
 
 // relDiff returns ‖a − g‖∞/‖g‖∞ (‖a − g‖∞ when g is zero) and ‖a − g‖∞.
 // A NaN anywhere makes both NaN.
-func relDiff[T ops.Float](a, g []T) (rel, abs float64) {
+func relDiff[T, U ops.Float](a []T, g []U) (rel, abs float64) {
 	var m float64
 	for i := range g {
 		d := math.Abs(float64(a[i]) - float64(g[i]))
@@ -206,7 +213,7 @@ func relDiff[T ops.Float](a, g []T) (rel, abs float64) {
 // worse reports whether x should replace the worst so far: larger, or NaN.
 func worse(x, worst float64) bool { return x > worst || (x != x && worst == worst) }
 
-// toT converts float64 weights to T.
+// toT converts float64 values to T.
 func toT[T ops.Float](v []float64) []T {
 	out := make([]T, len(v))
 	for i, x := range v {
@@ -215,7 +222,7 @@ func toT[T ops.Float](v []float64) []T {
 	return out
 }
 
-// toF64 converts weights to float64.
+// toF64 converts values to float64.
 func toF64[T ops.Float](v []T) []float64 {
 	out := make([]float64, len(v))
 	for i, x := range v {
@@ -224,12 +231,21 @@ func toF64[T ops.Float](v []T) []float64 {
 	return out
 }
 
+// allF64 converts every matrix to float64.
+func allF64[T ops.Float](vs [][]T) [][]float64 {
+	out := make([][]float64, len(vs))
+	for i, v := range vs {
+		out[i] = toF64(v)
+	}
+	return out
+}
+
 // Validate reports an unknown Impl or a bad tolerance.
 func (o CompareOptions) Validate() error {
 	switch o.Impl {
-	case "", ImplBoth, ImplGraph, ImplHandRolled:
+	case "", ImplBoth, ImplGraph, ImplHandRolled, ImplBuiltin, ImplAll:
 	default:
-		return fmt.Errorf("mnist: unknown implementation %q (known: graph, handrolled, both)", o.Impl)
+		return fmt.Errorf("mnist: unknown implementation %q (known: graph, handrolled, builtin, both, all)", o.Impl)
 	}
 	if !(o.Tol >= 0) || math.IsInf(o.Tol, 0) {
 		return fmt.Errorf("mnist: tolerance %v: want a finite number ≥ 0", o.Tol)
@@ -237,14 +253,84 @@ func (o CompareOptions) Validate() error {
 	return nil
 }
 
-// Compare trains the graph and the hand-rolled nets (in that order) in lock
-// step from the same initial weights, batches and masks. After every step it
-// compares their gradients (normwise relative ‖Δ‖∞/‖g‖∞, g the graph's, and
-// max absolute); at every evaluation their weights and accuracies. It times
-// every Step and every evaluation of each net. Outside book mode the report
-// is OK when the worst relative gradient difference is within the tolerance;
-// in book mode the hand-rolled side follows the book's slope and the
-// difference is reported, not judged.
+// impls returns the implementations an Impl value trains, in order.
+func (o CompareOptions) impls() []string {
+	switch o.Impl {
+	case ImplGraph, ImplHandRolled, ImplBuiltin:
+		return []string{o.Impl}
+	case ImplAll:
+		return []string{ImplGraph, ImplHandRolled, ImplBuiltin}
+	}
+	return []string{ImplGraph, ImplHandRolled}
+}
+
+// Spec is c as the hand-rolled implementation's specification.
+func (c Config) Spec() handrolled.Spec {
+	return handrolled.Spec{
+		Sizes: c.Sizes(), Acts: c.Acts(), Output: c.Output, Batch: c.Batch,
+		Alpha: c.Alpha, Scale: c.LossScale(), Dropout: c.Dropout, Book: c.Book,
+	}
+}
+
+// NewHandRolled returns the hand-rolled implementation of c starting from
+// copies of ws.
+func NewHandRolled[T ops.Float](c Config, ws [][]T) (*handrolled.Net[T], error) {
+	if err := c.Validate(); err != nil {
+		return nil, err
+	}
+	if err := checkWeights(c, ws); err != nil {
+		return nil, err
+	}
+	return handrolled.New(c.Spec(), ws)
+}
+
+// newNet builds the implementation called name.
+func newNet[T ops.Float](name string, c Config, ws [][]T) (Net[T], func(), error) {
+	switch name {
+	case ImplGraph:
+		g, err := NewGraph(c, ws)
+		if err != nil {
+			return nil, nil, err
+		}
+		return g, func() { g.Close() }, nil
+	case ImplBuiltin:
+		b, err := NewBuiltin(c, ws)
+		if err != nil {
+			return nil, nil, err
+		}
+		return b, func() { b.Close() }, nil
+	}
+	h, err := NewHandRolled(c, ws)
+	if err != nil {
+		return nil, nil, err
+	}
+	return h, func() {}, nil
+}
+
+// Compare trains the chosen implementations (graph and hand-rolled by
+// default, in that order) in lock step from the same initial weights, batches
+// and masks, and checks them against references that share no code with them.
+//
+// Between the implementations: after every step it compares their gradients
+// with the first's (normwise relative ‖Δ‖∞/‖g‖∞ and max absolute); at every
+// evaluation their weights and accuracies. This catches wiring; it cannot
+// catch what they share (the activations' slopes).
+//
+// Independent references (Report.Checks), each able to fail the run:
+//   - every activation's slope against central differences of its forward,
+//     before training on [−6, 6] and after on the range of pre-activations the
+//     run produced (tracked at the check points);
+//   - each implementation's gradient against central differences of its own
+//     loss along random directions, every matrix, with the step's dropout
+//     masks held fixed (float32 gradients against the float64 loss), at the
+//     first step and at the first step after every evaluation;
+//   - at the same points, the gradient of the network built from Gorgonia's
+//     built-in ops (derivatives from inputs, Gorgonia's own differentiation),
+//     where Gorgonia has the activations.
+//
+// In book mode the hand-rolled side follows the book's slope, which is not a
+// gradient: its difference from the graph is reported, not judged, and it is
+// not checked against finite differences; the references check the graph.
 func Compare[T ops.Float](c Config, train, test Data[T], opts CompareOptions) (*Report, error) {
 	if err := opts.Validate(); err != nil {
 		return nil, err
@@ -254,90 +340,110 @@ func Compare[T ops.Float](c Config, train, test Data[T], opts CompareOptions) (*
 		tol = DefaultTolerance[T]()
 	}
 	start := time.Now()
-	tr, w01, w12, err := NewTrainer(c, train, test)
+	tr, ws, err := NewTrainer(c, train, test)
 	if err != nil {
 		return nil, err
 	}
-	if opts.W01 != nil || opts.W12 != nil {
-		if err := checkWeights(c, opts.W01, opts.W12); err != nil {
+	if opts.Init != nil {
+		if err := checkWeights(c, opts.Init); err != nil {
 			return nil, err
 		}
-		w01, w12 = toT[T](opts.W01), toT[T](opts.W12)
+		for i := range ws {
+			ws[i] = toT[T](opts.Init[i])
+		}
 	}
 	var nets []*timedNet[T]
-	if opts.Impl != ImplHandRolled {
-		g, err := NewGraph(c, w01, w12)
+	for _, name := range opts.impls() {
+		n, closeNet, err := newNet(name, c, ws)
 		if err != nil {
 			return nil, err
 		}
-		defer g.Close()
-		nets = append(nets, &timedNet[T]{Net: g})
-	}
-	if opts.Impl != ImplGraph {
-		h, err := NewHandRolled(c, w01, w12)
-		if err != nil {
-			return nil, err
-		}
-		nets = append(nets, &timedNet[T]{Net: h})
+		defer closeNet()
+		nets = append(nets, &timedNet[T]{Net: n})
 	}
 	names := make([]string, len(nets))
 	plain := make([]Net[T], len(nets))
 	for i, n := range nets {
 		names[i], plain[i] = n.Name(), n
 	}
-
-	both := len(nets) == 2
-	var ag *Agreement
-	if both {
-		first := Where{Matrix: "w01"}
-		ag = &Agreement{Tolerance: tol, TrajectoriesEqual: true, BookSlopeIsExpected: c.Book,
-			GradMaxRelAt: first, GradMaxAbsAt: first, WeightsMaxAbsAt: Where{Step: c.Steps() - 1, Matrix: "w01"}}
+	k, err := newChecker(c, ws, opts)
+	if err != nil {
+		return nil, err
 	}
-	hooks := Hooks{
-		AfterStep: func(iter, step int) error {
-			if both {
-				g01, g12 := nets[0].Grads()
-				h01, h12 := nets[1].Grads()
-				for _, m := range [...]struct {
-					name string
-					h, g []T
-				}{{"w01", h01, g01}, {"w12", h12, g12}} {
-					rel, abs := relDiff(m.h, m.g)
-					at := Where{Iteration: iter, Step: step, Matrix: m.name}
-					if iter == 0 && step == 0 && worse(rel, ag.GradFirstStepRel) {
-						ag.GradFirstStepRel = rel
-					}
-					if worse(rel, ag.GradMaxRelDiff) {
-						ag.GradMaxRelDiff, ag.GradMaxRelAt = rel, at
-					}
-					if worse(abs, ag.GradMaxAbsDiff) {
-						ag.GradMaxAbsDiff, ag.GradMaxAbsAt = abs, at
+	defer k.close()
+	k.slopesBefore()
+
+	matrices := c.MatrixNames()
+	gradNorms := make([][]GradNorms, len(nets))
+	var ag *Agreement
+	if len(nets) > 1 {
+		first := Where{Matrix: matrices[0]}
+		ag = &Agreement{Tolerance: tol, TrajectoriesEqual: true, BookSlopeIsExpected: c.Book && c.Dropout,
+			GradMaxRelAt: first, GradMaxAbsAt: first, WeightsMaxAbsAt: Where{Step: c.Steps() - 1, Matrix: matrices[0]}}
+	}
+	lastIter := -1
+	hooks := Hooks[T]{
+		BeforeStep: func(b Batch[T]) error {
+			if b.Step == 0 && (b.Iteration == 0 || (!opts.FirstStepChecksOnly && c.Evaluated(b.Iteration-1))) {
+				return k.at(b, plain)
+			}
+			return nil
+		},
+		AfterStep: func(b Batch[T]) error {
+			lastIter = b.Iteration
+			if ag != nil {
+				ref := nets[0].Grads()
+				for j := 1; j < len(nets); j++ {
+					for i, g := range nets[j].Grads() {
+						rel, abs := relDiff(g, ref[i])
+						at := Where{Iteration: b.Iteration, Step: b.Step, Matrix: matrices[i]}
+						if len(nets) > 2 {
+							at.Impl = names[j]
+						}
+						if b.Iteration == 0 && b.Step == 0 && worse(rel, ag.GradFirstStepRel) {
+							ag.GradFirstStepRel = rel
+						}
+						if worse(rel, ag.GradMaxRelDiff) {
+							ag.GradMaxRelDiff, ag.GradMaxRelAt = rel, at
+						}
+						if worse(abs, ag.GradMaxAbsDiff) {
+							ag.GradMaxAbsDiff, ag.GradMaxAbsAt = abs, at
+						}
 					}
 				}
 			}
 			if opts.Progress != nil {
-				opts.Progress(iter, step)
+				opts.Progress(b.Iteration, b.Step)
 			}
 			return nil
 		},
 		AfterEval: func(points []Point) error {
-			if both {
-				gw01, gw12 := nets[0].Weights()
-				hw01, hw12 := nets[1].Weights()
-				for _, m := range [...]struct {
-					name string
-					h, g []T
-				}{{"w01", hw01, gw01}, {"w12", hw12, gw12}} {
-					_, abs := relDiff(m.h, m.g)
-					if worse(abs, ag.WeightsMaxAbsDiff) {
-						ag.WeightsMaxAbsDiff = abs
-						ag.WeightsMaxAbsAt = Where{Iteration: points[0].Iteration, Step: c.Steps() - 1, Matrix: m.name}
+			for j, n := range nets {
+				gn := GradNorms{Iteration: points[0].Iteration}
+				for _, g := range n.Grads() {
+					var s float64
+					for _, v := range g {
+						s += float64(v) * float64(v)
 					}
+					gn.Norms = append(gn.Norms, math.Sqrt(s))
 				}
-				ag.TestAccMaxDiff = math.Max(ag.TestAccMaxDiff, math.Abs(points[0].TestAcc-points[1].TestAcc))
-				ag.TrainAccMaxDiff = math.Max(ag.TrainAccMaxDiff, math.Abs(points[0].TrainAcc-points[1].TrainAcc))
-				if points[0].TestAcc != points[1].TestAcc || points[0].TrainAcc != points[1].TrainAcc {
-					ag.TrajectoriesEqual = false
+				gradNorms[j] = append(gradNorms[j], gn)
+			}
+			if ag != nil {
+				ref := nets[0].Weights()
+				for j := 1; j < len(nets); j++ {
+					for i, w := range nets[j].Weights() {
+						_, abs := relDiff(w, ref[i])
+						if worse(abs, ag.WeightsMaxAbsDiff) {
+							ag.WeightsMaxAbsDiff = abs
+							ag.WeightsMaxAbsAt = Where{Iteration: points[0].Iteration, Step: c.Steps() - 1, Matrix: matrices[i]}
+						}
+					}
+					ag.TestAccMaxDiff = math.Max(ag.TestAccMaxDiff, math.Abs(points[0].TestAcc-points[j].TestAcc))
+					ag.TrainAccMaxDiff = math.Max(ag.TrainAccMaxDiff, math.Abs(points[0].TrainAcc-points[j].TrainAcc))
+					if points[0].TestAcc != points[j].TestAcc || points[0].TrainAcc != points[j].TrainAcc {
+						ag.TrajectoriesEqual = false
+					}
 				}
 			}
 			if opts.OnEval != nil {
@@ -350,34 +456,38 @@ func Compare[T ops.Float](c Config, train, test Data[T], opts CompareOptions) (*
 	if err != nil {
 		return nil, err
 	}
+	_ = lastIter
+	k.slopesAfter()
 
 	rep := &Report{
-		Config: configReport[T](c, tol, opts.W01 != nil),
+		Config: configReport[T](c, tol, opts.Init != nil),
 		Impls:  names,
 		Runs:   map[string]*RunReport{},
+		Checks: k.finish(),
 		BLAS:   graph.BLAS(),
-		OK:     true,
 	}
 	for i, n := range nets {
-		w01, w12 := n.Weights()
-		s01, q01 := Checksum(w01)
-		s12, q12 := Checksum(w12)
+		final := allF64(n.Weights())
+		stats := map[string]WeightsStat{}
+		for m, w := range final {
+			s, q := Checksum(w)
+			stats[matrices[m]] = WeightsStat{Sum: s, SumSq: q}
+		}
 		rep.Runs[names[i]] = &RunReport{
-			Trajectory: traj[i],
-			Weights: map[string]WeightsStat{
-				"w01": {Sum: s01, SumSq: q01},
-				"w12": {Sum: s12, SumSq: q12},
-			},
-			TrainStepNsMedian: int64(median(n.steps)),
-			EvalNsMedian:      int64(median(n.evals)),
-			WallSeconds:       (total(n.steps) + total(n.evals)).Seconds(),
-			W01:               toF64(w01),
-			W12:               toF64(w12),
+			Trajectory:        traj[i],
+			Weights:           stats,
+			GradNorms:         gradNorms[i],
+			TrainStepNsMedian: int64(n.steps.median()),
+			EvalNsMedian:      int64(n.evals.median()),
+			WallSeconds:       (n.steps.total + n.evals.total).Seconds(),
+			Final:             final,
 		}
 	}
+	rep.OK = rep.Checks.OK
 	if ag != nil {
-		finishAgreement(ag, c.Book)
-		rep.Agreement, rep.OK = ag, ag.OK
+		finishAgreement(ag, c.Book && c.Dropout, len(nets) > 2)
+		rep.Agreement = ag
+		rep.OK = rep.OK && ag.OK
 	}
 	if h, ok := rep.Runs[ImplHandRolled]; ok && c.Book {
 		rep.Book = bookMatches(h.Trajectory)
@@ -387,8 +497,13 @@ func Compare[T ops.Float](c Config, train, test Data[T], opts CompareOptions) (*
 }
 
 // finishAgreement judges the agreement and writes its one-line summary.
-func finishAgreement(ag *Agreement, book bool) {
+// "bit-identical" is said only of the gradients compared at every step.
+func finishAgreement(ag *Agreement, book, several bool) {
 	w := ag.GradMaxRelAt
+	what := "graph and hand-rolled gradients"
+	if several {
+		what = "the implementations' gradients"
+	}
 	switch {
 	case book:
 		ag.OK = true
@@ -396,15 +511,15 @@ func finishAgreement(ag *Agreement, book bool) {
 			ag.GradFirstStepRel, ag.GradMaxRelDiff, w.Iteration, w.Step, w.Matrix)
 	case ag.GradMaxAbsDiff == 0:
 		ag.OK = true
-		ag.Summary = "gradients agree: bit-identical at every step"
+		ag.Summary = what + " bit-identical at every step"
 	case ag.GradMaxRelDiff <= ag.Tolerance:
 		ag.OK = true
-		ag.Summary = fmt.Sprintf("gradients agree: worst relative difference %.3g ≤ %.3g (iteration %d step %d, %s)",
-			ag.GradMaxRelDiff, ag.Tolerance, w.Iteration, w.Step, w.Matrix)
+		ag.Summary = fmt.Sprintf("%s agree: worst relative difference %.3g ≤ %.3g (iteration %d step %d, %s)",
+			what, ag.GradMaxRelDiff, ag.Tolerance, w.Iteration, w.Step, w.Matrix)
 	default:
 		ag.OK = false
-		ag.Summary = fmt.Sprintf("gradients disagree: relative difference %.3g > %.3g at iteration %d step %d, grad %s",
-			ag.GradMaxRelDiff, ag.Tolerance, w.Iteration, w.Step, w.Matrix)
+		ag.Summary = fmt.Sprintf("%s disagree: relative difference %.3g > %.3g at iteration %d step %d, grad %s",
+			what, ag.GradMaxRelDiff, ag.Tolerance, w.Iteration, w.Step, w.Matrix)
 	}
 }
 
@@ -425,14 +540,16 @@ func bookMatches(traj []Point) *BookReport {
 
 // configReport describes c for the report.
 func configReport[T ops.Float](c Config, tol float64, loaded bool) ConfigReport {
-	r := ConfigReport{
+	return ConfigReport{
 		Dtype: dtypeName[T](), Seed: c.Seed, TrainImages: c.TrainImages, Hidden: c.Hidden,
-		Batch: c.Batch, Alpha: c.Alpha, Iterations: c.Iterations, Output: c.Output.Name,
-		Dropout: c.Dropout, Book: c.Book, EvalEvery: c.EvalEvery, W01Range: c.W01Range,
-		W12Range: c.W12Range, LossScale: c.LossScale(), Tolerance: tol, LoadedInit: loaded,
+		Batch: c.Batch, Alpha: c.Alpha, Iterations: c.Iterations, HiddenAct: c.ActNames(),
+		Output: c.Output.Name, Dropout: c.Dropout, Book: c.Book, EvalEvery: c.EvalEvery,
+		W01Range: c.W01Range, W12Range: c.W12Range, LossScale: c.LossScale(), Tolerance: tol,
+		LoadedInit: loaded,
 	}
-	if c.HiddenAct != nil {
-		r.HiddenAct = c.HiddenAct.Name()
-	}
-	return r
 }
+
+// newPCG returns the generator of the checks' random directions: seeded from
+// the run's seed, separate from the numpy stream, so that checking changes
+// no weight and no mask.
+func newPCG(seed uint32) *rand.Rand { return rand.New(rand.NewPCG(uint64(seed), 0x6f7574677261640a)) }

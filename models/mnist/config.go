@@ -3,25 +3,43 @@ package mnist
 import (
 	"fmt"
 	"math"
+	"strings"
 
 	"outgrad/ops"
 )
+
+// Limits on the network's shape, so that a typo cannot ask for terabytes.
+const (
+	MaxHiddenLayers = 16      // hidden layers
+	MaxHidden       = 1 << 16 // units in one hidden layer
+)
+
+// isSoftmax reports whether a is a softmax (of any base): its name is
+// "softmax" or starts with "softmax-base".
+func isSoftmax(a ops.Activation) bool {
+	n := a.Name()
+	return n == "softmax" || strings.HasPrefix(n, "softmax-base")
+}
 
 // Config is the network and its training. DefaultConfig gives the book's values.
 type Config struct {
 	Seed        uint32         // np.random.seed: initial weights, then one dropout mask per batch
 	TrainImages int            // the first N training images
-	Hidden      int            // hidden units
-	Batch       int            // images per step
-	Alpha       float64        // learning rate α
-	Iterations  int            // passes over the training images; each is TrainImages/Batch steps
-	HiddenAct   ops.Activation // the hidden activation: any Activation, registered or not
-	Output      ops.Output     // the output activation and its loss
-	Dropout     bool           // drop half the hidden units, scaling the kept ones by 2
-	Book        bool           // hand-rolled only: the book's slope, taken after dropout
-	EvalEvery   int            // evaluate at iterations 0, EvalEvery, 2·EvalEvery, …
-	W01Range    float64        // w01 = 2r·random − r (the book: r = 0.01)
-	W12Range    float64        // w12 = 2r·random − r (the book: r = 0.1)
+	// Hidden holds the units of each hidden layer, input side first: the
+	// book's {100}; {128, 64} is two hidden layers.
+	Hidden     []int
+	Batch      int     // images per step
+	Alpha      float64 // learning rate α
+	Iterations int     // passes over the training images; each is TrainImages/Batch steps
+	// HiddenAct holds one activation per hidden layer, or a single one for
+	// every hidden layer: any Activation, registered or not.
+	HiddenAct []ops.Activation
+	Output    ops.Output // the output activation and its loss
+	Dropout   bool       // drop half of every hidden layer's units, scaling the kept ones by 2
+	Book      bool       // hand-rolled only: the book's slope, taken after dropout
+	EvalEvery int        // evaluate at iterations 0, EvalEvery, 2·EvalEvery, … and after the last
+	W01Range  float64    // the first matrix: w01 = 2r·random − r (the book: r = 0.01)
+	W12Range  float64    // every later matrix: w = 2r·random − r (the book's w12: r = 0.1)
 }
 
 // DefaultConfig returns the book's network: seed 1, 1000 training images,
@@ -29,8 +47,8 @@ type Config struct {
 // cross-entropy, dropout on, evaluation every 10 iterations.
 func DefaultConfig() Config {
 	return Config{
-		Seed: 1, TrainImages: 1000, Hidden: 100, Batch: 100, Alpha: 2, Iterations: 300,
-		HiddenAct: ops.Tanh, Output: ops.SoftmaxCrossEntropy, Dropout: true, EvalEvery: 10,
+		Seed: 1, TrainImages: 1000, Hidden: []int{100}, Batch: 100, Alpha: 2, Iterations: 300,
+		HiddenAct: []ops.Activation{ops.Tanh}, Output: ops.SoftmaxCrossEntropy, Dropout: true, EvalEvery: 10,
 		W01Range: 0.01, W12Range: 0.1,
 	}
 }
@@ -40,6 +58,50 @@ func DefaultConfig() Config {
 // and the output delta is (y − t)·s. The update is w ← w − α·∂L/∂w.
 func (c Config) LossScale() float64 { return 1 / float64(c.Batch*c.Batch) }
 
+// Sizes are the widths of every layer: Pixels, the hidden layers, Classes.
+func (c Config) Sizes() []int {
+	return append(append([]int{Pixels}, c.Hidden...), Classes)
+}
+
+// Acts returns the activation of every hidden layer (HiddenAct expanded when
+// it holds one for all).
+func (c Config) Acts() []ops.Activation {
+	if len(c.HiddenAct) == 1 && len(c.Hidden) > 1 {
+		acts := make([]ops.Activation, len(c.Hidden))
+		for i := range acts {
+			acts[i] = c.HiddenAct[0]
+		}
+		return acts
+	}
+	return c.HiddenAct
+}
+
+// ActNames returns the names of Acts, comma-separated ("tanh" or "tanh,relu").
+func (c Config) ActNames() string {
+	var b strings.Builder
+	for i, a := range c.Acts() {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		if a == nil {
+			b.WriteString("<nil>")
+		} else {
+			b.WriteString(a.Name())
+		}
+	}
+	return b.String()
+}
+
+// MatrixNames names the weight matrices as the book does, by the layers they
+// join: w01, w12, w23, …
+func (c Config) MatrixNames() []string {
+	names := make([]string, len(c.Hidden)+1)
+	for i := range names {
+		names[i] = fmt.Sprintf("w%d%d", i, i+1)
+	}
+	return names
+}
+
 // Steps is the number of training steps (batches) in one iteration.
 func (c Config) Steps() int { return c.TrainImages / c.Batch }
 
@@ -48,8 +110,10 @@ func (c Config) Validate() error {
 	switch {
 	case c.TrainImages < 1:
 		return fmt.Errorf("mnist: training images %d: want at least 1", c.TrainImages)
-	case c.Hidden < 1:
-		return fmt.Errorf("mnist: hidden size %d: want at least 1", c.Hidden)
+	case len(c.Hidden) == 0:
+		return fmt.Errorf("mnist: no hidden layer: want at least one hidden size")
+	case len(c.Hidden) > MaxHiddenLayers:
+		return fmt.Errorf("mnist: %d hidden layers: at most %d", len(c.Hidden), MaxHiddenLayers)
 	case c.Batch < 1:
 		return fmt.Errorf("mnist: batch %d: want at least 1", c.Batch)
 	case c.Batch > c.TrainImages:
@@ -65,11 +129,27 @@ func (c Config) Validate() error {
 	case !(c.W12Range > 0) || math.IsInf(c.W12Range, 0):
 		return fmt.Errorf("mnist: w12 range %v: want a finite number > 0", c.W12Range)
 	}
-	if c.HiddenAct == nil {
-		return fmt.Errorf("mnist: no hidden activation")
+	for i, h := range c.Hidden {
+		if h < 1 || h > MaxHidden {
+			return fmt.Errorf("mnist: hidden layer %d has %d units: want 1 to %d", i+1, h, MaxHidden)
+		}
+	}
+	if len(c.HiddenAct) != 1 && len(c.HiddenAct) != len(c.Hidden) {
+		return fmt.Errorf("mnist: %d hidden activations for %d hidden layers: give one for all or one per layer", len(c.HiddenAct), len(c.Hidden))
+	}
+	for i, a := range c.HiddenAct {
+		if a == nil {
+			return fmt.Errorf("mnist: hidden activation %d is nil", i+1)
+		}
 	}
 	if c.Output.Act == nil {
 		return fmt.Errorf("mnist: output %q has no activation", c.Output.Name)
+	}
+	if c.Output.Act.DerivedFrom() != ops.FromOutput {
+		return fmt.Errorf("mnist: output activation %s is input-derived: an output must read its slope off y", c.Output.Act.Name())
+	}
+	if c.Output.CrossEntropy && !isSoftmax(c.Output.Act) {
+		return fmt.Errorf("mnist: output %q pairs cross-entropy with %s: the fused loss needs a softmax", c.Output.Name, c.Output.Act.Name())
 	}
 	return nil
 }

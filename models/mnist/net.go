@@ -7,37 +7,52 @@ import (
 	"outgrad/ops"
 )
 
-// Net is one implementation of the network: input → hidden (Config.HiddenAct,
-// dropout) → output (Config.Output). Its weights are w01 (784×hidden) and w12
-// (hidden×10), row-major.
+// Net is one implementation of the network: input → hidden layers
+// (Config.Acts, dropout) → output (Config.Output). Its weights are one
+// row-major matrix per layer: w01 (784×h1), w12 (h1×h2), …, the last hk×10.
 type Net[T ops.Float] interface {
 	// Name says which implementation this is.
 	Name() string
-	// Step trains on one batch: x (batch×784), targets t (batch×10) and, when
-	// dropout is on, the 0/1 mask of the kept hidden units (batch×hidden; nil
-	// when off). It computes the gradients, then applies w ← w − α·∂L/∂w.
-	Step(x, t, mask []T) error
-	// Output is the last step's output y = Output.Act(logits), batch×10.
+	// Gradient computes the output and the gradients of the loss for one
+	// batch at the current weights, without updating them: x (batch×784),
+	// targets t (batch×10) and, when dropout is on, one 0/1 mask per hidden
+	// layer (batch×units; nil when off).
+	Gradient(x, t []T, masks [][]T) error
+	// Step is Gradient followed by w ← w − α·∂L/∂w for every matrix.
+	Step(x, t []T, masks [][]T) error
+	// Output is the last pass's output y = Output.Act(logits), batch×10.
 	Output() []T
-	// Grads are the last step's gradients ∂L/∂w01 and ∂L/∂w12, the ones
-	// its update applied. They stay valid until the next Step.
-	Grads() (g01, g12 []T)
-	// Weights are the current weights, read-only.
-	Weights() (w01, w12 []T)
-	// Logits computes HiddenAct(x·w01)·w12 for n images without dropout, the
-	// book's test-time network, and returns n×10 logits valid until the next call.
+	// Grads are the last gradients, one per weight matrix, valid until the
+	// next Gradient or Step.
+	Grads() [][]T
+	// Weights are the current weights, one per matrix: the net's own, so
+	// writing them changes the net (only the finite-difference check does,
+	// and it restores them bit for bit).
+	Weights() [][]T
+	// Loss is the scaled training loss of one batch at the current weights
+	// with the masks held fixed, computed by the implementation's own forward.
+	Loss(x, t []T, masks [][]T) (float64, error)
+	// Logits computes the test-time network (no dropout) for n images and
+	// returns n×10 logits valid until the next call.
 	Logits(x []T, n int) ([]T, error)
 }
 
-// InitWeights draws the initial weights from rng in numpy's order: all of w01
-// (784×hidden, uniform in ±W01Range), then all of w12 (hidden×10, ±W12Range).
-// For the book: w01 = 0.02·random((784,100)) − 0.01, w12 = 0.2·random((100,10)) − 0.1.
-func InitWeights[T ops.Float](c Config, rng *RNG) (w01, w12 []T) {
-	w01 = make([]T, Pixels*c.Hidden)
-	w12 = make([]T, c.Hidden*Classes)
-	uniform(rng, w01, 2*c.W01Range, -c.W01Range)
-	uniform(rng, w12, 2*c.W12Range, -c.W12Range)
-	return w01, w12
+// InitWeights draws the initial weights from rng in numpy's order, one matrix
+// after the other in layer order: w01 (784×h1) uniform in ±W01Range, then every
+// later matrix uniform in ±W12Range. For the book: w01 = 0.02·random((784,100))
+// − 0.01, w12 = 0.2·random((100,10)) − 0.1.
+func InitWeights[T ops.Float](c Config, rng *RNG) [][]T {
+	sizes := c.Sizes()
+	ws := make([][]T, len(sizes)-1)
+	for i := range ws {
+		ws[i] = make([]T, sizes[i]*sizes[i+1])
+		r := c.W12Range
+		if i == 0 {
+			r = c.W01Range
+		}
+		uniform(rng, ws[i], 2*r, -r)
+	}
+	return ws
 }
 
 // uniform fills dst with scale·random() + shift, computed in float64.
@@ -116,6 +131,15 @@ func firstNonFinite[T ops.Float](v []T) int {
 func checkFinite[T ops.Float](name string, v []T, cols int) error {
 	if i := firstNonFinite(v); i >= 0 {
 		return fmt.Errorf("%s[%d,%d] = %v", name, i/cols, i%cols, v[i])
+	}
+	return nil
+}
+
+// check reports a Data whose N does not match its slices.
+func (d Data[T]) check(what string) error {
+	if d.N < 0 || len(d.X) < d.N*Pixels || len(d.Y) < d.N*Classes || len(d.Labels) < d.N {
+		return fmt.Errorf("mnist: %s data says %d images but holds %d pixels, %d targets and %d labels",
+			what, d.N, len(d.X), len(d.Y), len(d.Labels))
 	}
 	return nil
 }

@@ -98,7 +98,7 @@ func Sweep[T ops.Float](base Config, acts []ops.Activation, outs []ops.Output, t
 	for _, act := range acts {
 		for _, out := range outs {
 			c := base
-			c.HiddenAct, c.Output = act, out
+			c.HiddenAct, c.Output = []ops.Activation{act}, out
 			if act == nil {
 				return nil, fmt.Errorf("mnist: sweep: nil hidden activation")
 			}
@@ -136,20 +136,20 @@ func Sweep[T ops.Float](base Config, acts []ops.Activation, outs []ops.Output, t
 
 // sweepRun trains the hand-rolled net on c and summarises its trajectory.
 func sweepRun[T ops.Float](c Config, train, test Data[T]) (SweepRun, error) {
-	run := SweepRun{HiddenAct: c.HiddenAct.Name(), Output: c.Output.Name}
+	run := SweepRun{HiddenAct: c.ActNames(), Output: c.Output.Name}
 	start := time.Now()
-	tr, w01, w12, err := NewTrainer(c, train, test)
+	tr, ws, err := NewTrainer(c, train, test)
 	if err != nil {
 		return run, err
 	}
-	h, err := NewHandRolled(c, w01, w12)
+	h, err := NewHandRolled(c, ws)
 	if err != nil {
 		return run, err
 	}
-	traj, err := tr.Run([]Net[T]{h}, Hooks{})
+	traj, err := tr.Run([]Net[T]{h}, Hooks[T]{})
 	run.WallSeconds = time.Since(start).Seconds()
 	if err != nil {
-		if !strings.Contains(err.Error(), "diverged") {
+		if !errors.Is(err, ErrDiverged) {
 			return run, err
 		}
 		run.Diverged, run.Error = true, err.Error()

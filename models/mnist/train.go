@@ -1,6 +1,7 @@
 package mnist
 
 import (
+	"errors"
 	"fmt"
 
 	"outgrad/ops"
@@ -14,13 +15,28 @@ type Point struct {
 	TrainAcc  float64 `json:"train_acc"`
 }
 
-// Hooks are called by Train; a nil hook is skipped, and an error from a hook
+// ErrDiverged is wrapped by the error of a training run whose output,
+// gradients or weights stopped being finite.
+var ErrDiverged = errors.New("diverged")
+
+// Batch is one training step's data: the images, targets and masks that
+// every net gets, and where it is in the run.
+type Batch[T ops.Float] struct {
+	Iteration, Step int
+	X, T            []T
+	Masks           [][]T // one per hidden layer; nil when dropout is off
+}
+
+// Hooks are called by Run; a nil hook is skipped, and an error from a hook
 // stops training and is returned.
-type Hooks struct {
-	// AfterStep runs after every net has taken step `step` (0-based within the
-	// iteration) of iteration iter: each net's Grads are those of this step.
-	AfterStep func(iter, step int) error
-	// AfterEval runs after an evaluation, with one Point per net in Train's order.
+type Hooks[T ops.Float] struct {
+	// BeforeStep runs before the nets take the step b, at the weights the
+	// step starts from (the gradient checks run here).
+	BeforeStep func(b Batch[T]) error
+	// AfterStep runs after every net has taken step b: each net's Grads are
+	// those of this step.
+	AfterStep func(b Batch[T]) error
+	// AfterEval runs after an evaluation, with one Point per net in Run's order.
 	AfterEval func(points []Point) error
 }
 
@@ -30,68 +46,90 @@ type Trainer[T ops.Float] struct {
 	c           Config
 	train, test Data[T]
 	rng         *RNG
-	mask        []T
+	masks       [][]T
 	correct     []int
 }
 
 // NewTrainer validates the configuration against the data and draws the
-// initial weights: the first draws of the RNG seeded with c.Seed. Every net
-// built from W01 and W12 starts from the same weights.
-func NewTrainer[T ops.Float](c Config, train, test Data[T]) (*Trainer[T], []T, []T, error) {
+// initial weights, one matrix per layer: the first draws of the RNG seeded
+// with c.Seed. Every net built from them starts from the same weights.
+func NewTrainer[T ops.Float](c Config, train, test Data[T]) (*Trainer[T], [][]T, error) {
 	if err := c.Validate(); err != nil {
-		return nil, nil, nil, err
+		return nil, nil, err
+	}
+	if err := train.check("training"); err != nil {
+		return nil, nil, err
+	}
+	if err := test.check("test"); err != nil {
+		return nil, nil, err
 	}
 	if train.N < c.TrainImages {
-		return nil, nil, nil, fmt.Errorf("mnist: %d training images asked for, the data holds %d", c.TrainImages, train.N)
+		return nil, nil, fmt.Errorf("mnist: %d training images asked for, the data holds %d", c.TrainImages, train.N)
 	}
 	if test.N < 1 {
-		return nil, nil, nil, fmt.Errorf("mnist: no test images")
+		return nil, nil, fmt.Errorf("mnist: no test images")
 	}
 	t := &Trainer[T]{c: c, train: train, test: test, rng: NewRNG(c.Seed)}
-	w01, w12 := InitWeights[T](c, t.rng)
+	ws := InitWeights[T](c, t.rng)
 	if c.Dropout {
-		t.mask = make([]T, c.Batch*c.Hidden)
+		for _, h := range c.Hidden {
+			t.masks = append(t.masks, make([]T, c.Batch*h))
+		}
 	}
-	return t, w01, w12, nil
+	return t, ws, nil
+}
+
+// Evaluated reports whether the network is evaluated after iteration iter:
+// at 0, EvalEvery, 2·EvalEvery, … and after the last iteration.
+func (c Config) Evaluated(iter int) bool {
+	return iter%c.EvalEvery == 0 || iter == c.Iterations-1
 }
 
 // Run trains nets for c.Iterations iterations of c.Steps() batches. Before
-// every step it draws one mask (when dropout is on) and gives the same batch
-// and mask to every net. After each step it checks every net's output and
-// gradients for NaN and ±Inf and stops with an error naming the iteration, the
-// step, the net and the matrix. At iterations 0, EvalEvery, … it evaluates
-// every net on the test set and returns those points, one slice per net.
-func (t *Trainer[T]) Run(nets []Net[T], hooks Hooks) ([][]Point, error) {
+// every step it draws one mask per hidden layer, in layer order (when dropout
+// is on), and gives the same batch and masks to every net. After each step it
+// checks every net's output, gradients and weights for NaN and ±Inf and stops
+// with an error wrapping ErrDiverged that names the iteration, the step, the
+// net and the matrix. After iterations 0, EvalEvery, … and after the last it
+// evaluates every net on the test set and returns those points, one slice per
+// net.
+func (t *Trainer[T]) Run(nets []Net[T], hooks Hooks[T]) ([][]Point, error) {
 	c := t.c
 	if len(nets) == 0 {
 		return nil, fmt.Errorf("mnist: train: no nets")
 	}
+	names, sizes := c.MatrixNames(), c.Sizes()
 	traj := make([][]Point, len(nets))
 	t.correct = make([]int, len(nets))
 	for iter := 0; iter < c.Iterations; iter++ {
 		clear(t.correct)
 		for step := 0; step < c.Steps(); step++ {
 			lo, hi := step*c.Batch, (step+1)*c.Batch
-			x, y := t.train.X[lo*Pixels:hi*Pixels], t.train.Y[lo*Classes:hi*Classes]
-			if t.mask != nil {
-				drawMask(t.rng, t.mask)
+			for _, m := range t.masks {
+				drawMask(t.rng, m)
+			}
+			b := Batch[T]{Iteration: iter, Step: step, X: t.train.X[lo*Pixels : hi*Pixels], T: t.train.Y[lo*Classes : hi*Classes], Masks: t.masks}
+			if hooks.BeforeStep != nil {
+				if err := hooks.BeforeStep(b); err != nil {
+					return traj, err
+				}
 			}
 			for k, n := range nets {
-				if err := n.Step(x, y, t.mask); err != nil {
+				if err := n.Step(b.X, b.T, b.Masks); err != nil {
 					return traj, fmt.Errorf("mnist: iteration %d step %d: %s: %w", iter, step, n.Name(), err)
 				}
-				if err := checkStep(n); err != nil {
-					return traj, fmt.Errorf("mnist: iteration %d step %d: %s diverged: %w", iter, step, n.Name(), err)
+				if err := checkStep(n, sizes, names); err != nil {
+					return traj, fmt.Errorf("mnist: iteration %d step %d: %s %w: %w", iter, step, n.Name(), ErrDiverged, err)
 				}
 				t.correct[k] += countCorrect(n.Output(), t.train.Labels[lo:hi])
 			}
 			if hooks.AfterStep != nil {
-				if err := hooks.AfterStep(iter, step); err != nil {
+				if err := hooks.AfterStep(b); err != nil {
 					return traj, err
 				}
 			}
 		}
-		if iter%c.EvalEvery != 0 {
+		if !c.Evaluated(iter) {
 			continue
 		}
 		points := make([]Point, len(nets))
@@ -112,32 +150,47 @@ func (t *Trainer[T]) Run(nets []Net[T], hooks Hooks) ([][]Point, error) {
 	return traj, nil
 }
 
-// checkStep names the first matrix of a net's step that holds NaN or ±Inf.
-func checkStep[T ops.Float](n Net[T]) error {
-	g01, g12 := n.Grads()
-	w01, w12 := n.Weights()
-	hid := len(w12) / Classes
+// checkStep names the first matrix of a net's step that holds NaN or ±Inf;
+// sizes are the layer widths, names the matrices'.
+func checkStep[T ops.Float](n Net[T], sizes []int, names []string) error {
 	if err := checkFinite("output", n.Output(), Classes); err != nil {
 		return err
 	}
-	if err := checkFinite("grad w12", g12, Classes); err != nil {
-		return err
+	gs, ws := n.Grads(), n.Weights()
+	for i := len(ws) - 1; i >= 0; i-- {
+		if err := checkFinite("grad "+names[i], gs[i], sizes[i+1]); err != nil {
+			return err
+		}
+		if err := checkFinite(names[i], ws[i], sizes[i+1]); err != nil {
+			return err
+		}
 	}
-	if err := checkFinite("grad w01", g01, hid); err != nil {
-		return err
-	}
-	if err := checkFinite("w12", w12, Classes); err != nil {
-		return err
-	}
-	return checkFinite("w01", w01, hid)
+	return nil
 }
 
-// Accuracy is the fraction of d's images whose largest logit is at the label,
-// computed with one batched product over the whole set.
+// Accuracy is the fraction of d's images whose largest logit is at the label.
+// It evaluates in blocks of EvalBlock images, so that memory does not grow
+// with the size of the test set.
 func Accuracy[T ops.Float](n Net[T], d Data[T]) (float64, error) {
-	logits, err := n.Logits(d.X[:d.N*Pixels], d.N)
-	if err != nil {
+	if err := d.check("evaluation"); err != nil {
 		return 0, err
 	}
-	return float64(countCorrect(logits, d.Labels[:d.N])) / float64(d.N), nil
+	if d.N < 1 {
+		return 0, fmt.Errorf("mnist: accuracy of no images")
+	}
+	correct := 0
+	for lo := 0; lo < d.N; lo += EvalBlock {
+		hi := min(lo+EvalBlock, d.N)
+		logits, err := n.Logits(d.X[lo*Pixels:hi*Pixels], hi-lo)
+		if err != nil {
+			return 0, err
+		}
+		correct += countCorrect(logits, d.Labels[lo:hi])
+	}
+	return float64(correct) / float64(d.N), nil
 }
+
+// EvalBlock is the number of test images evaluated by one product. The whole
+// 10 000-image test set is one block, as the book evaluates it; a larger set
+// is evaluated in blocks of this size, so the evaluation's buffers stay bounded.
+const EvalBlock = 10000

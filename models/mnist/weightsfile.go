@@ -36,7 +36,10 @@ const (
 // writes a temporary file in the same directory and renames it over path, so
 // path is never left half written.
 func SaveWeights(path string, cfg Config, dtype string, w01, w12 []float64) error {
-	if err := checkWeights(cfg, w01, w12); err != nil {
+	if len(cfg.Hidden) != 1 {
+		return fmt.Errorf("mnist: save %s: %d hidden layers: this format holds one", path, len(cfg.Hidden))
+	}
+	if err := checkWeights(cfg, [][]float64{w01, w12}); err != nil {
 		return fmt.Errorf("mnist: save %s: %w", path, err)
 	}
 	if dtype != "float64" && dtype != "float32" {
@@ -46,7 +49,7 @@ func SaveWeights(path string, cfg Config, dtype string, w01, w12 []float64) erro
 	buf.Grow(weightsHeader + 8*(len(w01)+len(w12)) + 4)
 	buf.WriteString(weightsMagic)
 	var u [4]byte
-	for _, v := range []uint32{weightsVersion, Pixels, uint32(cfg.Hidden), Classes} {
+	for _, v := range []uint32{weightsVersion, Pixels, uint32(cfg.Hidden[0]), Classes} {
 		binary.LittleEndian.PutUint32(u[:], v)
 		buf.Write(u[:])
 	}

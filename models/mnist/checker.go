@@ -1,0 +1,277 @@
+package mnist
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"time"
+
+	"outgrad/models/mnist/handrolled"
+	"outgrad/ops"
+)
+
+// checker runs the independent references of Compare (see Compare and
+// references.go) and collects their outcome.
+type checker[T ops.Float] struct {
+	c       Config
+	chk     Checks
+	fd      map[string]*FDCheck
+	twin    *handrolled.Net[float64] // float32 runs: the float64 loss for the differences
+	builtin Net[T]                   // nil when Gorgonia lacks an activation
+	closeB  func()
+	ranges  *rangeTracker
+	rng     *rand.Rand
+	spent   time.Duration
+}
+
+func newChecker[T ops.Float](c Config, ws [][]T, opts CompareOptions) (*checker[T], error) {
+	k := &checker[T]{c: c, fd: map[string]*FDCheck{}, ranges: newRangeTracker(len(ws)), rng: newPCG(c.Seed), closeB: func() {}}
+	k.chk.PerEvaluation = !opts.FirstStepChecksOnly
+	fdTol, bTol := FDTol64, BuiltinTol64
+	if dtypeName[T]() == "float32" {
+		fdTol, bTol = FDTol32, BuiltinTol32
+		spec := c.Spec()
+		spec.Book = false
+		twin, err := handrolled.New(spec, allF64(ws))
+		if err != nil {
+			return nil, err
+		}
+		k.twin = twin
+	}
+	for _, name := range opts.impls() {
+		if name == ImplBuiltin {
+			continue
+		}
+		f := &FDCheck{Impl: name, Tol: fdTol, OK: true, Reference: "its own forward"}
+		if k.twin != nil {
+			f.Reference = "the float64 hand-rolled forward at the same weights"
+		}
+		if name == ImplHandRolled && c.Book && c.Dropout {
+			f.Skipped = "book mode: the book's slope is not the gradient of the loss"
+		}
+		k.fd[name] = f
+		k.chk.NetworkFD = append(k.chk.NetworkFD, FDCheck{})
+	}
+	k.chk.Builtin = BuiltinCheck{Tol: bTol, OK: true}
+	if err := BuiltinSupports(c); err != nil {
+		k.chk.Builtin.Reason = err.Error()
+	} else {
+		b, err := NewBuiltin(c, ws)
+		if err != nil {
+			return nil, err
+		}
+		k.builtin, k.closeB = b, func() { b.Close() }
+		k.chk.Builtin.Available = true
+	}
+	return k, nil
+}
+
+func (k *checker[T]) close() { k.closeB() }
+
+// layerName names hidden layer l (0-based) or the output.
+func (k *checker[T]) layerName(l int) string {
+	if l == len(k.c.Hidden) {
+		return "output"
+	}
+	return fmt.Sprintf("hidden %d", l+1)
+}
+
+// actOf returns the activation of layer l: a hidden one, or the output's.
+func (k *checker[T]) actOf(l int) ops.Activation {
+	if l == len(k.c.Hidden) {
+		return k.c.Output.Act
+	}
+	return k.c.Acts()[l]
+}
+
+// slopesBefore checks every distinct activation on the default grid.
+func (k *checker[T]) slopesBefore() {
+	start := time.Now()
+	defer func() { k.spent += time.Since(start) }()
+	seen := map[ops.Activation]bool{}
+	for l := 0; l <= len(k.c.Hidden); l++ {
+		a := k.actOf(l)
+		if seen[a] {
+			continue
+		}
+		seen[a] = true
+		k.chk.Slopes = append(k.chk.Slopes, slopeCheck(a, k.layerName(l), "grid", 0, 0))
+	}
+}
+
+// slopesAfter checks every layer's activation on the range of
+// pre-activations seen at the check points.
+func (k *checker[T]) slopesAfter() {
+	start := time.Now()
+	defer func() { k.spent += time.Since(start) }()
+	for l := 0; l <= len(k.c.Hidden); l++ {
+		lo, hi := k.ranges.lo[l], k.ranges.hi[l]
+		if !(lo <= hi) || math.IsInf(lo, 0) || math.IsInf(hi, 0) {
+			continue
+		}
+		k.chk.Slopes = append(k.chk.Slopes, slopeCheck(k.actOf(l), k.layerName(l), "run", lo, hi))
+	}
+}
+
+// at runs the network references on batch b at the nets' current weights.
+func (k *checker[T]) at(b Batch[T], nets []Net[T]) error {
+	start := time.Now()
+	defer func() { k.spent += time.Since(start) }()
+	x64 := toF64(b.X)
+	var masks64 [][]float64
+	if b.Masks != nil {
+		masks64 = allF64(b.Masks)
+	}
+	k.ranges.observe(k.c, allF64(nets[0].Weights()), x64, masks64)
+	for _, n := range nets {
+		f := k.fd[n.Name()]
+		if f == nil || f.Skipped != "" {
+			continue
+		}
+		if err := k.fdCheck(f, n, b, x64, masks64); err != nil {
+			return fmt.Errorf("mnist: finite-difference check of %s at iteration %d: %w", n.Name(), b.Iteration, err)
+		}
+	}
+	if k.builtin != nil {
+		if err := k.builtinCheck(b, nets); err != nil {
+			return fmt.Errorf("mnist: built-in check at iteration %d: %w", b.Iteration, err)
+		}
+	}
+	return nil
+}
+
+// fdCheck compares n's gradient with central differences of the loss, along
+// an aligned and a random direction for every matrix.
+func (k *checker[T]) fdCheck(f *FDCheck, n Net[T], b Batch[T], x64 []float64, masks64 [][]float64) error {
+	if err := n.Gradient(b.X, b.T, b.Masks); err != nil {
+		return err
+	}
+	grads := allF64(n.Grads())
+	f.Checks++
+	var check func(i int, g, d []float64, dir string) error
+	names := k.c.MatrixNames()
+	record := func(i int, dir string, r fdResult) {
+		f.Directions++
+		if worse(r.rel, f.WorstRelErr) || f.Directions == 1 {
+			f.WorstRelErr, f.Given, f.FiniteDiff = r.rel, r.given, r.diff
+			f.At = FDWhere{Iteration: b.Iteration, Step: b.Step, Matrix: names[i], Direction: dir}
+		}
+		if !(r.rel <= f.Tol) {
+			f.OK = false
+		}
+	}
+	if k.twin == nil {
+		l0, err := n.Loss(b.X, b.T, b.Masks)
+		if err != nil {
+			return err
+		}
+		ws := n.Weights()
+		loss := func() (float64, error) { return n.Loss(b.X, b.T, b.Masks) }
+		check = func(i int, g, d []float64, dir string) error {
+			r, err := fdDirection(ws, i, g, d, l0, loss)
+			if err == nil {
+				record(i, dir, r)
+			}
+			return err
+		}
+	} else {
+		tw := k.twin.Weights()
+		for i, w := range n.Weights() {
+			for j, v := range w {
+				tw[i][j] = float64(v)
+			}
+		}
+		t64 := toF64(b.T)
+		loss := func() (float64, error) { return k.twin.Loss(x64, t64, masks64) }
+		l0, err := loss()
+		if err != nil {
+			return err
+		}
+		check = func(i int, g, d []float64, dir string) error {
+			r, err := fdDirection(tw, i, g, d, l0, loss)
+			if err == nil {
+				record(i, dir, r)
+			}
+			return err
+		}
+	}
+	for i, g := range grads {
+		d := make([]float64, len(g))
+		for _, aligned := range []bool{true, false} {
+			direction(d, g, aligned, k.rng)
+			dir := "random"
+			if aligned {
+				dir = "aligned"
+			}
+			if err := check(i, g, d, dir); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// builtinCheck sets the built-in network to the first net's weights and
+// compares its gradient on b with every net's (in book mode, the graph's only).
+func (k *checker[T]) builtinCheck(b Batch[T], nets []Net[T]) error {
+	bw := k.builtin.Weights()
+	for i, w := range nets[0].Weights() {
+		copy(bw[i], w)
+	}
+	if err := k.builtin.Gradient(b.X, b.T, b.Masks); err != nil {
+		return err
+	}
+	ref := k.builtin.Grads()
+	bc := &k.chk.Builtin
+	bc.Checks++
+	names := k.c.MatrixNames()
+	for _, n := range nets {
+		if n.Name() == ImplBuiltin || (n.Name() == ImplHandRolled && k.c.Book && k.c.Dropout) {
+			continue
+		}
+		if err := n.Gradient(b.X, b.T, b.Masks); err != nil {
+			return err
+		}
+		for i, g := range n.Grads() {
+			rel, _ := relDiff(g, ref[i])
+			if worse(rel, bc.WorstRelDiff) || bc.Impl == "" {
+				bc.WorstRelDiff, bc.Impl = rel, n.Name()
+				bc.At = Where{Iteration: b.Iteration, Step: b.Step, Matrix: names[i]}
+			}
+			if !(rel <= bc.Tol) {
+				bc.OK = false
+			}
+		}
+	}
+	return nil
+}
+
+// finish returns the checks with their verdict.
+func (k *checker[T]) finish() *Checks {
+	c := &k.chk
+	c.NetworkFD = c.NetworkFD[:0]
+	for _, name := range []string{ImplGraph, ImplHandRolled} {
+		if f := k.fd[name]; f != nil {
+			c.NetworkFD = append(c.NetworkFD, *f)
+		}
+	}
+	c.OK = true
+	for _, s := range c.Slopes {
+		if !s.OK {
+			c.OK = false
+			c.Failures = append(c.Failures, s.String())
+		}
+	}
+	for _, f := range c.NetworkFD {
+		if f.Skipped == "" && (!f.OK || f.Checks == 0) {
+			c.OK = false
+			c.Failures = append(c.Failures, f.String())
+		}
+	}
+	if c.Builtin.Available && !c.Builtin.OK {
+		c.OK = false
+		c.Failures = append(c.Failures, c.Builtin.String())
+	}
+	c.Seconds = k.spent.Seconds()
+	return c
+}

@@ -1,0 +1,305 @@
+package mnist
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"strings"
+
+	"outgrad/ops"
+)
+
+// The tolerances of the independent references. Each is far above what the
+// reference measures on correct code (see the README's verification section)
+// and far below the errors it exists to catch: a slope off by a relative 1e-4,
+// a loss scaled by 1.001.
+const (
+	// FDTol64 bounds the network finite-difference check in float64: the
+	// error of the directional derivative, relative to Σ|g_i·Δ_i|. Correct
+	// code measures about 1e-9.
+	FDTol64 = 1e-6
+	// FDTol32 is FDTol64 for float32 gradients, which are checked against
+	// central differences of the float64 loss at the same weights: their own
+	// rounding (about 1e-6) is then what is measured.
+	FDTol32 = 1e-4
+	// BuiltinTol64 bounds ‖Δ‖∞/‖g‖∞ between a network and the one built from
+	// Gorgonia's own ops, in float64 (other operation order: about 1e-15).
+	BuiltinTol64 = 1e-9
+	// BuiltinTol32 is BuiltinTol64 in float32.
+	BuiltinTol32 = 1e-4
+)
+
+// SlopeCheck is one check of an activation's slope against central
+// differences of its forward (ops.CheckSlope).
+type SlopeCheck struct {
+	Activation string  `json:"activation"`
+	Layer      string  `json:"layer"` // "hidden 1", …, "output"
+	Range      string  `json:"range"` // "grid" or "run" (the pre-activations the run produced)
+	Lo         float64 `json:"lo"`
+	Hi         float64 `json:"hi"`
+	DerivedOf  string  `json:"derived_from"` // "output" or "input"
+	WorstErr   float64 `json:"worst_err"`
+	Tol        float64 `json:"tol"`
+	WorstX     float64 `json:"worst_x"`
+	WorstY     float64 `json:"worst_y"`
+	Given      float64 `json:"slope_given"`
+	FiniteDiff float64 `json:"finite_difference"`
+	OK         bool    `json:"ok"`
+	Report     string  `json:"report"`
+}
+
+// FDCheck is the network gradient of one implementation against central
+// differences of its loss along random directions.
+type FDCheck struct {
+	Impl   string `json:"impl"`
+	Checks int    `json:"checks"` // check points (first step, then one per evaluation)
+	// Directions is how many directional derivatives were compared.
+	Directions  int     `json:"directions"`
+	WorstRelErr float64 `json:"worst_rel_err"`
+	Tol         float64 `json:"tol"`
+	At          FDWhere `json:"at"`
+	Given       float64 `json:"gradient_dot_direction"`
+	FiniteDiff  float64 `json:"finite_difference"`
+	// Reference names the forward the differences were taken of.
+	Reference string `json:"reference"`
+	Skipped   string `json:"skipped,omitempty"`
+	OK        bool   `json:"ok"`
+}
+
+// FDWhere names one directional derivative: the step whose batch and masks
+// were used, the matrix, and the direction ("aligned": g⊙(1+u), "random": u).
+type FDWhere struct {
+	Iteration int    `json:"iteration"`
+	Step      int    `json:"step"`
+	Matrix    string `json:"matrix"`
+	Direction string `json:"direction"`
+}
+
+// BuiltinCheck compares the gradients with the network built from Gorgonia's
+// built-in ops, which derive from inputs with Gorgonia's own differentiation.
+type BuiltinCheck struct {
+	Available    bool    `json:"available"`
+	Reason       string  `json:"reason,omitempty"`
+	Checks       int     `json:"checks"`
+	WorstRelDiff float64 `json:"worst_rel_diff"`
+	Tol          float64 `json:"tol"`
+	At           Where   `json:"at"`
+	Impl         string  `json:"impl"` // the implementation at the worst point
+	OK           bool    `json:"ok"`
+}
+
+// Checks is every independent reference that ran, and its verdict.
+type Checks struct {
+	Slopes        []SlopeCheck `json:"slopes"`
+	NetworkFD     []FDCheck    `json:"network_fd"`
+	Builtin       BuiltinCheck `json:"builtin"`
+	PerEvaluation bool         `json:"per_evaluation"`
+	Seconds       float64      `json:"seconds"`
+	OK            bool         `json:"ok"`
+	// Failures lists one line per failed check, naming it and its worst point.
+	Failures []string `json:"failures,omitempty"`
+}
+
+// slopeCheck runs ops.CheckSlope on [lo, hi] (the default grid when both are
+// 0) and describes the outcome.
+func slopeCheck(act ops.Activation, layer, rng string, lo, hi float64) SlopeCheck {
+	sc := SlopeCheck{Activation: act.Name(), Layer: layer, Range: rng, Lo: lo, Hi: hi, DerivedOf: act.DerivedFrom().String()}
+	opts := ops.SlopeCheckOptions{Min: lo, Max: hi}
+	if lo == hi && lo != 0 {
+		// One value only: check a small interval around it.
+		opts.Min, opts.Max = lo-1e-3, hi+1e-3
+	}
+	rep, err := ops.CheckSlope(act, opts)
+	if err != nil && rep.Name == "" {
+		sc.Report = err.Error()
+		return sc
+	}
+	sc.Lo, sc.Hi = rep.Worst.X, rep.Worst.X
+	if opts.Min != 0 || opts.Max != 0 {
+		sc.Lo, sc.Hi = opts.Min, opts.Max
+	} else {
+		sc.Lo, sc.Hi = -6, 6
+	}
+	sc.WorstErr, sc.Tol = rep.Worst.Err, rep.Tol
+	sc.WorstX, sc.WorstY = rep.Worst.X, rep.Worst.Y
+	sc.Given, sc.FiniteDiff = rep.Worst.Analytic, rep.Worst.Numeric
+	sc.OK = rep.OK()
+	sc.Report = rep.String()
+	return sc
+}
+
+// String is one line naming the activation and its worst point.
+func (s SlopeCheck) String() string {
+	status := "ok"
+	if !s.OK {
+		status = "FAILED"
+	}
+	return fmt.Sprintf("slope of %s (%s, %s [%.4g, %.4g], from the %s): %s: worst error %.3g (tol %.3g) at x=%.6g (y=%.6g): slope given %.10g, finite difference %.10g",
+		s.Activation, s.Layer, s.Range, s.Lo, s.Hi, s.DerivedOf, status, s.WorstErr, s.Tol, s.WorstX, s.WorstY, s.Given, s.FiniteDiff)
+}
+
+// String is one line naming the implementation and its worst direction.
+func (f FDCheck) String() string {
+	if f.Skipped != "" {
+		return fmt.Sprintf("network finite differences, %s: skipped: %s", f.Impl, f.Skipped)
+	}
+	status := "ok"
+	if !f.OK {
+		status = "FAILED"
+	}
+	return fmt.Sprintf("network finite differences, %s: %s: worst relative error %.3g (tol %.3g) over %d directions at iteration %d step %d, %s, %s direction: gradient·Δ %.10g, loss difference %.10g (%s)",
+		f.Impl, status, f.WorstRelErr, f.Tol, f.Directions, f.At.Iteration, f.At.Step, f.At.Matrix, f.At.Direction, f.Given, f.FiniteDiff, f.Reference)
+}
+
+// String is one line for the built-in comparison.
+func (b BuiltinCheck) String() string {
+	if !b.Available {
+		return "gorgonia built-in ops: not run: " + b.Reason
+	}
+	status := "ok"
+	if !b.OK {
+		status = "FAILED"
+	}
+	return fmt.Sprintf("gorgonia built-in ops: %s: worst relative difference %.3g (tol %.3g) over %d check points, %s at iteration %d step %d, grad %s",
+		status, b.WorstRelDiff, b.Tol, b.Checks, b.Impl, b.At.Iteration, b.At.Step, b.At.Matrix)
+}
+
+// Lines describes every check, one line each.
+func (c *Checks) Lines() []string {
+	var out []string
+	for _, s := range c.Slopes {
+		out = append(out, s.String())
+	}
+	for _, f := range c.NetworkFD {
+		out = append(out, f.String())
+	}
+	out = append(out, c.Builtin.String())
+	return out
+}
+
+// rangeTracker records the smallest and largest pre-activation of every
+// layer (hidden layers, then the logits) seen at the check points.
+type rangeTracker struct {
+	lo, hi []float64
+}
+
+func newRangeTracker(layers int) *rangeTracker {
+	r := &rangeTracker{lo: make([]float64, layers), hi: make([]float64, layers)}
+	for i := range r.lo {
+		r.lo[i], r.hi[i] = math.Inf(1), math.Inf(-1)
+	}
+	return r
+}
+
+// observe runs the training-time forward of the network with weights ws on
+// batch b, in float64 and written out plainly, and records the ranges.
+func (r *rangeTracker) observe(c Config, ws [][]float64, x []float64, masks [][]float64) {
+	sizes, acts := c.Sizes(), c.Acts()
+	in, rows := x, c.Batch
+	for l := range ws {
+		k, m := sizes[l], sizes[l+1]
+		z := make([]float64, rows*m)
+		for i := 0; i < rows; i++ {
+			zi := z[i*m : (i+1)*m]
+			for p, v := range in[i*k : (i+1)*k] {
+				if v == 0 {
+					continue
+				}
+				for j, w := range ws[l][p*m : (p+1)*m] {
+					zi[j] += v * w
+				}
+			}
+		}
+		for _, v := range z {
+			if !math.IsNaN(v) {
+				r.lo[l], r.hi[l] = math.Min(r.lo[l], v), math.Max(r.hi[l], v)
+			}
+		}
+		if l == len(ws)-1 {
+			return
+		}
+		ops.Forward(acts[l], z, z, m)
+		if masks != nil {
+			for i, v := range masks[l] {
+				z[i] *= 2 * v
+			}
+		}
+		in = z
+	}
+}
+
+// direction fills d with a direction for matrix g: "aligned" gives
+// d_i = g_i·(1 + u_i), whose product with g is never near zero, so that a
+// gradient off by a constant factor shows in full; "random" gives d_i = u_i·s
+// with s = ‖g‖∞, which reaches entries where g is (wrongly) zero.
+func direction(d []float64, g []float64, aligned bool, rng *rand.Rand) {
+	var s float64
+	for _, v := range g {
+		s = math.Max(s, math.Abs(v))
+	}
+	if s == 0 {
+		s = 1
+	}
+	for i := range d {
+		u := 2*rng.Float64() - 1
+		if aligned {
+			d[i] = g[i] * (1 + u)
+		} else {
+			d[i] = u * s
+		}
+	}
+}
+
+// fdResult is one directional comparison.
+type fdResult struct {
+	rel, given, diff float64
+}
+
+// fdDirection compares g·Δ with L(w + Δ⁺) − L(w − Δ⁻) for matrix i of net,
+// where Δ = Δ⁺ + Δ⁻ is h·d rounded to T. loss evaluates the net's own
+// training loss. The weights are restored bit for bit.
+func fdDirection[T ops.Float](ws [][]T, i int, g, d []float64, l0 float64, loss func() (float64, error)) (fdResult, error) {
+	w := ws[i]
+	save := append([]T(nil), w...)
+	defer copy(w, save)
+	var sabs float64
+	for k := range g {
+		sabs += math.Abs(g[k] * d[k])
+	}
+	if sabs == 0 {
+		return fdResult{}, nil
+	}
+	// The loss changes by about 1e-4 of itself: far above its rounding,
+	// far below where the curvature shows.
+	h := 1e-4 * math.Max(math.Abs(l0), 1e-300) / (2 * sabs)
+	var lp, lm float64
+	var err error
+	for k := range w {
+		w[k] = T(float64(save[k]) + h*d[k])
+	}
+	if lp, err = loss(); err != nil {
+		return fdResult{}, err
+	}
+	for k := range w {
+		w[k] = T(float64(save[k]) - h*d[k])
+	}
+	if lm, err = loss(); err != nil {
+		return fdResult{}, err
+	}
+	// The displacement that was actually applied, after rounding to T.
+	var given, scale float64
+	for k := range w {
+		delta := (float64(T(float64(save[k])+h*d[k])) - float64(save[k])) - (float64(T(float64(save[k])-h*d[k])) - float64(save[k]))
+		given += g[k] * delta
+		scale += math.Abs(g[k] * delta)
+	}
+	diff := lp - lm
+	rel := math.Abs(diff-given) / math.Max(scale, 1e-300)
+	if math.IsNaN(diff) || math.IsNaN(given) {
+		rel = math.NaN()
+	}
+	return fdResult{rel: rel, given: given, diff: diff}, nil
+}
+
+// joinFailures is the verdict line for failed checks.
+func joinFailures(f []string) string { return strings.Join(f, "; ") }
