@@ -69,3 +69,28 @@ func TestFullDisk(t *testing.T) {
 		t.Error(err)
 	}
 }
+
+// TestReadOnlyFile checks that an existing file that cannot be written is
+// refused although its directory can be: a file bind-mounted read-only
+// upon itself, which root cannot write either.
+func TestReadOnlyFile(t *testing.T) {
+	dir := t.TempDir()
+	p := writeFile(t, dir, "out", "old", 0o644)
+	if err := syscall.Mount(p, p, "", syscall.MS_BIND, ""); err != nil {
+		t.Skipf("cannot bind-mount (%v): run as root to test a read-only file", err)
+	}
+	t.Cleanup(func() {
+		if err := syscall.Unmount(p, 0); err != nil {
+			t.Errorf("unmount %s: %v", p, err)
+		}
+	})
+	if err := syscall.Mount("", p, "", syscall.MS_REMOUNT|syscall.MS_BIND|syscall.MS_RDONLY, ""); err != nil {
+		t.Fatalf("remount read-only: %v", err)
+	}
+	_, err := Check(p)
+	if !errors.Is(err, ErrNotWritable) || !strings.Contains(err.Error(), "out cannot be written: read-only file system") {
+		t.Errorf("Check = %v, want ErrNotWritable: read-only file system", err)
+	}
+	wantDir(t, dir, "out")
+	wantContent(t, p, "old")
+}

@@ -67,9 +67,6 @@ func (t Target) Write(g *Guard, fn func(io.Writer) error) error {
 	if err := fn(guardedWriter{g, bw}); err != nil {
 		return fail("", err)
 	}
-	if err := g.interrupted(); err != nil {
-		return fail("", err)
-	}
 	if err := bw.Flush(); err != nil {
 		return fail("", cause(err))
 	}

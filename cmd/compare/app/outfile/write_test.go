@@ -114,14 +114,14 @@ func TestWriteFails(t *testing.T) {
 		name string
 		// between runs after Check, before Write.
 		between func(t *testing.T, dir string)
-		fn      func(g *Guard) func(io.Writer) error
+		fn      func(t *testing.T, dir string, g *Guard) func(io.Writer) error
 		is      error
 		msg     string
 		names   []string // dir afterwards
 	}{
 		{
 			name: "writer fails halfway",
-			fn: func(*Guard) func(io.Writer) error {
+			fn: func(*testing.T, string, *Guard) func(io.Writer) error {
 				return func(w io.Writer) error {
 					io.WriteString(w, strings.Repeat("x", 1<<20))
 					return errHalf
@@ -138,7 +138,7 @@ func TestWriteFails(t *testing.T) {
 					t.Fatal(err)
 				}
 			},
-			fn: func(*Guard) func(io.Writer) error { return writeString("new") },
+			fn: func(*testing.T, string, *Guard) func(io.Writer) error { return writeString("new") },
 			is: ErrNotRegular, msg: "out is now a named pipe, not a regular file", names: []string{"out"},
 		},
 		{
@@ -150,18 +150,21 @@ func TestWriteFails(t *testing.T) {
 					t.Fatal(err)
 				}
 			},
-			fn: func(*Guard) func(io.Writer) error { return writeString("new") },
+			fn: func(*testing.T, string, *Guard) func(io.Writer) error { return writeString("new") },
 			is: ErrNotRegular, msg: "out is now a directory", names: []string{"out"},
 		},
 		{
 			name: "cleanup during the writes",
-			fn: func(g *Guard) func(io.Writer) error {
+			fn: func(t *testing.T, dir string, g *Guard) func(io.Writer) error {
 				return func(w io.Writer) error {
 					if _, err := io.WriteString(w, "partial"); err != nil {
 						return err
 					}
 					if err := g.Cleanup(); err != nil {
 						return err
+					}
+					if names := listDir(t, dir); len(names) != 1 {
+						return fmt.Errorf("after Cleanup the directory holds %q", names)
 					}
 					if _, err := io.WriteString(w, "more"); err != nil {
 						return err
@@ -173,7 +176,7 @@ func TestWriteFails(t *testing.T) {
 		},
 		{
 			name: "cleanup after the writes, before the rename",
-			fn: func(g *Guard) func(io.Writer) error {
+			fn: func(t *testing.T, dir string, g *Guard) func(io.Writer) error {
 				return func(w io.Writer) error {
 					if _, err := io.WriteString(w, "all"); err != nil {
 						return err
@@ -187,7 +190,7 @@ func TestWriteFails(t *testing.T) {
 		{
 			name:    "cleanup before the write",
 			between: func(t *testing.T, dir string) {},
-			fn: func(g *Guard) func(io.Writer) error {
+			fn: func(t *testing.T, dir string, g *Guard) func(io.Writer) error {
 				g.Cleanup()
 				return writeString("new")
 			},
@@ -205,7 +208,7 @@ func TestWriteFails(t *testing.T) {
 				c.between(t, dir)
 			}
 			g := new(Guard)
-			err = tg.Write(g, c.fn(g))
+			err = tg.Write(g, c.fn(t, dir, g))
 			if !errors.Is(err, c.is) || !strings.Contains(err.Error(), c.msg) {
 				t.Fatalf("Write = %v, want errors.Is %v and %q", err, c.is, c.msg)
 			}
