@@ -323,16 +323,18 @@ func TestLoadNamesFile(t *testing.T) {
 }
 
 func FuzzDecode(f *testing.F) {
-	v2 := mustMarshal(f, threeLayers())
-	small := mustMarshal(f, Weights{Dtype: "float64", Layers: []Matrix{matrix(2, 3, 0), matrix(3, 1, 1)}})
-	v1 := v1File(2, "float64", matrix(784, 2, 0).Data, matrix(2, 10, 0).Data)
+	// Small seeds: the fuzzer mutates and minimizes faster. The smallest
+	// version 1 file still holds 794 values.
+	v2 := mustMarshal(f, Weights{Dtype: "float32", Layers: []Matrix{matrix(3, 2, -0.5), matrix(2, 2, 0.25), matrix(2, 1, 1)}})
+	small := mustMarshal(f, Weights{Dtype: "float64", Layers: []Matrix{matrix(1, 1, 3)}})
+	v1 := v1File(1, "float64", matrix(784, 1, 0).Data, matrix(1, 10, 0).Data)
 	for _, file := range [][]byte{v2, small, v1} {
 		f.Add(file)
 		f.Add(file[:len(file)-1])
 		f.Add(file[:len(file)/2])
 		f.Add(file[:20])
 		f.Add(append(slices.Clone(file), 0))
-		for _, off := range []int{8, 12, 16, 20, 24, 40, len(file) - 1} {
+		for _, off := range []int{8, 12, 16, 20, 24, len(file) - 1} {
 			b := slices.Clone(file)
 			b[off] ^= 0x41
 			f.Add(b)
