@@ -9,7 +9,8 @@ var (
 	// ErrBadFile reports a file whose content is not a valid idx file: a
 	// wrong magic number or shape, a header count out of range, a truncated
 	// or corrupt file, trailing data, a label outside 0..9, or image and
-	// label files that disagree on their count.
+	// label files that disagree on their count; also a path that is not a
+	// regular file (a directory, a device, a FIFO).
 	ErrBadFile = errors.New("idx: bad idx file")
 	// ErrTooFew reports a valid file that declares fewer images or labels
 	// than the caller asked for.

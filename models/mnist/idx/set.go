@@ -16,10 +16,14 @@ type Set struct {
 
 // File names of the four idx files, without the optional ".gz".
 const (
+	// TrainImages is the file of the 60000 training images.
 	TrainImages = "train-images-idx3-ubyte"
+	// TrainLabels is the file of the 60000 training labels.
 	TrainLabels = "train-labels-idx1-ubyte"
-	TestImages  = "t10k-images-idx3-ubyte"
-	TestLabels  = "t10k-labels-idx1-ubyte"
+	// TestImages is the file of the 10000 test images.
+	TestImages = "t10k-images-idx3-ubyte"
+	// TestLabels is the file of the 10000 test labels.
+	TestLabels = "t10k-labels-idx1-ubyte"
 )
 
 // Load reads the first trainN images and labels of the training set
