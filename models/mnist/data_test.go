@@ -1,65 +1,36 @@
 package mnist
 
 import (
+	"errors"
+	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
-	"time"
+
+	"outgrad/models/mnist/idx"
+	"outgrad/models/mnist/weightsfile"
 )
 
-// loadReal loads the real MNIST files found by DataDir.
-func loadReal(t testing.TB) (train, test Set) {
-	t.Helper()
-	dir, err := DataDir("")
+func TestNewDataReal(t *testing.T) {
+	dir, err := idx.DataDir("")
 	if err != nil {
 		t.Fatal(err)
 	}
-	train, test, err = Load(dir)
+	train, test, err := idx.Load(dir, 1000, idx.All)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return train, test
-}
-
-func TestLoadReal(t *testing.T) {
-	start := time.Now()
-	train, test := loadReal(t)
-	t.Logf("Load took %v", time.Since(start))
-	for _, c := range []struct {
-		name  string
-		s     Set
-		n     int
-		first uint8
-	}{{"train", train, 60000, 5}, {"test", test, 10000, 7}} {
-		if c.s.N != c.n || len(c.s.Labels) != c.n || len(c.s.Images) != c.n*Pixels {
-			t.Errorf("%s: N=%d, %d labels, %d pixels; want %d images", c.name, c.s.N, len(c.s.Labels), len(c.s.Images), c.n)
-		}
-		if c.s.Labels[0] != c.first {
-			t.Errorf("%s: first label %d, want %d", c.name, c.s.Labels[0], c.first)
-		}
-	}
-	// The first training image, a 5: row 14 (0-based) of its 28 rows.
-	row := train.Images[14*28 : 15*28]
-	var ink int
-	for _, p := range row {
-		if p > 0 {
-			ink++
-		}
-	}
-	if ink == 0 {
-		t.Error("row 14 of the first training image is blank")
-	}
-
-	d, err := train.Float64(1000)
+	d, err := NewData[float64](train, 1000)
 	if err != nil {
 		t.Fatal(err)
 	}
-	d32, err := train.Float32(1000)
+	d32, err := NewData[float32](train, 1000)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if d.N != 1000 || len(d.X) != 1000*Pixels || len(d.Y) != 1000*Classes || len(d.Labels) != 1000 {
-		t.Fatalf("Float64(1000): N=%d len(X)=%d len(Y)=%d len(Labels)=%d", d.N, len(d.X), len(d.Y), len(d.Labels))
+		t.Fatalf("NewData(1000): N=%d len(X)=%d len(Y)=%d len(Labels)=%d", d.N, len(d.X), len(d.Y), len(d.Labels))
 	}
 	for i := range d.X {
 		p := train.Images[i]
@@ -78,80 +49,109 @@ func TestLoadReal(t *testing.T) {
 			}
 		}
 	}
-	all, err := test.Float32(test.N)
+	all, err := NewData[float32](test, test.N)
 	if err != nil || all.N != 10000 || all.Labels[0] != 7 {
-		t.Errorf("test.Float32(test.N): N=%d, err %v", all.N, err)
+		t.Errorf("NewData(test, test.N): N=%d, err %v", all.N, err)
 	}
 }
 
-func TestSetFloatRange(t *testing.T) {
-	s := Set{Images: make([]uint8, 3*Pixels), Labels: []uint8{1, 2, 3}, N: 3}
+func TestNewDataRange(t *testing.T) {
+	s := idx.Set{Images: make([]uint8, 3*Pixels), Labels: []uint8{1, 2, 3}, N: 3}
 	for _, n := range []int{-1, 0, 4} {
-		if _, err := s.Float64(n); err == nil || !strings.HasPrefix(err.Error(), "mnist: ") {
-			t.Errorf("Float64(%d): error %v, want an mnist error", n, err)
+		if _, err := NewData[float64](s, n); err == nil || !strings.HasPrefix(err.Error(), "mnist: ") {
+			t.Errorf("NewData(%d): error %v, want an mnist error", n, err)
 		}
-		if _, err := s.Float32(n); err == nil {
+		if _, err := Set(s).Float32(n); err == nil {
 			t.Errorf("Float32(%d): no error", n)
 		}
 	}
-	bad := Set{Images: make([]uint8, 3*Pixels), Labels: []uint8{1}, N: 3}
-	if _, err := bad.Float64(3); err == nil {
-		t.Error("Float64 on a set with too few labels: no error")
+	if _, err := NewData[float64](s, 3); err != nil {
+		t.Fatal(err)
 	}
-	bad = Set{Images: make([]uint8, 3*Pixels), Labels: []uint8{1, 12, 3}, N: 3}
-	if _, err := bad.Float64(3); err == nil {
-		t.Error("Float64 on a set with label 12: no error")
+	bad := idx.Set{Images: make([]uint8, 3*Pixels), Labels: []uint8{1}, N: 3}
+	if _, err := NewData[float64](bad, 3); err == nil {
+		t.Error("NewData on a set with too few labels: no error")
 	}
-}
-
-// writeSet writes a complete, tiny data directory: 3 training and 2 test
-// images, with the test labels file holding testLabelsN labels.
-func writeSet(t *testing.T, testLabelsN int, gzipped bool) string {
-	t.Helper()
-	dir := t.TempDir()
-	files := map[string][]byte{
-		trainImages: imageFile(imageMagic, 3, 28, 28, 3*Pixels),
-		trainLabels: labelFile(labelMagic, 3, []byte{5, 0, 4}),
-		testImages:  imageFile(imageMagic, 2, 28, 28, 2*Pixels),
-		testLabels:  labelFile(labelMagic, int32(testLabelsN), make([]byte, testLabelsN)),
-	}
-	for name, data := range files {
-		if gzipped {
-			name, data = name+".gz", gz(data)
-		}
-		writeFileAt(t, filepath.Join(dir, name), data)
-	}
-	return dir
-}
-
-func TestLoadSynthetic(t *testing.T) {
-	for _, gzipped := range []bool{false, true} {
-		dir := writeSet(t, 2, gzipped)
-		train, test, err := Load(dir)
-		if err != nil {
-			t.Fatalf("gzipped=%v: %v", gzipped, err)
-		}
-		if train.N != 3 || test.N != 2 || train.Labels[0] != 5 {
-			t.Errorf("gzipped=%v: train.N=%d test.N=%d", gzipped, train.N, test.N)
-		}
+	bad = idx.Set{Images: make([]uint8, 3*Pixels), Labels: []uint8{1, 12, 3}, N: 3}
+	if _, err := NewData[float64](bad, 3); err == nil {
+		t.Error("NewData on a set with label 12: no error")
 	}
 }
 
-func TestLoadMismatchedCounts(t *testing.T) {
-	dir := writeSet(t, 3, true)
-	_, _, err := Load(dir)
-	wantErr(t, err, filepath.Join(dir, testImages+".gz"), "holds 2 images but", filepath.Join(dir, testLabels+".gz"), "holds 3 labels")
-}
-
-func BenchmarkLoad(b *testing.B) {
+// TestCompatLoad checks the deprecated Load against idx.Load.
+func TestCompatLoad(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: reads all 70000 images")
+	}
 	dir, err := DataDir("")
 	if err != nil {
-		b.Fatal(err)
+		t.Fatal(err)
 	}
-	b.ReportAllocs()
-	for b.Loop() {
-		if _, _, err := Load(dir); err != nil {
-			b.Fatal(err)
-		}
+	train, test, err := Load(dir)
+	if err != nil || train.N != 60000 || test.N != 10000 {
+		t.Fatalf("Load: %d, %d images, %v", train.N, test.N, err)
+	}
+	if _, _, err := Load(filepath.Join(t.TempDir(), "nowhere")); !errors.Is(err, idx.ErrNotFound) {
+		t.Errorf("Load of a missing directory: %v, want idx.ErrNotFound", err)
+	}
+}
+
+// TestCompatWeights checks the deprecated SaveWeights and LoadWeights.
+func TestCompatWeights(t *testing.T) {
+	c := DefaultConfig()
+	c.Hidden = []int{3}
+	ws := InitWeights[float64](c, NewRNG(7))
+	w01, w12 := ws[0], ws[1]
+	dir := t.TempDir()
+	path := filepath.Join(dir, "w.bin")
+	if err := SaveWeights(path, c, "float32", w01, w12); err != nil {
+		t.Fatal(err)
+	}
+	got, err := LoadWeights(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Hidden != 3 || got.Dtype != "float32" || !slices.Equal(got.W01, w01) || !slices.Equal(got.W12, w12) {
+		t.Errorf("round trip changed the weights: %+v", got)
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 1 {
+		t.Errorf("temporary files left behind: %v", entries)
+	}
+	// The file is what weightsfile reads.
+	w, err := weightsfile.Load(path)
+	if err != nil || len(w.Layers) != 2 || w.Layers[0].Rows != Pixels || w.Layers[0].Cols != 3 {
+		t.Errorf("weightsfile.Load: %v", err)
+	}
+
+	if err := SaveWeights(filepath.Join(dir, "a"), c, "float64", w01[:10], w12); err == nil {
+		t.Error("wrong-sized weights saved")
+	}
+	if err := SaveWeights(filepath.Join(dir, "b"), c, "int8", w01, w12); err == nil {
+		t.Error("unknown dtype saved")
+	}
+	if err := SaveWeights(filepath.Join(dir, "no", "such", "c"), c, "float64", w01, w12); err == nil {
+		t.Error("save into a missing directory succeeded")
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 1 {
+		t.Errorf("files left behind: %v", entries)
+	}
+
+	three, err := weightsfile.Marshal(weightsfile.Weights{Dtype: "float64", Layers: []weightsfile.Matrix{
+		{Rows: Pixels, Cols: 1, Data: make([]float64, Pixels)},
+		{Rows: 1, Cols: 1, Data: []float64{1}},
+		{Rows: 1, Cols: Classes, Data: make([]float64, Classes)},
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p3 := filepath.Join(dir, "three.bin")
+	if err := os.WriteFile(p3, three, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := LoadWeights(p3); err == nil || !strings.Contains(err.Error(), p3) {
+		t.Errorf("LoadWeights of three matrices: %v", err)
+	}
+	if _, err := LoadWeights(filepath.Join(dir, "missing")); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("missing file: %v", err)
 	}
 }

@@ -1,9 +1,10 @@
-package mnist
+package idx
 
 import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -32,6 +33,11 @@ const (
 // if none does, the error lists every place looked at. An explicit directory
 // or $OUTGRAD_MNIST_DIR that lacks the files is an error, not a reason to look
 // elsewhere.
+//
+// A directory or file that does not exist makes the error match ErrNotFound;
+// one that may not be searched or read (a directory without execute
+// permission) makes it match fs.ErrPermission instead, and is reported as
+// such, not as missing files.
 func DataDir(explicit string) (string, error) {
 	return locate(explicit, hostEnv{})
 }
@@ -42,6 +48,7 @@ type env interface {
 	GoModCache() (string, error) // `go env GOMODCACHE`
 	HomeDir() (string, error)
 	GoMNISTVersion() string // from build info, "" if not listed
+	Stat(path string) (fs.FileInfo, error)
 }
 
 type hostEnv struct{}
@@ -50,20 +57,38 @@ func (hostEnv) Getenv(key string) string    { return os.Getenv(key) }
 func (hostEnv) HomeDir() (string, error)    { return os.UserHomeDir() }
 func (hostEnv) GoMNISTVersion() string      { return buildVersion() }
 func (hostEnv) GoModCache() (string, error) { return goEnvModCache() }
+func (hostEnv) Stat(path string) (fs.FileInfo, error) {
+	return os.Stat(path)
+}
+
+// osStat is os.Stat as a statFunc.
+func osStat(path string) (fs.FileInfo, error) { return os.Stat(path) }
+
+// statFunc is os.Stat or a stand-in for tests.
+type statFunc func(path string) (fs.FileInfo, error)
 
 // locate is DataDir with the host abstracted.
 func locate(explicit string, e env) (string, error) {
 	var looked []string
+	var denied error // the first permission error met
 	try := func(dir, from string) bool {
-		if err := checkDir(dir); err != nil {
+		if err := checkDir(e.Stat, dir); err != nil {
 			looked = append(looked, fmt.Sprintf("%s (%s): %v", dir, from, err))
+			if denied == nil && errors.Is(err, fs.ErrPermission) {
+				denied = err
+			}
 			return false
 		}
 		return true
 	}
 	fail := func() (string, error) {
-		return "", fmt.Errorf("mnist: no MNIST data found; looked in %s; use -data DIR or set %s to a directory holding %s, %s, %s and %s (.gz or raw)",
-			strings.Join(looked, "; "), EnvDir, trainImages, trainLabels, testImages, testLabels)
+		msg := fmt.Sprintf("idx: no MNIST data found; looked in %s; use -data DIR or set %s to a directory holding %s, %s, %s and %s (.gz or raw)",
+			strings.Join(looked, "; "), EnvDir, TrainImages, TrainLabels, TestImages, TestLabels)
+		if denied != nil && (explicit != "" || e.Getenv(EnvDir) != "") {
+			// The one directory named is there but may not be read.
+			return "", &kindError{fs.ErrPermission, msg, denied}
+		}
+		return "", &kindError{ErrNotFound, msg, denied}
 	}
 	if explicit != "" {
 		if try(explicit, "given explicitly") {
@@ -121,39 +146,47 @@ func locate(explicit string, e env) (string, error) {
 	return fail()
 }
 
-// checkDir reports whether dir holds the four idx files.
-func checkDir(dir string) error {
-	fi, err := os.Stat(dir)
-	if err != nil {
-		if errors.Is(err, os.ErrNotExist) {
-			return errors.New("no such directory")
-		}
+// checkDir reports whether dir holds the four idx files. Its error matches
+// ErrNotFound or, if dir or a file in it may not be read, fs.ErrPermission.
+func checkDir(stat statFunc, dir string) error {
+	fi, err := stat(dir)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return &kindError{ErrNotFound, "no such directory", err}
+	case err != nil:
 		return err
-	}
-	if !fi.IsDir() {
-		return errors.New("not a directory")
+	case !fi.IsDir():
+		return &kindError{ErrNotFound, "not a directory", nil}
 	}
 	var missing []string
-	for _, base := range []string{trainImages, trainLabels, testImages, testLabels} {
-		if _, err := idxFile(dir, base); err != nil {
+	for _, base := range []string{TrainImages, TrainLabels, TestImages, TestLabels} {
+		if _, err := idxFile(stat, dir, base); errors.Is(err, ErrNotFound) {
 			missing = append(missing, base)
+		} else if err != nil {
+			return err
 		}
 	}
 	if len(missing) > 0 {
-		return fmt.Errorf("missing %s", strings.Join(missing, ", "))
+		return &kindError{ErrNotFound, "missing " + strings.Join(missing, ", "), nil}
 	}
 	return nil
 }
 
-// idxFile returns the path of dir/base.gz, or of dir/base if only that exists.
-func idxFile(dir, base string) (string, error) {
+// idxFile returns the path of dir/base.gz, or of dir/base if only that is a
+// regular file. If neither is, the error matches ErrNotFound; if one may
+// not be looked at, it is that error (fs.ErrPermission).
+func idxFile(stat statFunc, dir, base string) (string, error) {
 	for _, name := range []string{base + ".gz", base} {
 		p := filepath.Join(dir, name)
-		if fi, err := os.Stat(p); err == nil && fi.Mode().IsRegular() {
+		fi, err := stat(p)
+		switch {
+		case err == nil && fi.Mode().IsRegular():
 			return p, nil
+		case err != nil && !errors.Is(err, fs.ErrNotExist):
+			return "", fmt.Errorf("idx: %w", err)
 		}
 	}
-	return "", fmt.Errorf("mnist: neither %s.gz nor %s is a file in %s", base, base, dir)
+	return "", &kindError{ErrNotFound, fmt.Sprintf("idx: neither %s.gz nor %s is a file in %s", base, base, dir), nil}
 }
 
 // escapePath escapes a module path or version as the module cache does: each

