@@ -85,7 +85,7 @@ func NewGraph[T ops.Float](c Config, w01, w12 []T) (*GraphNet[T], error) {
 	if err != nil {
 		return nil, fmt.Errorf("mnist: graph: %w", err)
 	}
-	loss, out, err := c.Output.Loss(logits, t, c.LossScale())
+	loss, out, err := graph.Loss(c.Output, logits, t, c.LossScale())
 	if err != nil {
 		return nil, fmt.Errorf("mnist: graph: %w", err)
 	}

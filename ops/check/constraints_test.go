@@ -1,4 +1,4 @@
-package ops_test
+package check_test
 
 import (
 	"fmt"
@@ -7,12 +7,13 @@ import (
 	"testing"
 
 	"outgrad/ops"
+	"outgrad/ops/check"
 )
 
 func TestConstraintsOfRegistered(t *testing.T) {
 	for _, act := range ops.Activations() {
 		t.Run(act.Name(), func(t *testing.T) {
-			r, err := ops.CheckConstraints(act)
+			r, err := check.Constraints(act)
 			if act == ops.Softmax {
 				if err == nil {
 					t.Fatal("softmax is row-wise: want an error")
@@ -41,7 +42,7 @@ func TestConstraintsFindAmbiguousSlope(t *testing.T) {
 	swish := ops.NewPointwise("swish",
 		func(x float64) float64 { return x / (1 + math.Exp(-x)) },
 		func(y float64) float64 { return 1 }) // no correct slope-of-output exists
-	r, err := ops.CheckConstraints(swish)
+	r, err := check.Constraints(swish)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -63,7 +64,7 @@ func TestConstraintsFindNonFinite(t *testing.T) {
 	bad := ops.NewPointwise("expratio",
 		func(x float64) float64 { return math.Exp(x) / math.Exp(x) },
 		func(float64) float64 { return 0 })
-	r, err := ops.CheckConstraints(bad)
+	r, err := check.Constraints(bad)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -75,11 +76,11 @@ func TestConstraintsFindNonFinite(t *testing.T) {
 	}
 }
 
-func ExampleCheckConstraints() {
+func ExampleConstraints() {
 	swish := ops.NewPointwise("swish",
 		func(x float64) float64 { return x / (1 + math.Exp(-x)) },
 		func(y float64) float64 { return 1 })
-	r, err := ops.CheckConstraints(swish)
+	r, err := check.Constraints(swish)
 	if err != nil {
 		fmt.Println(err)
 		return

@@ -1,4 +1,4 @@
-package ops
+package check
 
 import (
 	"fmt"
@@ -6,6 +6,8 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"outgrad/ops"
 )
 
 // ConstraintReport says how an elementwise activation meets the four
@@ -18,8 +20,14 @@ import (
 //     slopes, the output-derived slope is ill-defined (Ambiguous);
 //  3. nonlinear: not a straight line;
 //  4. efficiently computable: nanoseconds per element, beside tanh's.
+//
+// An input-derived activation (ops.FromInput, such as swish) may turn: its
+// backward reads x, so two inputs with one output and different slopes are
+// why it needs x, not a fault. Its report says so and OK does not count it.
 type ConstraintReport struct {
-	Name string
+	// Name is the activation's name, Source what its backward reads.
+	Name   string
+	Source ops.Source
 	// NonFinite lists sampled inputs whose output is NaN or ±Inf (at most 8).
 	NonFinite []float64
 	// Monotonic is false when the output rises and falls; Turn is an input
@@ -44,9 +52,12 @@ type AmbiguousSlope struct {
 	Slope1, Slope2 float64
 }
 
-// OK reports whether all four constraints hold (cost is reported, not judged).
+// OK reports whether the constraints hold (cost is reported, not judged).
+// Monotonicity and a slope determined by the output are required of an
+// output-derived activation only: an input-derived one reads its slope off x.
 func (r ConstraintReport) OK() bool {
-	return len(r.NonFinite) == 0 && r.Monotonic && r.Ambiguous == nil && !r.Linear
+	shape := r.Source == ops.FromInput || r.Monotonic && r.Ambiguous == nil
+	return len(r.NonFinite) == 0 && shape && !r.Linear
 }
 
 // String reports each constraint on its own line.
@@ -58,16 +69,24 @@ func (r ConstraintReport) String() string {
 	} else {
 		fmt.Fprintf(&b, "  defined everywhere: NO: not finite at x = %v\n", r.NonFinite)
 	}
-	if r.Monotonic {
+	input := r.Source == ops.FromInput
+	switch {
+	case r.Monotonic:
 		fmt.Fprintf(&b, "  monotonic: yes\n")
-	} else {
+	case input:
+		fmt.Fprintf(&b, "  monotonic: no: changes direction near x = %.6g (its slope is taken from the input)\n", r.Turn)
+	default:
 		fmt.Fprintf(&b, "  monotonic: NO: changes direction near x = %.6g\n", r.Turn)
 	}
-	if a := r.Ambiguous; a != nil {
+	switch a := r.Ambiguous; {
+	case a == nil:
+		fmt.Fprintf(&b, "  slope from output: well-defined at every sampled output\n")
+	case input:
+		fmt.Fprintf(&b, "  slope from output: not determined: x = %.6g and x = %.6g both give y = %.6g, with slopes %.6g and %.6g; this is why its backward reads the input x\n",
+			a.X1, a.X2, a.Y, a.Slope1, a.Slope2)
+	default:
 		fmt.Fprintf(&b, "  slope from output: ILL-DEFINED: x = %.6g and x = %.6g both give y = %.6g, with slopes %.6g and %.6g\n",
 			a.X1, a.X2, a.Y, a.Slope1, a.Slope2)
-	} else {
-		fmt.Fprintf(&b, "  slope from output: well-defined at every sampled output\n")
 	}
 	if r.Linear {
 		fmt.Fprintf(&b, "  nonlinear: NO: a straight line (layers of it collapse into one)\n")
@@ -78,22 +97,22 @@ func (r ConstraintReport) String() string {
 	return b.String()
 }
 
-// CheckConstraints measures act against the chapter's four constraints. It
+// Constraints measures act against the chapter's four constraints. It
 // applies to elementwise activations; for a row-wise one (softmax) it returns
 // an error.
-func CheckConstraints(act Activation) (ConstraintReport, error) {
+func Constraints(act ops.Activation) (ConstraintReport, error) {
 	if act == nil {
-		return ConstraintReport{}, fmt.Errorf("ops: check constraints: nil activation")
+		return ConstraintReport{}, fmt.Errorf("check: constraints: nil activation")
 	}
 	if !isElementwise(act) {
-		return ConstraintReport{}, fmt.Errorf("ops: check constraints %s: not elementwise; the constraints are stated for a function of one input", act.Name())
+		return ConstraintReport{}, fmt.Errorf("check: constraints %s: not elementwise; the constraints are stated for a function of one input", act.Name())
 	}
 	f := func(x float64) float64 {
 		var y [1]float64
 		act.Forward64(y[:], []float64{x}, 1)
 		return y[0]
 	}
-	r := ConstraintReport{Name: act.Name(), Monotonic: true}
+	r := ConstraintReport{Name: act.Name(), Source: act.DerivedFrom(), Monotonic: true}
 
 	// 1. Finite over the whole line.
 	var probe []float64
@@ -141,7 +160,7 @@ func CheckConstraints(act Activation) (ConstraintReport, error) {
 
 	// 4. Cost.
 	r.NsPerElement = nsPerElement(act)
-	r.TanhNsPerElement = nsPerElement(Tanh)
+	r.TanhNsPerElement = nsPerElement(ops.Tanh)
 	return r, nil
 }
 
@@ -223,7 +242,7 @@ func isLinear(f func(float64) float64) bool {
 
 // nsPerElement times act's float64 forward over 10000 inputs in [−5, 5],
 // the median of 5 runs.
-func nsPerElement(act Activation) float64 {
+func nsPerElement(act ops.Activation) float64 {
 	const n = 10000
 	x, y := make([]float64, n), make([]float64, n)
 	for i := range x {
