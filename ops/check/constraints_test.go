@@ -92,3 +92,28 @@ func ExampleConstraints() {
 	// monotonic: false
 	// x = -1.3800 and x = -1.1814 both give y = -0.2774, slopes -0.0206 and 0.0225
 }
+
+// TestConstraintsInputDerived: for an input-derived activation a turn and two
+// inputs with one output and different slopes are information (why it needs
+// x), not a failure.
+func TestConstraintsInputDerived(t *testing.T) {
+	swish := ops.NewPointwiseInput("swish",
+		func(x float64) float64 { return x / (1 + math.Exp(-x)) },
+		func(x float64) float64 { s := 1 / (1 + math.Exp(-x)); return s + x*s*(1-s) })
+	r, err := check.Constraints(swish)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Source != ops.FromInput || r.Monotonic || r.Ambiguous == nil || !r.OK() {
+		t.Errorf("want a turn and a pair shown, and OK:\n%v", r)
+	}
+	s := r.String()
+	for _, want := range []string{"monotonic: no: changes direction near x = ", "(its slope is taken from the input)", "slope from output: not determined: x = ", "this is why its backward reads the input x"} {
+		if !strings.Contains(s, want) {
+			t.Errorf("report does not say %q:\n%s", want, s)
+		}
+	}
+	if strings.Contains(s, "NO") || strings.Contains(s, "ILL-DEFINED") {
+		t.Errorf("report calls the turn a fault:\n%s", s)
+	}
+}
