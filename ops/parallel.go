@@ -20,8 +20,8 @@ const minPart = 4096
 // goroutine. The results are the same bit for bit however a call is split:
 // rows are independent (see Activation).
 //
-// A call is split only when its batch has at least 4096 elements and two
-// rows. A part goes to a worker only if one is idle that instant, and is
+// A call is split only into parts of at least 4096 elements and one row
+// each, so batches below 8192 elements run on the caller. A part goes to a worker only if one is idle that instant, and is
 // otherwise run by the caller: no part ever waits in a queue, so an
 // activation may itself call the pool (a split inside a split) without
 // deadlock. Steady-state calls allocate nothing. The methods may be called

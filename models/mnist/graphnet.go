@@ -44,7 +44,7 @@ func dtypeOf[T ops.Float]() tensor.Dtype {
 // NewGraph builds and compiles the graph
 //
 //	h  = act(x·w01); hd = h ⊙ mask2 (dropout only)
-//	L  = s·loss(hd·w12, t)    (ops.Output.Loss; s = Config.LossScale)
+//	L  = s·loss(hd·w12, t)    (graph.Loss; s = Config.LossScale)
 //
 // with learnables w01 and w12 starting from copies of the given weights.
 // Config.Book does not apply: the graph always computes the true gradient.

@@ -82,7 +82,7 @@ func TestNumDerivKinks(t *testing.T) {
 // badTanh is tanh with the slope 1 − y instead of 1 − y².
 var badTanh = ops.NewPointwise("badtanh", math.Tanh, func(y float64) float64 { return 1 - y })
 
-func TestCheckSlopeWrongSlope(t *testing.T) {
+func TestSlopeWrongSlope(t *testing.T) {
 	rep, err := Slope(badTanh, SlopeOptions{})
 	if err == nil {
 		t.Fatalf("Slope(badtanh) passed: %v", rep)
@@ -103,7 +103,7 @@ func TestCheckSlopeWrongSlope(t *testing.T) {
 	}
 }
 
-func TestCheckSlopeKinks(t *testing.T) {
+func TestSlopeKinks(t *testing.T) {
 	rep, err := Slope(ops.ReLU, SlopeOptions{At: []float64{0, 1e-12, -1e-12, 1e-7}})
 	if err != nil {
 		t.Fatal(err)
@@ -138,7 +138,7 @@ func (badSoftmax) Backward64(dx, dy, _, y []float64, _ int) {
 	}
 }
 
-func TestCheckSlopeRowwise(t *testing.T) {
+func TestSlopeRowwise(t *testing.T) {
 	rep, err := Slope(badSoftmax{ops.Softmax}, SlopeOptions{})
 	if err == nil {
 		t.Fatalf("Slope(badsoftmax) passed: %v", rep)
@@ -170,7 +170,7 @@ func (bad32) Forward32(y, x []float32, _ int) {
 	}
 }
 
-func TestCheckSlopeFloat32(t *testing.T) {
+func TestSlopeFloat32(t *testing.T) {
 	rep, err := Slope(bad32{ops.Tanh}, SlopeOptions{})
 	if err == nil {
 		t.Fatalf("Slope(bad32) passed: %v", rep)
@@ -185,7 +185,7 @@ func TestCheckSlopeFloat32(t *testing.T) {
 	}
 }
 
-func TestCheckSlopeRange(t *testing.T) {
+func TestSlopeRange(t *testing.T) {
 	// ln x has slope 1/x = e^(−y), but is NaN below 0: the default range fails.
 	log := ops.NewPointwise("log", math.Log, func(y float64) float64 { return math.Exp(-y) })
 	if rep, err := Slope(log, SlopeOptions{}); err == nil {
@@ -205,7 +205,7 @@ type panicky struct{ *ops.Pointwise }
 
 func (panicky) Forward64(y, x []float64, cols int) { panic("boom") }
 
-func TestCheckSlopeInvalid(t *testing.T) {
+func TestSlopeInvalid(t *testing.T) {
 	for _, c := range []struct {
 		name string
 		act  ops.Activation
@@ -244,7 +244,7 @@ func sumOf(act ops.Activation, w *tensor.Dense) func(*gorgonia.ExprGraph, gorgon
 	}
 }
 
-func TestCheckGraphGradientWrong(t *testing.T) {
+func TestGraphGradientWrong(t *testing.T) {
 	x := tensor.New(tensor.WithShape(2, 3), tensor.WithBacking([]float64{-2, -1, 0.5, 1, 2, 3}))
 	w := tensor.New(tensor.WithShape(2, 3), tensor.WithBacking([]float64{1, 1, 1, 1, 1, 1}))
 	rep, err := GraphGradient(sumOf(badTanh, w), []*tensor.Dense{x}, GradientOptions{})
@@ -263,9 +263,9 @@ func TestCheckGraphGradientWrong(t *testing.T) {
 	}
 }
 
-// TestCheckGraphGradientInputs checks several inputs of several ranks,
+// TestGraphGradientInputs checks several inputs of several ranks,
 // through Gorgonia's own ops.
-func TestCheckGraphGradientInputs(t *testing.T) {
+func TestGraphGradientInputs(t *testing.T) {
 	a := tensor.New(tensor.WithShape(2, 3), tensor.WithBacking([]float64{0.1, -0.4, 0.7, 0.3, 0.9, -1.2}))
 	b := tensor.New(tensor.WithShape(3, 2), tensor.WithBacking([]float64{0.5, -0.6, 0.2, 0.8, -0.3, 0.4}))
 	v := tensor.New(tensor.WithShape(2), tensor.WithBacking([]float64{1.5, -0.5}))
@@ -296,7 +296,7 @@ func TestCheckGraphGradientInputs(t *testing.T) {
 	}
 }
 
-func TestCheckGraphGradientInvalid(t *testing.T) {
+func TestGraphGradientInvalid(t *testing.T) {
 	x := tensor.New(tensor.WithShape(2, 2), tensor.WithBacking([]float64{1, 2, 3, 4}))
 	ok := sumOf(ops.Tanh, tensor.New(tensor.WithShape(2, 2), tensor.WithBacking([]float64{1, 1, 1, 1})))
 	buildErr := errors.New("no cost today")
