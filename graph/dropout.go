@@ -2,12 +2,10 @@ package graph
 
 import (
 	"fmt"
-	"hash"
-	"hash/fnv"
 
-	"github.com/chewxy/hm"
 	"gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
+
 	"outgrad/ops"
 )
 
@@ -15,69 +13,56 @@ import (
 // h is g ⊙ mask (the same op) and the mask gets none. Gorgonia's HadamardProd
 // would do the same product but allocate its result on every run and build a
 // gradient for the mask.
-type maskOp struct{ res *ops.Result }
+type maskOp struct{ kept }
 
 var (
-	_ gorgonia.SDOp            = maskOp{}
-	_ gorgonia.UsePreallocDoer = maskOp{}
+	_ gorgonia.SDOp            = (*maskOp)(nil)
+	_ gorgonia.UsePreallocDoer = (*maskOp)(nil)
+	_ kernel                   = (*maskOp)(nil)
 )
 
-func (op maskOp) Arity() int { return 2 }
-func (op maskOp) Type() hm.Type {
-	a := hm.TypeVariable('a')
-	return hm.NewFnType(a, a, a)
-}
-func (op maskOp) ReturnsPtr() bool      { return false }
-func (op maskOp) CallsExtern() bool     { return false }
-func (op maskOp) OverwritesInput() int  { return -1 }
-func (op maskOp) WriteHash(h hash.Hash) { fmt.Fprint(h, "outgrad.mask") }
-func (op maskOp) String() string        { return "⊙mask" }
-func (op maskOp) DiffWRT(int) []bool    { return []bool{true, false} }
-func (op maskOp) Hashcode() uint32      { h := fnv.New32a(); op.WriteHash(h); return h.Sum32() }
-func (op maskOp) InferShape(in ...gorgonia.DimSizer) (tensor.Shape, error) {
-	if len(in) != 2 {
-		return nil, fmt.Errorf("graph: %v: got %d shapes, want 2", op, len(in))
+// newMaskOp returns a mask op that owns its result.
+func newMaskOp() *maskOp {
+	op := new(maskOp)
+	op.kept = kept{
+		base: base{name: "⊙mask", key: "mask", arity: 2, dense: 2, sameSize: true, typ: sameType(2)},
+		res:  new(result), k: op,
 	}
-	a, ok1 := in[0].(tensor.Shape)
-	b, ok2 := in[1].(tensor.Shape)
-	if !ok1 || !ok2 || !a.Eq(b) {
-		return nil, fmt.Errorf("graph: %v: shapes %v and %v differ", op, in[0], in[1])
-	}
-	return a.Clone(), nil
+	return op
 }
 
-func (op maskOp) Do(in ...gorgonia.Value) (gorgonia.Value, error) {
-	if len(in) != 2 {
-		return nil, fmt.Errorf("graph: %v: got %d inputs, want 2", op, len(in))
-	}
-	return op.UsePreallocDo(op.res.Get(in[0].Dtype(), in[0].Shape()), in...)
+// DiffWRT says h has a gradient and the mask none.
+func (op *maskOp) DiffWRT(int) []bool { return []bool{true, false} }
+
+// InferShape returns the shape of h and the mask, which must agree.
+func (op *maskOp) InferShape(in ...gorgonia.DimSizer) (tensor.Shape, error) {
+	return sameShape(op, 2, in)
 }
 
-func (op maskOp) UsePreallocDo(prealloc gorgonia.Value, in ...gorgonia.Value) (gorgonia.Value, error) {
-	h, m, c, err := binaryArgs(op, prealloc, in)
-	if err != nil {
-		return nil, err
+func (op *maskOp) shape(a args) (tensor.Shape, error) {
+	if h, m := a.d[0], a.d[1]; !h.Shape().Eq(m.Shape()) {
+		return nil, fmt.Errorf("graph: %v: shapes %v and %v differ", op, h.Shape(), m.Shape())
 	}
-	if !h.Shape().Eq(m.Shape()) || c.Size() != h.Size() || h.Dtype() != m.Dtype() || c.Dtype() != h.Dtype() || c.IsView() {
-		return nil, fmt.Errorf("graph: %v: cannot multiply %v %v by %v %v into %v %v", op, h.Dtype(), h.Shape(), m.Dtype(), m.Shape(), c.Dtype(), c.Shape())
-	}
+	return likeFirst(a)
+}
+
+func (op *maskOp) run(out *tensor.Dense, a args) error {
+	h, m := a.d[0], a.d[1]
 	switch h.Dtype() {
 	case tensor.Float64:
-		mulInto(c.Float64s(), h.Float64s(), m.Float64s())
+		mulInto(out.Float64s(), h.Float64s(), m.Float64s())
 	case tensor.Float32:
-		mulInto(c.Float32s(), h.Float32s(), m.Float32s())
-	default:
-		return nil, fmt.Errorf("graph: %v: dtype %v, want float32 or float64", op, h.Dtype())
+		mulInto(out.Float32s(), h.Float32s(), m.Float32s())
 	}
-	return c, nil
+	return nil
 }
 
 // SymDiff returns g ⊙ mask for h and nothing for the mask.
-func (op maskOp) SymDiff(in gorgonia.Nodes, _, grad *gorgonia.Node) (gorgonia.Nodes, error) {
+func (op *maskOp) SymDiff(in gorgonia.Nodes, _, grad *gorgonia.Node) (gorgonia.Nodes, error) {
 	if len(in) != 2 {
 		return nil, fmt.Errorf("graph: %v: got %d inputs, want 2", op, len(in))
 	}
-	dh, err := gorgonia.ApplyOp(maskOp{res: new(ops.Result)}, grad, in[1])
+	dh, err := gorgonia.ApplyOp(newMaskOp(), grad, in[1])
 	if err != nil {
 		return nil, fmt.Errorf("graph: %v backward: %w", op, err)
 	}

@@ -29,7 +29,7 @@ func TestProgramLinearRegression(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	loss, _, err := ops.IdentitySquared.Loss(z, tn, s)
+	loss, _, err := Loss(ops.IdentitySquared, z, tn, s)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -7,11 +7,12 @@ import (
 	"outgrad/ops"
 )
 
-// Dense returns act(x·w) for a batch x (rows are examples) and weights w.
+// Dense returns act(x·w) for a batch x (rows are examples) and weights w; the
+// options apply to the activation (see Apply).
 //
 // When x is a leaf of the graph (the network's input), it is taken as data:
 // the graph computes no gradient for it. Build x·w with MatMul to have one.
-func Dense(x, w *gorgonia.Node, act ops.Activation) (*gorgonia.Node, error) {
+func Dense(x, w *gorgonia.Node, act ops.Activation, opts ...Option) (*gorgonia.Node, error) {
 	if x == nil || w == nil {
 		return nil, fmt.Errorf("graph: dense: nil node")
 	}
@@ -23,7 +24,7 @@ func Dense(x, w *gorgonia.Node, act ops.Activation) (*gorgonia.Node, error) {
 	if err != nil {
 		return nil, fmt.Errorf("graph: dense: %w", err)
 	}
-	return ops.Apply(z, act)
+	return Apply(z, act, opts...)
 }
 
 // Dropout returns h ⊙ mask. The mask is an input node holding the kept units
@@ -40,7 +41,7 @@ func Dropout(h, mask *gorgonia.Node) (*gorgonia.Node, error) {
 	if h.Dtype() != mask.Dtype() {
 		return nil, fmt.Errorf("graph: dropout: mask is %v but activations are %v", mask.Dtype(), h.Dtype())
 	}
-	out, err := gorgonia.ApplyOp(maskOp{res: new(ops.Result)}, h, mask)
+	out, err := gorgonia.ApplyOp(newMaskOp(), h, mask)
 	if err != nil {
 		return nil, fmt.Errorf("graph: dropout: %w", err)
 	}

@@ -2,13 +2,10 @@ package graph
 
 import (
 	"fmt"
-	"hash"
-	"hash/fnv"
 
 	"github.com/chewxy/hm"
 	"gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
-	"outgrad/ops"
 )
 
 // MatMul returns the node a·b of two matrices, computed with [Gemm]. Its
@@ -43,51 +40,47 @@ type scratch struct {
 	f32 []float32
 }
 
-// newMatMulOp returns a product op that owns its scratch and result.
-func newMatMulOp(tA, tB, noGradA bool) *matMulOp {
-	return &matMulOp{tA: tA, tB: tB, noGradA: noGradA, scratch: new(scratch), res: new(ops.Result)}
-}
-
 // matMulOp is op(A)·op(B) with op a transpose when tA or tB is set.
 type matMulOp struct {
+	kept
 	tA, tB  bool
 	noGradA bool
-	scratch *scratch
-	res     *ops.Result
+	scratch scratch
+	out     [2]int // the result's shape, kept so that computing it allocates nothing
 }
 
 var (
 	_ gorgonia.SDOp            = (*matMulOp)(nil)
 	_ gorgonia.UsePreallocDoer = (*matMulOp)(nil)
+	_ kernel                   = (*matMulOp)(nil)
 )
 
-func (op *matMulOp) Arity() int { return 2 }
-func (op *matMulOp) Type() hm.Type {
-	t := gorgonia.TensorType{Dims: 2, Of: hm.TypeVariable('a')}
-	return hm.NewFnType(t, t, t)
-}
-func (op *matMulOp) ReturnsPtr() bool     { return false }
-func (op *matMulOp) CallsExtern() bool    { return false }
-func (op *matMulOp) OverwritesInput() int { return -1 }
-func (op *matMulOp) WriteHash(h hash.Hash) {
-	fmt.Fprintf(h, "outgrad.matmul{%v %v %v}", op.tA, op.tB, op.noGradA)
-}
-func (op *matMulOp) Hashcode() uint32 {
-	h := fnv.New32a()
-	op.WriteHash(h)
-	return h.Sum32()
-}
-func (op *matMulOp) String() string {
-	s := "A"
-	if op.tA {
-		s += "ᵀ"
+// newMatMulOp returns a product op that owns its scratch and result.
+func newMatMulOp(tA, tB, noGradA bool) *matMulOp {
+	op := &matMulOp{tA: tA, tB: tB, noGradA: noGradA}
+	name := "A"
+	if tA {
+		name += "ᵀ"
 	}
-	s += "·B"
-	if op.tB {
-		s += "ᵀ"
+	name += "·B"
+	if tB {
+		name += "ᵀ"
 	}
-	return s
+	op.kept = kept{
+		base: base{
+			name: name, key: fmt.Sprintf("matmul{%v %v %v}", tA, tB, noGradA),
+			arity: 2, dense: 2,
+			typ: func() hm.Type {
+				t := gorgonia.TensorType{Dims: 2, Of: hm.TypeVariable('a')}
+				return hm.NewFnType(t, t, t)
+			},
+		},
+		res: new(result), k: op,
+	}
+	return op
 }
+
+// DiffWRT says both operands have a gradient, except one marked as data.
 func (op *matMulOp) DiffWRT(int) []bool { return []bool{!op.noGradA, true} }
 
 // dims returns m, n, k of op(A)·op(B) for stored shapes a and b.
@@ -103,6 +96,7 @@ func (op *matMulOp) dims(a, b tensor.Shape) (m, n, k, kb int) {
 	return m, n, k, kb
 }
 
+// InferShape returns the product's shape, m×n.
 func (op *matMulOp) InferShape(in ...gorgonia.DimSizer) (tensor.Shape, error) {
 	if len(in) != 2 {
 		return nil, fmt.Errorf("graph: %v: got %d shapes, want 2", op, len(in))
@@ -119,32 +113,29 @@ func (op *matMulOp) InferShape(in ...gorgonia.DimSizer) (tensor.Shape, error) {
 	return tensor.Shape{m, n}, nil
 }
 
-func (op *matMulOp) Do(in ...gorgonia.Value) (gorgonia.Value, error) {
-	s, err := op.InferShape(shapesOf(in)...)
-	if err != nil {
-		return nil, err
+func (op *matMulOp) shape(a args) (tensor.Shape, error) {
+	as, bs := a.d[0].Shape(), a.d[1].Shape()
+	if as.Dims() != 2 || bs.Dims() != 2 {
+		return nil, fmt.Errorf("graph: %v: want two matrices, got %v and %v", op, as, bs)
 	}
-	return op.UsePreallocDo(op.res.Get(in[0].Dtype(), s), in...)
+	m, n, k, kb := op.dims(as, bs)
+	if k != kb {
+		return nil, fmt.Errorf("graph: %v: cannot multiply %v by %v", op, as, bs)
+	}
+	op.out = [2]int{m, n}
+	return op.out[:], nil
 }
 
-func (op *matMulOp) UsePreallocDo(prealloc gorgonia.Value, in ...gorgonia.Value) (gorgonia.Value, error) {
-	a, b, c, err := binaryArgs(op, prealloc, in)
-	if err != nil {
-		return nil, err
-	}
-	m, n, k, kb := op.dims(a.Shape(), b.Shape())
-	if k != kb || c.Size() != m*n || a.Dtype() != b.Dtype() || c.Dtype() != a.Dtype() {
-		return nil, fmt.Errorf("graph: %v: cannot multiply %v %v by %v %v into %v %v", op, a.Dtype(), a.Shape(), b.Dtype(), b.Shape(), c.Dtype(), c.Shape())
-	}
-	switch a.Dtype() {
+func (op *matMulOp) run(c *tensor.Dense, a args) error {
+	x, y := a.d[0], a.d[1]
+	m, n, k, _ := op.dims(x.Shape(), y.Shape())
+	switch x.Dtype() {
 	case tensor.Float64:
-		Gemm(op.tA, op.tB, m, n, k, a.Float64s(), b.Float64s(), c.Float64s(), &op.scratch.f64)
+		Gemm(op.tA, op.tB, m, n, k, x.Float64s(), y.Float64s(), c.Float64s(), &op.scratch.f64)
 	case tensor.Float32:
-		Gemm(op.tA, op.tB, m, n, k, a.Float32s(), b.Float32s(), c.Float32s(), &op.scratch.f32)
-	default:
-		return nil, fmt.Errorf("graph: %v: dtype %v, want float32 or float64", op, a.Dtype())
+		Gemm(op.tA, op.tB, m, n, k, x.Float32s(), y.Float32s(), c.Float32s(), &op.scratch.f32)
 	}
-	return c, nil
+	return nil
 }
 
 // SymDiff returns g·bᵀ and aᵀ·g (nil for an operand marked as data).
@@ -163,34 +154,4 @@ func (op *matMulOp) SymDiff(in gorgonia.Nodes, _, grad *gorgonia.Node) (gorgonia
 		return nil, fmt.Errorf("graph: %v backward: %w", op, err)
 	}
 	return out, nil
-}
-
-// binaryArgs checks the inputs of a two-input op and its destination: all
-// dense, the inputs made contiguous.
-func binaryArgs(op fmt.Stringer, prealloc gorgonia.Value, in []gorgonia.Value) (a, b, c *tensor.Dense, err error) {
-	if len(in) != 2 {
-		return nil, nil, nil, fmt.Errorf("graph: %v: got %d inputs, want 2", op, len(in))
-	}
-	a, ok1 := in[0].(*tensor.Dense)
-	b, ok2 := in[1].(*tensor.Dense)
-	c, ok3 := prealloc.(*tensor.Dense)
-	if !ok1 || !ok2 || !ok3 {
-		return nil, nil, nil, fmt.Errorf("graph: %v: want dense tensors, got %T, %T into %T", op, in[0], in[1], prealloc)
-	}
-	if a.IsMaterializable() {
-		a = a.Materialize().(*tensor.Dense)
-	}
-	if b.IsMaterializable() {
-		b = b.Materialize().(*tensor.Dense)
-	}
-	return a, b, c, nil
-}
-
-// shapesOf returns the shapes of vs as DimSizers.
-func shapesOf(vs []gorgonia.Value) []gorgonia.DimSizer {
-	out := make([]gorgonia.DimSizer, len(vs))
-	for i, v := range vs {
-		out[i] = v.Shape()
-	}
-	return out
 }

@@ -7,6 +7,7 @@ import (
 	"gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
 	"outgrad/ops"
+	"outgrad/ops/check"
 )
 
 // TestRunReusesResults runs one Program on two different inputs. The second
@@ -28,7 +29,7 @@ func TestRunReusesResults(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	loss, _, err := ops.IdentitySquared.Loss(z, tn, 1)
+	loss, _, err := Loss(ops.IdentitySquared, z, tn, 1)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -94,7 +95,7 @@ func TestDropoutGradient(t *testing.T) {
 		if err != nil {
 			return nil, err
 		}
-		h, err := ops.Apply(z, ops.Tanh)
+		h, err := Apply(z, ops.Tanh)
 		if err != nil {
 			return nil, err
 		}
@@ -106,13 +107,13 @@ func TestDropoutGradient(t *testing.T) {
 		}
 		tn := gorgonia.NewMatrix(g, tensor.Float64, gorgonia.WithShape(2, 2), gorgonia.WithName("t"),
 			gorgonia.WithValue(tensor.New(tensor.WithShape(2, 2), tensor.WithBacking(tv))))
-		loss, _, err := ops.IdentitySquared.Loss(hd, tn, 1)
+		loss, _, err := Loss(ops.IdentitySquared, hd, tn, 1)
 		return loss, err
 	}
-	rep, err := ops.CheckGraphGradient(build, []*tensor.Dense{
+	rep, err := check.GraphGradient(build, []*tensor.Dense{
 		tensor.New(tensor.WithShape(2, 3), tensor.WithBacking(xv)),
 		tensor.New(tensor.WithShape(3, 2), tensor.WithBacking(wv)),
-	}, ops.GradientCheckOptions{})
+	}, check.GradientOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -31,8 +31,8 @@ func (s Source) String() string {
 // output y. An output-derived activation must not read x, which callers may
 // pass as nil. The destination may alias dy. Elementwise activations ignore cols.
 //
-// Rows are independent: Forward and Backward (and the graph ops of Apply) split
-// a large batch into ranges of whole rows and call the methods on them at the
+// Rows are independent: a Pool (and the graph ops that run on one) splits a
+// large batch into ranges of whole rows and calls the methods on them at the
 // same time from several goroutines, so they must not keep state between calls.
 type Activation interface {
 	// Name is the activation's registry name, lowercase, as typed on a command line.
@@ -67,14 +67,14 @@ type Pointwise struct {
 
 // NewPointwise returns the output-derived elementwise activation called name
 // with forward f and slope-of-output slope, where slope(f(x)) must equal f'(x).
-// CheckSlope verifies that.
+// check.Slope (package outgrad/ops/check) verifies that.
 func NewPointwise(name string, f, slope func(float64) float64) *Pointwise {
 	return &Pointwise{name: name, from: FromOutput, f: f, slope: slope}
 }
 
 // NewPointwiseInput returns the input-derived elementwise activation called
 // name with forward f and derivative df, df(x) = f'(x): for functions such as
-// swish whose output does not determine their slope. CheckSlope verifies df.
+// swish whose output does not determine their slope. check.Slope verifies df.
 func NewPointwiseInput(name string, f, df func(float64) float64) *Pointwise {
 	return &Pointwise{name: name, from: FromInput, f: f, slope: df}
 }
@@ -145,27 +145,27 @@ func guardNaN(x, v float64) float64 {
 // Float is the element type of the data an activation runs on.
 type Float interface{ float32 | float64 }
 
-// Forward calls a's Forward64 or Forward32, as T says. Large inputs are split
-// by rows over the available cores (see Activation).
+// Forward calls a's Forward64 or Forward32, as T says, on the caller's
+// goroutine: the serial form of Pool.Forward64 and Pool.Forward32.
 func Forward[T Float](a Activation, y, x []T, cols int) {
 	switch x := any(x).(type) {
 	case []float64:
-		call(fwd64, a, cols, [4][]float64{any(y).([]float64), x}, [4][]float32{})
+		a.Forward64(any(y).([]float64), x, cols)
 	case []float32:
-		call(fwd32, a, cols, [4][]float64{}, [4][]float32{any(y).([]float32), x})
+		a.Forward32(any(y).([]float32), x, cols)
 	}
 }
 
-// Backward calls a's Backward64 or Backward32, as T says; x may be nil for an
-// output-derived activation. Large inputs are split by rows over the available
-// cores (see Activation).
+// Backward calls a's Backward64 or Backward32, as T says, on the caller's
+// goroutine; x may be nil for an output-derived activation. It is the serial
+// form of Pool.Backward64 and Pool.Backward32.
 func Backward[T Float](a Activation, dx, dy, x, y []T, cols int) {
 	switch y := any(y).(type) {
 	case []float64:
 		x64, _ := any(x).([]float64)
-		call(bwd64, a, cols, [4][]float64{any(dx).([]float64), any(dy).([]float64), y, x64}, [4][]float32{})
+		a.Backward64(any(dx).([]float64), any(dy).([]float64), x64, y, cols)
 	case []float32:
 		x32, _ := any(x).([]float32)
-		call(bwd32, a, cols, [4][]float64{}, [4][]float32{any(dx).([]float32), any(dy).([]float32), y, x32})
+		a.Backward32(any(dx).([]float32), any(dy).([]float32), x32, y, cols)
 	}
 }

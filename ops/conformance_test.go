@@ -6,27 +6,15 @@ import (
 	"strings"
 	"testing"
 
-	"gorgonia.org/gorgonia"
-	"gorgonia.org/tensor"
-
 	"outgrad/ops"
+	"outgrad/ops/check"
 )
 
 // known holds what the conformance test knows about each registered
 // activation. Expected values are correctly rounded float64s of the exact
 // results, computed with mpmath at 50 digits (mp.dps = 50) or by hand, never
 // with the code under test.
-var known = map[string]struct {
-	// values are (x, f(x)) pairs; row-wise activations use rows instead.
-	values [][2]float64
-	// rows are (x row, f(x) row) pairs for row-wise activations.
-	rows [][2][]float64
-	// kinkAtZero: f is not differentiable at 0 (CheckSlope must say so).
-	kinkAtZero bool
-	// specials are (x, f(x), backward with dy = 1 at y = f(x)) at NaN, ±Inf,
-	// 0 and ±1e300, in the manner of math/all_test.go.
-	specials [][3]float64
-}{
+var known = withReference(map[string]expected{
 	"identity": {
 		values: [][2]float64{{0.5, 0.5}, {-3, -3}, {1e-300, 1e-300}}, // f(x) = x
 		specials: [][3]float64{
@@ -114,6 +102,41 @@ var known = map[string]struct {
 			{nan, nan, nan}, {inf, inf, 1}, {-inf, 0, 0}, {0, 0.6931471805599453, 0.5}, {1e300, 1e300, 1}, {-1e300, 0, 0},
 		},
 	},
+})
+
+// expected is what the conformance test knows about one activation.
+type expected struct {
+	// values are (x, f(x)) pairs; row-wise activations use rows instead.
+	values [][2]float64
+	// rows are (x row, f(x) row) pairs for row-wise activations.
+	rows [][2][]float64
+	// kinkAtZero: f is not differentiable at 0 (CheckSlope must say so).
+	kinkAtZero bool
+	// specials are (x, f(x), backward with dy = 1 at y = f(x)) at NaN, ±Inf,
+	// 0 and ±1e300, in the manner of math/all_test.go.
+	specials [][3]float64
+}
+
+// withReference adds to known the activations whose values come from
+// referenceValues (mpmath at 50 digits, see reference_values_test.go), with
+// their special cases.
+func withReference(k map[string]expected) map[string]expected {
+	specials := map[string][][3]float64{
+		"swish":    {{nan, nan, nan}, {inf, inf, 1}, {-inf, 0, 0}, {0, 0, 0.5}, {1e300, 1e300, 1}, {-1e300, 0, 0}},
+		"gelu":     {{nan, nan, nan}, {inf, inf, 1}, {-inf, 0, 0}, {0, 0, 0.5}, {1e300, 1e300, 1}, {-1e300, 0, 0}},
+		"mish":     {{nan, nan, nan}, {inf, inf, 1}, {-inf, 0, 0}, {0, 0, 0.6}, {1e300, 1e300, 1}, {-1e300, 0, 0}},
+		"softsign": {{nan, nan, nan}, {inf, 1, 0}, {-inf, -1, 0}, {0, 0, 1}, {1e300, 1, 0}, {-1e300, -1, 0}},
+	}
+	for name, sp := range specials {
+		e := expected{specials: sp}
+		for _, r := range referenceValues[name] {
+			if math.Abs(r[0]) <= 20 {
+				e.values = append(e.values, [2]float64{r[0], r[1]})
+			}
+		}
+		k[name] = e
+	}
+	return k
 }
 
 var (
@@ -122,8 +145,8 @@ var (
 )
 
 // TestConformance checks every registered activation: forward values,
-// special cases, the output-derived slope against finite differences, the
-// Gorgonia op in float64 and float32, and its graph gradient.
+// special cases, and the slope against finite differences. (The Gorgonia op
+// of each is checked in package graph.)
 func TestConformance(t *testing.T) {
 	for _, act := range ops.Activations() {
 		t.Run(act.Name(), func(t *testing.T) {
@@ -137,9 +160,6 @@ func TestConformance(t *testing.T) {
 			t.Run("values", func(t *testing.T) { testValues(t, act, k.values, k.rows) })
 			t.Run("specials", func(t *testing.T) { testSpecials(t, act, k.specials) })
 			t.Run("slope", func(t *testing.T) { testSlope(t, act, k.kinkAtZero) })
-			t.Run("graph64", func(t *testing.T) { testGraph(t, act, tensor.Float64) })
-			t.Run("graph32", func(t *testing.T) { testGraph(t, act, tensor.Float32) })
-			t.Run("graphgrad", func(t *testing.T) { testGraphGradient(t, act, k.kinkAtZero) })
 		})
 	}
 }
@@ -252,7 +272,7 @@ func testSpecials(t *testing.T, act ops.Activation, specials [][3]float64) {
 }
 
 func testSlope(t *testing.T, act ops.Activation, kinkAtZero bool) {
-	rep, err := ops.CheckSlope(act, ops.SlopeCheckOptions{Points: []float64{0, 1e-9, -1e-9, 20, -20, 40, -40}})
+	rep, err := check.Slope(act, check.SlopeOptions{At: []float64{0, 1e-9, -1e-9, 20, -20, 40, -40}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -284,129 +304,13 @@ func testSlope(t *testing.T, act ops.Activation, kinkAtZero bool) {
 	}
 }
 
-// graphInputs returns a 3×4 input with an exact 0 (a kink for relu) and
-// weights w, so that cost = Σ w⊙act(x) has a non-uniform output gradient
-// (Σ softmax(x) is constant, its gradient 0).
-func graphInputs() (x, w []float64) {
-	x = []float64{-2, -1, -0.5, 0, 0.25, 0.5, 1, 1.5, 2, 3, -3, 0.1}
-	w = []float64{0.3, -0.2, 0.7, 0.9, -0.4, 0.1, 0.5, -0.8, 0.6, 0.2, -0.3, 0.4}
-	return x, w
-}
-
-// weightedCost builds Σ w⊙act(x) on g.
-func weightedCost(g *gorgonia.ExprGraph, x *gorgonia.Node, act ops.Activation, w tensor.Tensor) (y, cost *gorgonia.Node, err error) {
-	if y, err = ops.Apply(x, act); err != nil {
-		return nil, nil, err
-	}
-	wn := gorgonia.NewMatrix(g, w.Dtype(), gorgonia.WithShape(w.Shape()...), gorgonia.WithValue(w), gorgonia.WithName("w"))
-	p, err := gorgonia.HadamardProd(y, wn)
-	if err != nil {
-		return nil, nil, err
-	}
-	cost, err = gorgonia.Sum(p)
-	return y, cost, err
-}
-
-// testGraph runs act in a compiled graph with its gradient and compares both
-// with direct calls of the activation: the op must call exactly Forward and
-// Backward (on its output), so the results are identical.
-func testGraph(t *testing.T, act ops.Activation, dt tensor.Dtype) {
-	x64, w64 := graphInputs()
-	var xv, wv tensor.Tensor
-	if dt == tensor.Float64 {
-		xv = tensor.New(tensor.WithShape(3, 4), tensor.WithBacking(x64))
-		wv = tensor.New(tensor.WithShape(3, 4), tensor.WithBacking(w64))
-	} else {
-		xv = tensor.New(tensor.WithShape(3, 4), tensor.WithBacking(to32(x64)))
-		wv = tensor.New(tensor.WithShape(3, 4), tensor.WithBacking(to32(w64)))
-	}
-	g := gorgonia.NewGraph()
-	x := gorgonia.NewMatrix(g, dt, gorgonia.WithShape(3, 4), gorgonia.WithValue(xv), gorgonia.WithName("x"))
-	y, cost, err := weightedCost(g, x, act, wv)
-	if err != nil {
-		t.Fatal(err)
-	}
-	grads, err := gorgonia.Grad(cost, x)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var yv, gv gorgonia.Value
-	gorgonia.Read(y, &yv)
-	gorgonia.Read(grads[0], &gv)
-	m := gorgonia.NewTapeMachine(g)
-	defer m.Close()
-	if err := m.RunAll(); err != nil {
-		t.Fatal(err)
-	}
-	if dt == tensor.Float64 {
-		wantY, wantG := make([]float64, 12), make([]float64, 12)
-		act.Forward64(wantY, x64, 4)
-		act.Backward64(wantG, w64, x64, wantY, 4)
-		equal(t, "forward", yv.Data(), wantY)
-		equal(t, "gradient", gv.Data(), wantG)
-	} else {
-		wantY, wantG := make([]float32, 12), make([]float32, 12)
-		act.Forward32(wantY, to32(x64), 4)
-		act.Backward32(wantG, to32(w64), to32(x64), wantY, 4)
-		equal(t, "forward", yv.Data(), wantY)
-		equal(t, "gradient", gv.Data(), wantG)
-	}
-}
-
-func to32(xs []float64) []float32 {
-	out := make([]float32, len(xs))
-	for i, v := range xs {
-		out[i] = float32(v)
-	}
-	return out
-}
-
-func equal[T float32 | float64](t *testing.T, what string, got any, want []T) {
-	t.Helper()
-	g, ok := got.([]T)
-	if !ok || len(g) != len(want) {
-		t.Errorf("%s: got %T %v, want %T %v", what, got, got, want, want)
-		return
-	}
-	for i := range g {
-		if g[i] != want[i] {
-			t.Errorf("%s: got %v, want %v", what, g, want)
-			return
-		}
-	}
-}
-
-func testGraphGradient(t *testing.T, act ops.Activation, kinkAtZero bool) {
-	x, w := graphInputs()
-	wv := tensor.New(tensor.WithShape(3, 4), tensor.WithBacking(w))
-	in := tensor.New(tensor.WithShape(3, 4), tensor.WithBacking(x))
-	rep, err := ops.CheckGraphGradient(func(g *gorgonia.ExprGraph, in gorgonia.Nodes) (*gorgonia.Node, error) {
-		_, cost, err := weightedCost(g, in[0], act, wv.Clone().(*tensor.Dense))
-		return cost, err
-	}, []*tensor.Dense{in}, ops.GradientCheckOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Log(rep)
-	wantKinks := 0
-	if kinkAtZero {
-		wantKinks = 1 // x[0][3] = 0
-	}
-	if len(rep.Kinks) != wantKinks || rep.Elements != 12-wantKinks {
-		t.Errorf("%d kinks and %d elements compared, want %d and %d: %v", len(rep.Kinks), rep.Elements, wantKinks, 12-wantKinks, rep)
-	}
-	if wantKinks == 1 && (rep.Kinks[0].X != 0 || rep.Kinks[0].Index[0] != 0 || rep.Kinks[0].Index[1] != 3) {
-		t.Errorf("kink at %v, want input 0 element [0 3]", rep.Kinks[0])
-	}
-}
-
-// TestSlopeRandomRows runs CheckSlope with other seeds and wider ranges.
+// TestSlopeRandomRows runs check.Slope with other seeds and wider ranges.
 func TestSlopeRandomRows(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	for _, act := range ops.Activations() {
 		for range 3 {
-			opts := ops.SlopeCheckOptions{Min: -30, Max: 30, N: 301, Rows: 200, Seed: rng.Uint64()}
-			if _, err := ops.CheckSlope(act, opts); err != nil {
+			opts := check.SlopeOptions{Lo: -30, Hi: 30, Points: 301, Rows: 200, Seed: rng.Uint64()}
+			if _, err := check.Slope(act, opts); err != nil {
 				t.Errorf("seed %d: %v", opts.Seed, err)
 			}
 		}
@@ -414,12 +318,12 @@ func TestSlopeRandomRows(t *testing.T) {
 }
 
 func TestLookupUnknown(t *testing.T) {
-	_, err := ops.Lookup("swish")
+	_, err := ops.Lookup("nosuchact")
 	if err == nil {
 		t.Fatal("Lookup(swish) succeeded")
 	}
 	msg := err.Error()
-	if !strings.HasPrefix(msg, "ops: ") || !strings.Contains(msg, `"swish"`) {
+	if !strings.HasPrefix(msg, "ops: ") || !strings.Contains(msg, `"nosuchact"`) {
 		t.Errorf("error %q: want the ops: prefix and the name asked for", msg)
 	}
 	for _, name := range ops.Names() {

@@ -5,53 +5,34 @@ import (
 	"log"
 	"math"
 
-	"gorgonia.org/gorgonia"
-	"gorgonia.org/tensor"
-
 	"outgrad/ops"
+	"outgrad/ops/check"
 )
 
-// This example adds an activation end to end: softsign, f(x) = x/(1+|x|),
-// whose slope 1/(1+|x|)² is (1 − |y|)² in terms of its output. CheckSlope
-// verifies the slope against finite differences; Apply makes it a Gorgonia
-// op whose gradient reads the slope off the output.
+// This example adds an activation: softsign, f(x) = x/(1+|x|), whose slope
+// 1/(1+|x|)² is (1 − |y|)² in terms of its output. check.Slope verifies the
+// slope against finite differences; the backward reads it off the output, so
+// it needs no input (nil). graph.Apply makes the same activation a Gorgonia
+// op.
 func ExampleNewPointwise() {
 	softsign := ops.NewPointwise("softsign",
 		func(x float64) float64 { return x / (1 + math.Abs(x)) },
 		func(y float64) float64 { return (1 - math.Abs(y)) * (1 - math.Abs(y)) })
 
-	rep, err := ops.CheckSlope(softsign, ops.SlopeCheckOptions{})
+	rep, err := check.Slope(softsign, check.SlopeOptions{})
 	if err != nil {
 		log.Fatal(err)
 	}
-	fmt.Printf("check slope %s: ok=%v, %d points, %d kinks\n", rep.Name, rep.OK(), rep.Points, len(rep.Kinks))
+	fmt.Printf("slope %s: ok=%v, %d points, %d kinks\n", rep.Name, rep.OK(), rep.Points, len(rep.Kinks))
 
-	// cost = Σ softsign(x); its gradient is the slope at each x.
-	g := gorgonia.NewGraph()
-	x := gorgonia.NewVector(g, tensor.Float64, gorgonia.WithShape(5), gorgonia.WithName("x"),
-		gorgonia.WithValue(tensor.New(tensor.WithBacking([]float64{-3, -1, 0, 1, 4}))))
-	y, err := ops.Apply(x, softsign)
-	if err != nil {
-		log.Fatal(err)
-	}
-	cost := gorgonia.Must(gorgonia.Sum(y))
-	grads, err := gorgonia.Grad(cost, x)
-	if err != nil {
-		log.Fatal(err)
-	}
-	// Read copies the values out: the machine reuses its registers.
-	var yv, gv gorgonia.Value
-	gorgonia.Read(y, &yv)
-	gorgonia.Read(grads[0], &gv)
-	m := gorgonia.NewTapeMachine(g)
-	defer m.Close()
-	if err := m.RunAll(); err != nil {
-		log.Fatal(err)
-	}
-	fmt.Printf("y  = %.4f\n", yv.Data())
-	fmt.Printf("dx = %.4f\n", gv.Data())
+	x := []float64{-3, -1, 0, 1, 4}
+	y, dx := make([]float64, len(x)), make([]float64, len(x))
+	ops.Forward(softsign, y, x, len(x))
+	ops.Backward(softsign, dx, []float64{1, 1, 1, 1, 1}, nil, y, len(x))
+	fmt.Printf("y  = %.4f\n", y)
+	fmt.Printf("dx = %.4f\n", dx)
 	// Output:
-	// check slope softsign: ok=true, 2001 points, 0 kinks
+	// slope softsign: ok=true, 2001 points, 0 kinks
 	// y  = [-0.7500 -0.5000 0.0000 0.5000 0.8000]
 	// dx = [0.0625 0.2500 1.0000 0.2500 0.0400]
 }

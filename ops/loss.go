@@ -2,13 +2,8 @@ package ops
 
 import (
 	"fmt"
-	"hash"
 	"math"
 	"strings"
-
-	"github.com/chewxy/hm"
-	"gorgonia.org/gorgonia"
-	"gorgonia.org/tensor"
 )
 
 // Output is an output configuration: the activation applied to the logits and
@@ -79,6 +74,15 @@ func (o Output) String() string {
 	return o.Act.Name() + " + squared error"
 }
 
+// LogitScale returns k when o is a cross-entropy of a softmax of base e^k
+// (1 for SoftmaxCrossEntropy): its loss works on k·logits.
+func (o Output) LogitScale() (float64, bool) {
+	if !o.CrossEntropy {
+		return 0, false
+	}
+	return logitScale(o.Act)
+}
+
 // Delta writes into d the gradient of the loss with respect to the logits,
 // given the output y = o.Act(logits), the targets t and the scale s: (y − t)·s
 // for cross-entropy, Act's backward of (y − t)·s for squared error.
@@ -86,139 +90,44 @@ func Delta[T Float](o Output, d, y, t []T, cols int, s float64) {
 	if k, ok := logitScale(o.Act); ok && o.CrossEntropy {
 		s *= k // softmax of base e^k: ∂L/∂x = k·s·(y − t)
 	}
-	scaledDiff(d, y, t, s)
+	ScaledDiff(d, y, t, s)
 	if !o.CrossEntropy {
 		Backward(o.Act, d, d, nil, y, cols)
 	}
 }
 
-// scaledDiff writes d = (y − t)·s.
-func scaledDiff[T float32 | float64](d, y, t []T, s float64) {
+// ScaledDiff writes d = (y − t)·s, the product rounded once to T.
+func ScaledDiff[T Float](d, y, t []T, s float64) {
 	d, t = d[:len(y)], t[:len(y)]
 	for i, v := range y {
 		d[i] = T(float64(v-t[i]) * s)
 	}
 }
 
-// Loss returns the node of the scaled loss of logits against targets (same
-// shape, rows are examples), and the node of the output Act(logits). For
-// cross-entropy the loss is one fused op on the logits (a stable log-softmax);
-// the output node is then a separate softmax of the same logits.
-func (o Output) Loss(logits, targets *gorgonia.Node, scale float64) (loss, out *gorgonia.Node, err error) {
-	if o.Act == nil {
-		return nil, nil, fmt.Errorf("ops: output %q has no activation", o.Name)
-	}
-	if err := checkFloatTensor(logits, "loss "+o.Name); err != nil {
-		return nil, nil, err
-	}
-	if err := checkFloatTensor(targets, "loss "+o.Name); err != nil {
-		return nil, nil, err
-	}
-	if !logits.Shape().Eq(targets.Shape()) || logits.Dtype() != targets.Dtype() {
-		return nil, nil, fmt.Errorf("ops: loss %s: logits are %v %v but targets are %v %v",
-			o.Name, logits.Dtype(), logits.Shape(), targets.Dtype(), targets.Shape())
-	}
-	if math.IsNaN(scale) || math.IsInf(scale, 0) {
-		return nil, nil, fmt.Errorf("ops: loss %s: scale %v is not finite", o.Name, scale)
-	}
-	if out, err = Apply(logits, o.Act); err != nil {
-		return nil, nil, err
-	}
-	if o.CrossEntropy {
-		k, ok := logitScale(o.Act)
-		if !ok {
-			return nil, nil, fmt.Errorf("ops: loss %s: cross-entropy needs softmax, got %s", o.Name, o.Act.Name())
-		}
-		loss, err = gorgonia.ApplyOp(lossOp{scale: scale, xent: true, k: k}, logits, targets)
-	} else {
-		loss, err = gorgonia.ApplyOp(lossOp{scale: scale}, out, targets)
-	}
-	if err != nil {
-		return nil, nil, fmt.Errorf("ops: loss %s: %w", o.Name, err)
-	}
-	return loss, out, nil
-}
-
-// lossOp is the scalar loss s·Σ −t ln softmax(x) (xent) or s·½Σ(y − t)² of
-// its two inputs. Its derivative with respect to the first input is
-// g·s·(softmax(x) − t) or g·s·(y − t); the targets get none.
-type lossOp struct {
-	scale float64
-	xent  bool
-	k     float64 // cross-entropy of softmax(k·x): a softmax of base e^k
-}
-
-// lossBackOp computes the first input's gradient of lossOp from (x, t, g)
-// into its own kept result.
-type lossBackOp struct {
-	fwd lossOp
-	res *Result
-}
-
-var (
-	_ gorgonia.SDOp            = lossOp{}
-	_ gorgonia.Op              = lossBackOp{}
-	_ gorgonia.UsePreallocDoer = lossBackOp{}
-)
-
-func (op lossOp) kind() string {
-	if op.xent {
-		return "softmaxCrossEntropy"
-	}
-	return "squaredError"
-}
-
-func (op lossOp) Arity() int { return 2 }
-func (op lossOp) Type() hm.Type {
-	a := hm.TypeVariable('a')
-	t := gorgonia.TensorType{Dims: 2, Of: a}
-	return hm.NewFnType(t, t, a)
-}
-func (op lossOp) ReturnsPtr() bool     { return false }
-func (op lossOp) CallsExtern() bool    { return false }
-func (op lossOp) OverwritesInput() int { return -1 }
-func (op lossOp) WriteHash(h hash.Hash) {
-	fmt.Fprintf(h, "outgrad.%s{%v %v}", op.kind(), op.scale, op.k)
-}
-func (op lossOp) Hashcode() uint32          { return hashOf(op) }
-func (op lossOp) String() string            { return fmt.Sprintf("%s{%g}", op.kind(), op.scale) }
-func (op lossOp) DiffWRT(inputs int) []bool { return []bool{true, false} }
-func (op lossOp) InferShape(in ...gorgonia.DimSizer) (tensor.Shape, error) {
-	if _, err := sameShape(op, 2, in); err != nil {
-		return nil, err
-	}
-	return tensor.ScalarShape(), nil
-}
-
-func (op lossOp) Do(in ...gorgonia.Value) (gorgonia.Value, error) {
-	args, err := denseArgs(op, in, 2)
-	if err != nil {
-		return nil, err
-	}
-	x, t, cols := args[0], args[1], lastDim(args[0].Shape())
-	switch x.Dtype() {
-	case tensor.Float64:
-		v, err := lossValue(op, x.Float64s(), t.Float64s(), cols)
-		return gorgonia.NewF64(v), err
-	default:
-		v, err := lossValue(op, x.Float32s(), t.Float32s(), cols)
-		return gorgonia.NewF32(float32(v)), err
-	}
-}
-
-// lossValue computes the loss in float64. For cross-entropy every target row
-// must be a distribution (sum 1, as one-hot rows are): the fused backward
-// s·(y − t) is the gradient only then, so another row is an error rather than
-// a silently wrong gradient.
-func lossValue[T float32 | float64](op lossOp, x, t []T, cols int) (float64, error) {
+// SquaredError returns ½ Σ (y − t)², accumulated in float64.
+func SquaredError[T Float](y, t []T) float64 {
+	t = t[:len(y)]
 	var sum float64
-	if !op.xent {
-		for i, v := range x {
-			d := float64(v - t[i])
-			sum += d * d
-		}
-		return op.scale * sum / 2, nil
+	for i, v := range y {
+		d := float64(v - t[i])
+		sum += d * d
 	}
+	return sum / 2
+}
+
+// CrossEntropy returns Σ_rows −Σ_j t_j ln softmax(k·x)_j over the rows of
+// length cols of the logits x and targets t, accumulated in float64 with a
+// stable log-softmax: ln softmax(k·x)_j = k·x_j − (m + ln Σ e^(k·x − m)), m the
+// row's maximum of k·x.
+//
+// Every target row must be a distribution (sum 1 within 1e-6·cols, as one-hot
+// rows are): the fused gradient (softmax(k·x) − t)·k is the gradient only
+// then, so another row is an error rather than a silently wrong gradient.
+func CrossEntropy[T Float](x, t []T, cols int, k float64) (float64, error) {
+	if cols <= 0 {
+		return 0, fmt.Errorf("ops: cross-entropy: row length %d", cols)
+	}
+	var sum float64
 	for r := 0; r+cols <= len(x); r += cols {
 		xr, tr := x[r:r+cols], t[r:r+cols]
 		var ts float64
@@ -226,133 +135,24 @@ func lossValue[T float32 | float64](op lossOp, x, t []T, cols int) (float64, err
 			ts += float64(v)
 		}
 		if math.Abs(ts-1) > 1e-6*float64(cols) {
-			return 0, fmt.Errorf("ops: %v: target row %d sums to %v, want 1 (a distribution)", op, r/cols, ts)
+			return 0, fmt.Errorf("ops: cross-entropy: target row %d sums to %v, want 1 (a distribution)", r/cols, ts)
 		}
 		m := math.Inf(-1)
 		for _, v := range xr {
-			m = math.Max(m, op.k*float64(v))
+			m = math.Max(m, k*float64(v))
 		}
 		var z float64
 		for _, v := range xr {
-			z += math.Exp(op.k*float64(v) - m)
+			z += math.Exp(k*float64(v) - m)
 		}
 		lz := m + math.Log(z) // ln Σ e^x, stable
 		for j, v := range xr {
 			if tr[j] != 0 {
-				sum -= float64(tr[j]) * (op.k*float64(v) - lz)
+				sum -= float64(tr[j]) * (k*float64(v) - lz)
 			}
 		}
 	}
-	return op.scale * sum, nil
-}
-
-// SymDiff returns g·s·(softmax(x) − t) or g·s·(y − t) for the first input.
-func (op lossOp) SymDiff(inputs gorgonia.Nodes, output, grad *gorgonia.Node) (gorgonia.Nodes, error) {
-	if len(inputs) != 2 {
-		return nil, fmt.Errorf("ops: %v: got %d inputs, want 2", op, len(inputs))
-	}
-	dx, err := gorgonia.ApplyOp(lossBackOp{fwd: op, res: new(Result)}, inputs[0], inputs[1], grad)
-	if err != nil {
-		return nil, fmt.Errorf("ops: %v backward: %w", op, err)
-	}
-	return gorgonia.Nodes{dx, nil}, nil
-}
-
-func (op lossBackOp) Arity() int { return 3 }
-func (op lossBackOp) Type() hm.Type {
-	a := hm.TypeVariable('a')
-	t := gorgonia.TensorType{Dims: 2, Of: a}
-	return hm.NewFnType(t, t, a, t)
-}
-func (op lossBackOp) ReturnsPtr() bool     { return false }
-func (op lossBackOp) CallsExtern() bool    { return false }
-func (op lossBackOp) OverwritesInput() int { return -1 }
-func (op lossBackOp) WriteHash(h hash.Hash) {
-	fmt.Fprintf(h, "outgrad.%sBack{%v %v}", op.fwd.kind(), op.fwd.scale, op.fwd.k)
-}
-func (op lossBackOp) Hashcode() uint32 { return hashOf(op) }
-func (op lossBackOp) String() string   { return op.fwd.String() + "'" }
-func (op lossBackOp) InferShape(in ...gorgonia.DimSizer) (tensor.Shape, error) {
-	if len(in) != 3 {
-		return nil, fmt.Errorf("ops: %v: got %d shapes, want 3", op, len(in))
-	}
-	return sameShape(op, 2, in[:2])
-}
-
-func (op lossBackOp) Do(in ...gorgonia.Value) (gorgonia.Value, error) {
-	if len(in) != 3 {
-		return nil, fmt.Errorf("ops: %v: got %d inputs, want 3", op, len(in))
-	}
-	args, err := denseArgs(op, in[:2], 2)
-	if err != nil {
-		return nil, err
-	}
-	return op.UsePreallocDo(op.res.Get(args[0].Dtype(), args[0].Shape()), in...)
-}
-
-func (op lossBackOp) UsePreallocDo(prealloc gorgonia.Value, in ...gorgonia.Value) (gorgonia.Value, error) {
-	if len(in) != 3 {
-		return nil, fmt.Errorf("ops: %v: got %d inputs, want 3", op, len(in))
-	}
-	args, err := denseArgs(op, in[:2], 2)
-	if err != nil {
-		return nil, err
-	}
-	g, err := scalarOf(in[2])
-	if err != nil {
-		return nil, fmt.Errorf("ops: %v: %w", op, err)
-	}
-	out, err := denseOut(op, prealloc, args[0])
-	if err != nil {
-		return nil, err
-	}
-	x, t, cols, s := args[0], args[1], lastDim(args[0].Shape()), op.fwd.scale*g
-	if op.fwd.xent {
-		s *= op.fwd.k
-	}
-	switch x.Dtype() {
-	case tensor.Float64:
-		d := out.Float64s()
-		if op.fwd.xent {
-			softmaxRows(d, x.Float64s(), cols, op.fwd.k)
-			scaledDiff(d, d, t.Float64s(), s)
-		} else {
-			scaledDiff(d, x.Float64s(), t.Float64s(), s)
-		}
-	case tensor.Float32:
-		d := out.Float32s()
-		if op.fwd.xent {
-			softmaxRows(d, x.Float32s(), cols, op.fwd.k)
-			scaledDiff(d, d, t.Float32s(), s)
-		} else {
-			scaledDiff(d, x.Float32s(), t.Float32s(), s)
-		}
-	}
-	return out, nil
-}
-
-// scalarOf reads a scalar gradient value.
-func scalarOf(v gorgonia.Value) (float64, error) {
-	switch v := v.(type) {
-	case *gorgonia.F64:
-		return float64(*v), nil
-	case *gorgonia.F32:
-		return float64(*v), nil
-	case *tensor.Dense:
-		if v.Size() == 1 {
-			switch d := v.Data().(type) {
-			case float64:
-				return d, nil
-			case float32:
-				return float64(d), nil
-			case []float64:
-				return d[0], nil
-			case []float32:
-				return float64(d[0]), nil
-			}
-		}
-	}
-	return 0, fmt.Errorf("gradient is %T, want a scalar", v)
+	return sum, nil
 }
 
 // SoftmaxOutput returns the output configuration softmax of the given base

@@ -3,6 +3,7 @@ package ops
 import (
 	"runtime"
 	"sync"
+	"sync/atomic"
 )
 
 // minPart is the fewest elements worth handing to another core. Waking a
@@ -11,8 +12,108 @@ import (
 // about 6 µs of its 30 µs. The book's activations are the expensive kind.
 const minPart = 4096
 
-// job is one activation call split by rows. It is pooled, and its run field is
-// a top-level function, so that a split call allocates nothing.
+// Pool runs activations over a batch split by whole rows on a fixed set of
+// worker goroutines. The caller creates it with NewPool, passes it where
+// activations run (graph.WithPool for a Gorgonia graph) and closes it.
+//
+// A nil *Pool is valid and runs every call serially on the caller's
+// goroutine. The results are the same bit for bit however a call is split:
+// rows are independent (see Activation).
+//
+// A call is split only into parts of at least 4096 elements and one row
+// each, so batches below 8192 elements run on the caller. A part goes to a worker only if one is idle that instant, and is
+// otherwise run by the caller: no part ever waits in a queue, so an
+// activation may itself call the pool (a split inside a split) without
+// deadlock. Steady-state calls allocate nothing. The methods may be called
+// from several goroutines at once.
+type Pool struct {
+	parts  chan part
+	n      int // the most parts a call is split into
+	closed atomic.Bool
+	wg     sync.WaitGroup // the workers
+
+	mu   sync.Mutex
+	free []*job // jobs for reuse
+}
+
+// NewPool returns a pool that splits a call into up to workers parts run at
+// once: workers−1 goroutines and the caller. workers < 1 means
+// runtime.GOMAXPROCS(0). A pool of one worker starts no goroutine and runs
+// serially.
+func NewPool(workers int) *Pool {
+	if workers < 1 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	p := &Pool{parts: make(chan part), n: workers}
+	p.wg.Add(workers - 1)
+	for range workers - 1 {
+		go p.worker()
+	}
+	return p
+}
+
+// Workers returns the most parts a call is split into (1 for a nil pool).
+func (p *Pool) Workers() int {
+	if p == nil {
+		return 1
+	}
+	return p.n
+}
+
+// Close stops the workers and waits for them to exit. Calls made after Close
+// run serially. Close must not be called while a call runs; a second Close
+// does nothing. A nil pool's Close does nothing.
+func (p *Pool) Close() {
+	if p == nil || p.closed.Swap(true) {
+		return
+	}
+	close(p.parts)
+	p.wg.Wait()
+}
+
+// Forward64 writes a's forward of x into y, split over the pool.
+func (p *Pool) Forward64(a Activation, y, x []float64, cols int) {
+	if p.serial() {
+		a.Forward64(y, x, cols)
+		return
+	}
+	p.call(fwd64, a, cols, [4][]float64{y, x}, [4][]float32{})
+}
+
+// Forward32 writes a's forward of x into y, split over the pool.
+func (p *Pool) Forward32(a Activation, y, x []float32, cols int) {
+	if p.serial() {
+		a.Forward32(y, x, cols)
+		return
+	}
+	p.call(fwd32, a, cols, [4][]float64{}, [4][]float32{y, x})
+}
+
+// Backward64 writes a's backward into dx, split over the pool; x may be nil
+// for an output-derived activation.
+func (p *Pool) Backward64(a Activation, dx, dy, x, y []float64, cols int) {
+	if p.serial() {
+		a.Backward64(dx, dy, x, y, cols)
+		return
+	}
+	p.call(bwd64, a, cols, [4][]float64{dx, dy, y, x}, [4][]float32{})
+}
+
+// Backward32 writes a's backward into dx, split over the pool; x may be nil
+// for an output-derived activation.
+func (p *Pool) Backward32(a Activation, dx, dy, x, y []float32, cols int) {
+	if p.serial() {
+		a.Backward32(dx, dy, x, y, cols)
+		return
+	}
+	p.call(bwd32, a, cols, [4][]float64{}, [4][]float32{dx, dy, y, x})
+}
+
+// serial reports whether calls run on the caller alone.
+func (p *Pool) serial() bool { return p == nil || p.n < 2 || p.closed.Load() }
+
+// job is one activation call split by rows. Jobs are reused, and run is a
+// top-level function, so that a split call allocates nothing.
 type job struct {
 	run  func(j *job, lo, hi int)
 	act  Activation
@@ -30,58 +131,82 @@ type part struct {
 	lo, hi int
 }
 
-var (
-	jobs        = sync.Pool{New: func() any { return new(job) }}
-	parts       chan part
-	startWorker sync.Once
-)
-
-// worker runs parts handed to it; workers live as long as the process.
-func worker() {
-	for p := range parts {
-		runPart(p)
+// worker runs parts handed to it until the pool is closed.
+func (p *Pool) worker() {
+	defer p.wg.Done()
+	for pt := range p.parts {
+		runPart(pt)
 	}
 }
 
 // runPart runs one part, keeping a panic for the caller.
-func runPart(p part) {
-	defer p.j.wg.Done()
+func runPart(pt part) {
+	defer pt.j.wg.Done()
 	defer func() {
 		if r := recover(); r != nil {
-			p.j.mu.Lock()
-			p.j.pan = r
-			p.j.mu.Unlock()
+			pt.j.mu.Lock()
+			pt.j.pan = r
+			pt.j.mu.Unlock()
 		}
 	}()
-	p.j.run(p.j, p.lo, p.hi)
+	pt.j.run(pt.j, pt.lo, pt.hi)
+}
+
+// get returns a job to fill, put one back for reuse.
+func (p *Pool) get() *job {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if n := len(p.free); n > 0 {
+		j := p.free[n-1]
+		p.free = p.free[:n-1]
+		return j
+	}
+	return new(job)
+}
+
+func (p *Pool) put(j *job) {
+	j.act, j.a64, j.a32 = nil, [4][]float64{}, [4][]float32{}
+	p.mu.Lock()
+	p.free = append(p.free, j)
+	p.mu.Unlock()
+}
+
+// call runs a job split by rows. Slices whose length is not a whole number
+// of rows are passed on as they are, in one call.
+func (p *Pool) call(run func(*job, int, int), a Activation, cols int, s64 [4][]float64, s32 [4][]float32) {
+	n := max(len(s64[0]), len(s32[0]))
+	j := p.get()
+	defer p.put(j)
+	j.run, j.act, j.pass, j.a64, j.a32 = run, a, cols, s64, s32
+	if cols < 1 || n%cols != 0 || !sameLen(n, s64, s32) {
+		j.cols = 0
+		run(j, 0, 0)
+		return
+	}
+	j.cols = cols
+	p.split(j, n/cols, cols)
 }
 
 // split runs j over rows×cols elements: on the calling goroutine alone when
-// they are few, and otherwise in up to GOMAXPROCS row ranges at once, the
-// caller taking the last. Rows never straddle two ranges, so a row-wise
-// activation sees whole rows, and the result is the same however it is split.
-func split(j *job, rows, cols int) {
-	n := min(runtime.GOMAXPROCS(0), rows, rows*cols/minPart)
+// they are few, and otherwise in up to p.n row ranges at once, the caller
+// taking the last. Rows never straddle two ranges, so a row-wise activation
+// sees whole rows, and the result is the same however it is split.
+func (p *Pool) split(j *job, rows, cols int) {
+	n := min(p.n, rows, rows*cols/minPart)
 	if n < 2 {
 		j.run(j, 0, rows)
 		return
 	}
-	startWorker.Do(func() {
-		parts = make(chan part)
-		for range runtime.NumCPU() {
-			go worker()
-		}
-	})
 	j.wg.Add(n - 1)
 	for k := 0; k < n-1; k++ {
 		// A part goes to a worker only if one is idle this instant, and is
 		// otherwise run here: no part ever waits in a queue, so a split
-		// inside a split (an activation built on Forward) cannot deadlock.
-		p := part{j, rows * k / n, rows * (k + 1) / n}
+		// inside a split (an activation built on the pool) cannot deadlock.
+		pt := part{j, rows * k / n, rows * (k + 1) / n}
 		select {
-		case parts <- p:
+		case p.parts <- pt:
 		default:
-			runPart(p)
+			runPart(pt)
 		}
 	}
 	defer func() {
@@ -117,25 +242,6 @@ func bwd64(j *job, lo, hi int) {
 }
 func bwd32(j *job, lo, hi int) {
 	j.act.Backward32(j.r32(0, lo, hi), j.r32(1, lo, hi), j.r32(3, lo, hi), j.r32(2, lo, hi), j.pass)
-}
-
-// call runs a split job and returns it to the pool. Slices whose length is
-// not a whole number of rows are passed on as they are, in one call.
-func call(run func(*job, int, int), a Activation, cols int, s64 [4][]float64, s32 [4][]float32) {
-	n := max(len(s64[0]), len(s32[0]))
-	j := jobs.Get().(*job)
-	j.run, j.act, j.pass, j.a64, j.a32 = run, a, cols, s64, s32
-	defer func() {
-		j.act, j.a64, j.a32 = nil, [4][]float64{}, [4][]float32{}
-		jobs.Put(j)
-	}()
-	if cols < 1 || n%cols != 0 || !sameLen(n, s64, s32) {
-		j.cols = 0
-		run(j, 0, 0)
-		return
-	}
-	j.cols = cols
-	split(j, n/cols, cols)
 }
 
 // sameLen reports whether every slice given has length n.

@@ -15,6 +15,10 @@ var registered = [...]Activation{
 	LeakyReLU,
 	ELU,
 	Softplus,
+	Swish,
+	GELU,
+	Mish,
+	Softsign,
 }
 
 // Activations returns the registered activations in registry order.

@@ -6,6 +6,7 @@ import (
 
 	"outgrad/models/mnist"
 	"outgrad/ops"
+	"outgrad/ops/check"
 )
 
 // Example adds an activation of one's own, outside ops: LeCun's scaled tanh
@@ -19,7 +20,7 @@ func Example() {
 		func(x float64) float64 { return a * math.Tanh(b*x) },
 		func(y float64) float64 { return b * (a - y*y/a) },
 	)
-	rep, err := ops.CheckSlope(act, ops.SlopeCheckOptions{})
+	rep, err := check.Slope(act, check.SlopeOptions{})
 	if err != nil {
 		panic(err)
 	}

@@ -61,7 +61,7 @@ func checkWeights[T ops.Float](c Config, ws [][]T) error {
 // NewGraph builds and compiles the graph
 //
 //	h_l = act_l(in·w_l); hd_l = h_l ⊙ mask2_l (dropout only), for each hidden layer
-//	L   = s·loss(hd·w_last, t)    (ops.Output.Loss; s = Config.LossScale)
+//	L   = s·loss(hd·w_last, t)    (graph.Loss; s = Config.LossScale)
 //
 // with the weight matrices as learnables, starting from copies of ws.
 // Config.Book does not apply: the graph always computes the true gradient.
@@ -108,7 +108,7 @@ func NewGraph[T ops.Float](c Config, ws [][]T) (*GraphNet[T], error) {
 	if err != nil {
 		return nil, fmt.Errorf("mnist: graph: %w", err)
 	}
-	loss, out, err := c.Output.Loss(logits, t, c.LossScale())
+	loss, out, err := graph.Loss(c.Output, logits, t, c.LossScale())
 	if err != nil {
 		return nil, fmt.Errorf("mnist: graph: %w", err)
 	}

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"outgrad/ops"
+	"outgrad/ops/check"
 )
 
 // The tolerances of the independent references. Each is far above what the
@@ -30,7 +31,7 @@ const (
 )
 
 // SlopeCheck is one check of an activation's slope against central
-// differences of its forward (ops.CheckSlope).
+// differences of its forward (check.Slope).
 type SlopeCheck struct {
 	Activation string  `json:"activation"`
 	Layer      string  `json:"layer"` // "hidden 1", …, "output"
@@ -100,23 +101,23 @@ type Checks struct {
 	Failures []string `json:"failures,omitempty"`
 }
 
-// slopeCheck runs ops.CheckSlope on [lo, hi] (the default grid when both are
+// slopeCheck runs check.Slope on [lo, hi] (the default grid when both are
 // 0) and describes the outcome.
 func slopeCheck(act ops.Activation, layer, rng string, lo, hi float64) SlopeCheck {
 	sc := SlopeCheck{Activation: act.Name(), Layer: layer, Range: rng, Lo: lo, Hi: hi, DerivedOf: act.DerivedFrom().String()}
-	opts := ops.SlopeCheckOptions{Min: lo, Max: hi}
+	opts := check.SlopeOptions{Lo: lo, Hi: hi}
 	if lo == hi && lo != 0 {
 		// One value only: check a small interval around it.
-		opts.Min, opts.Max = lo-1e-3, hi+1e-3
+		opts.Lo, opts.Hi = lo-1e-3, hi+1e-3
 	}
-	rep, err := ops.CheckSlope(act, opts)
+	rep, err := check.Slope(act, opts)
 	if err != nil && rep.Name == "" {
 		sc.Report = err.Error()
 		return sc
 	}
 	sc.Lo, sc.Hi = rep.Worst.X, rep.Worst.X
-	if opts.Min != 0 || opts.Max != 0 {
-		sc.Lo, sc.Hi = opts.Min, opts.Max
+	if opts.Lo != 0 || opts.Hi != 0 {
+		sc.Lo, sc.Hi = opts.Lo, opts.Hi
 	} else {
 		sc.Lo, sc.Hi = -6, 6
 	}

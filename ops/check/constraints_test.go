@@ -1,4 +1,4 @@
-package ops_test
+package check_test
 
 import (
 	"fmt"
@@ -7,12 +7,13 @@ import (
 	"testing"
 
 	"outgrad/ops"
+	"outgrad/ops/check"
 )
 
 func TestConstraintsOfRegistered(t *testing.T) {
 	for _, act := range ops.Activations() {
 		t.Run(act.Name(), func(t *testing.T) {
-			r, err := ops.CheckConstraints(act)
+			r, err := check.Constraints(act)
 			if act == ops.Softmax {
 				if err == nil {
 					t.Fatal("softmax is row-wise: want an error")
@@ -22,7 +23,14 @@ func TestConstraintsOfRegistered(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if len(r.NonFinite) != 0 || !r.Monotonic || r.Ambiguous != nil {
+			// Output-derived activations must be monotonic with a slope the
+			// output determines; input-derived ones (swish, GELU, Mish) turn,
+			// which is why they read x, and the report must say so.
+			if act.DerivedFrom() == ops.FromInput {
+				if len(r.NonFinite) != 0 || r.Monotonic || r.Ambiguous == nil || !strings.Contains(r.String(), "reads the input") {
+					t.Errorf("want finite, not monotonic, the ambiguity shown as the reason it reads x:\n%v", r)
+				}
+			} else if len(r.NonFinite) != 0 || !r.Monotonic || r.Ambiguous != nil {
 				t.Errorf("want finite, monotonic, slope well-defined:\n%v", r)
 			}
 			if r.Linear != (act == ops.Identity) {
@@ -41,7 +49,7 @@ func TestConstraintsFindAmbiguousSlope(t *testing.T) {
 	swish := ops.NewPointwise("swish",
 		func(x float64) float64 { return x / (1 + math.Exp(-x)) },
 		func(y float64) float64 { return 1 }) // no correct slope-of-output exists
-	r, err := ops.CheckConstraints(swish)
+	r, err := check.Constraints(swish)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -63,7 +71,7 @@ func TestConstraintsFindNonFinite(t *testing.T) {
 	bad := ops.NewPointwise("expratio",
 		func(x float64) float64 { return math.Exp(x) / math.Exp(x) },
 		func(float64) float64 { return 0 })
-	r, err := ops.CheckConstraints(bad)
+	r, err := check.Constraints(bad)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -75,11 +83,11 @@ func TestConstraintsFindNonFinite(t *testing.T) {
 	}
 }
 
-func ExampleCheckConstraints() {
+func ExampleConstraints() {
 	swish := ops.NewPointwise("swish",
 		func(x float64) float64 { return x / (1 + math.Exp(-x)) },
 		func(y float64) float64 { return 1 })
-	r, err := ops.CheckConstraints(swish)
+	r, err := check.Constraints(swish)
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -90,4 +98,29 @@ func ExampleCheckConstraints() {
 	// Output:
 	// monotonic: false
 	// x = -1.3800 and x = -1.1814 both give y = -0.2774, slopes -0.0206 and 0.0225
+}
+
+// TestConstraintsInputDerived: for an input-derived activation a turn and two
+// inputs with one output and different slopes are information (why it needs
+// x), not a failure.
+func TestConstraintsInputDerived(t *testing.T) {
+	swish := ops.NewPointwiseInput("swish",
+		func(x float64) float64 { return x / (1 + math.Exp(-x)) },
+		func(x float64) float64 { s := 1 / (1 + math.Exp(-x)); return s + x*s*(1-s) })
+	r, err := check.Constraints(swish)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Source != ops.FromInput || r.Monotonic || r.Ambiguous == nil || !r.OK() {
+		t.Errorf("want a turn and a pair shown, and OK:\n%v", r)
+	}
+	s := r.String()
+	for _, want := range []string{"monotonic: no: changes direction near x = ", "(its slope is taken from the input)", "slope from output: not determined: x = ", "this is why its backward reads the input x"} {
+		if !strings.Contains(s, want) {
+			t.Errorf("report does not say %q:\n%s", want, s)
+		}
+	}
+	if strings.Contains(s, "NO") || strings.Contains(s, "ILL-DEFINED") {
+		t.Errorf("report calls the turn a fault:\n%s", s)
+	}
 }

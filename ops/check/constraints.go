@@ -1,99 +1,30 @@
-package ops
+package check
 
 import (
 	"fmt"
 	"math"
 	"sort"
-	"strings"
 	"time"
+
+	"outgrad/ops"
 )
 
-// ConstraintReport says how an elementwise activation meets the four
-// constraints that Grokking Deep Learning, chapter 9, puts on an activation:
-//
-//  1. continuous and infinite in domain: defined and finite for every real input
-//     (sampled over [−1e3, 1e3] and at magnitudes up to the largest float64);
-//  2. monotonic: never changes direction. This is what lets a slope be read off
-//     the output at all: where two inputs give one output with different
-//     slopes, the output-derived slope is ill-defined (Ambiguous);
-//  3. nonlinear: not a straight line;
-//  4. efficiently computable: nanoseconds per element, beside tanh's.
-type ConstraintReport struct {
-	Name string
-	// NonFinite lists sampled inputs whose output is NaN or ±Inf (at most 8).
-	NonFinite []float64
-	// Monotonic is false when the output rises and falls; Turn is an input
-	// near where the direction changes.
-	Monotonic bool
-	Turn      float64
-	// Ambiguous, when not nil, shows two inputs with the same output but
-	// different slopes: no function of the output can give both.
-	Ambiguous *AmbiguousSlope
-	// Linear is true when the output is a straight line of the input over
-	// [−3, 3] (largest residual of the least-squares line below 1e-9 of the
-	// output's range).
-	Linear bool
-	// NsPerElement and TanhNsPerElement are the measured forward costs.
-	NsPerElement, TanhNsPerElement float64
-}
-
-// AmbiguousSlope is a pair of inputs X1 ≠ X2 with f(X1) = f(X2) = Y whose
-// derivatives Slope1 and Slope2 (central differences) differ.
-type AmbiguousSlope struct {
-	X1, X2, Y      float64
-	Slope1, Slope2 float64
-}
-
-// OK reports whether all four constraints hold (cost is reported, not judged).
-func (r ConstraintReport) OK() bool {
-	return len(r.NonFinite) == 0 && r.Monotonic && r.Ambiguous == nil && !r.Linear
-}
-
-// String reports each constraint on its own line.
-func (r ConstraintReport) String() string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "%s:\n", r.Name)
-	if len(r.NonFinite) == 0 {
-		fmt.Fprintf(&b, "  defined everywhere: yes (finite at every sampled input, up to ±%g)\n", math.MaxFloat64)
-	} else {
-		fmt.Fprintf(&b, "  defined everywhere: NO: not finite at x = %v\n", r.NonFinite)
-	}
-	if r.Monotonic {
-		fmt.Fprintf(&b, "  monotonic: yes\n")
-	} else {
-		fmt.Fprintf(&b, "  monotonic: NO: changes direction near x = %.6g\n", r.Turn)
-	}
-	if a := r.Ambiguous; a != nil {
-		fmt.Fprintf(&b, "  slope from output: ILL-DEFINED: x = %.6g and x = %.6g both give y = %.6g, with slopes %.6g and %.6g\n",
-			a.X1, a.X2, a.Y, a.Slope1, a.Slope2)
-	} else {
-		fmt.Fprintf(&b, "  slope from output: well-defined at every sampled output\n")
-	}
-	if r.Linear {
-		fmt.Fprintf(&b, "  nonlinear: NO: a straight line (layers of it collapse into one)\n")
-	} else {
-		fmt.Fprintf(&b, "  nonlinear: yes\n")
-	}
-	fmt.Fprintf(&b, "  cost: %.3g ns per element (tanh: %.3g)", r.NsPerElement, r.TanhNsPerElement)
-	return b.String()
-}
-
-// CheckConstraints measures act against the chapter's four constraints. It
+// Constraints measures act against the chapter's four constraints. It
 // applies to elementwise activations; for a row-wise one (softmax) it returns
 // an error.
-func CheckConstraints(act Activation) (ConstraintReport, error) {
+func Constraints(act ops.Activation) (ConstraintReport, error) {
 	if act == nil {
-		return ConstraintReport{}, fmt.Errorf("ops: check constraints: nil activation")
+		return ConstraintReport{}, fmt.Errorf("check: constraints: nil activation")
 	}
 	if !isElementwise(act) {
-		return ConstraintReport{}, fmt.Errorf("ops: check constraints %s: not elementwise; the constraints are stated for a function of one input", act.Name())
+		return ConstraintReport{}, fmt.Errorf("check: constraints %s: not elementwise; the constraints are stated for a function of one input", act.Name())
 	}
 	f := func(x float64) float64 {
 		var y [1]float64
 		act.Forward64(y[:], []float64{x}, 1)
 		return y[0]
 	}
-	r := ConstraintReport{Name: act.Name(), Monotonic: true}
+	r := ConstraintReport{Name: act.Name(), Source: act.DerivedFrom(), Monotonic: true}
 
 	// 1. Finite over the whole line.
 	var probe []float64
@@ -141,7 +72,7 @@ func CheckConstraints(act Activation) (ConstraintReport, error) {
 
 	// 4. Cost.
 	r.NsPerElement = nsPerElement(act)
-	r.TanhNsPerElement = nsPerElement(Tanh)
+	r.TanhNsPerElement = nsPerElement(ops.Tanh)
 	return r, nil
 }
 
@@ -223,7 +154,7 @@ func isLinear(f func(float64) float64) bool {
 
 // nsPerElement times act's float64 forward over 10000 inputs in [−5, 5],
 // the median of 5 runs.
-func nsPerElement(act Activation) float64 {
+func nsPerElement(act ops.Activation) float64 {
 	const n = 10000
 	x, y := make([]float64, n), make([]float64, n)
 	for i := range x {

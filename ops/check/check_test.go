@@ -1,4 +1,4 @@
-package ops
+package check
 
 import (
 	"errors"
@@ -9,6 +9,9 @@ import (
 
 	"gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
+
+	"outgrad/graph"
+	"outgrad/ops"
 )
 
 // TestNumDeriv checks the numerical derivative itself on functions with known
@@ -77,15 +80,15 @@ func TestNumDerivKinks(t *testing.T) {
 }
 
 // badTanh is tanh with the slope 1 − y instead of 1 − y².
-var badTanh = NewPointwise("badtanh", math.Tanh, func(y float64) float64 { return 1 - y })
+var badTanh = ops.NewPointwise("badtanh", math.Tanh, func(y float64) float64 { return 1 - y })
 
-func TestCheckSlopeWrongSlope(t *testing.T) {
-	rep, err := CheckSlope(badTanh, SlopeCheckOptions{})
+func TestSlopeWrongSlope(t *testing.T) {
+	rep, err := Slope(badTanh, SlopeOptions{})
 	if err == nil {
-		t.Fatalf("CheckSlope(badtanh) passed: %v", rep)
+		t.Fatalf("Slope(badtanh) passed: %v", rep)
 	}
 	msg := err.Error()
-	for _, want := range []string{"ops: ", "badtanh", "FAILED", "x=-6 ", "backward gives 1.99998"} {
+	for _, want := range []string{"check: slope badtanh: ", "badtanh", "FAILED", "x=-6 ", "at x=-6 (y=-0.99998", "slope 1.99998", "given, finite difference 2.4576"} {
 		if !strings.Contains(msg, want) {
 			t.Errorf("error %q does not contain %q", msg, want)
 		}
@@ -100,8 +103,8 @@ func TestCheckSlopeWrongSlope(t *testing.T) {
 	}
 }
 
-func TestCheckSlopeKinks(t *testing.T) {
-	rep, err := CheckSlope(ReLU, SlopeCheckOptions{Points: []float64{0, 1e-12, -1e-12, 1e-7}})
+func TestSlopeKinks(t *testing.T) {
+	rep, err := Slope(ops.ReLU, SlopeOptions{At: []float64{0, 1e-12, -1e-12, 1e-7}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -126,7 +129,7 @@ func TestCheckSlopeKinks(t *testing.T) {
 }
 
 // badSoftmax is softmax with the backward y⊙dy: it forgets −Σ dy⊙y.
-type badSoftmax struct{ softmax }
+type badSoftmax struct{ ops.Activation }
 
 func (badSoftmax) Name() string { return "badsoftmax" }
 func (badSoftmax) Backward64(dx, dy, _, y []float64, _ int) {
@@ -135,10 +138,10 @@ func (badSoftmax) Backward64(dx, dy, _, y []float64, _ int) {
 	}
 }
 
-func TestCheckSlopeRowwise(t *testing.T) {
-	rep, err := CheckSlope(badSoftmax{}, SlopeCheckOptions{})
+func TestSlopeRowwise(t *testing.T) {
+	rep, err := Slope(badSoftmax{ops.Softmax}, SlopeOptions{})
 	if err == nil {
-		t.Fatalf("CheckSlope(badsoftmax) passed: %v", rep)
+		t.Fatalf("Slope(badsoftmax) passed: %v", rep)
 	}
 	if rep.Elementwise || rep.Points != 0 || rep.Entries == 0 || rep.Worst.Row == nil {
 		t.Errorf("report %+v: want a row-wise check only", rep)
@@ -149,7 +152,7 @@ func TestCheckSlopeRowwise(t *testing.T) {
 		}
 	}
 	// A caller's point becomes the first entry of an extra row.
-	rep, err = CheckSlope(Softmax, SlopeCheckOptions{Rows: -1, Points: []float64{2.5}})
+	rep, err = Slope(ops.Softmax, SlopeOptions{Rows: -1, At: []float64{2.5}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -159,7 +162,7 @@ func TestCheckSlopeRowwise(t *testing.T) {
 }
 
 // bad32 is tanh whose float32 forward is off by 1e-4.
-type bad32 struct{ *Pointwise }
+type bad32 struct{ *ops.Pointwise }
 
 func (bad32) Forward32(y, x []float32, _ int) {
 	for i, v := range x {
@@ -167,10 +170,10 @@ func (bad32) Forward32(y, x []float32, _ int) {
 	}
 }
 
-func TestCheckSlopeFloat32(t *testing.T) {
-	rep, err := CheckSlope(bad32{Tanh}, SlopeCheckOptions{})
+func TestSlopeFloat32(t *testing.T) {
+	rep, err := Slope(bad32{ops.Tanh}, SlopeOptions{})
 	if err == nil {
-		t.Fatalf("CheckSlope(bad32) passed: %v", rep)
+		t.Fatalf("Slope(bad32) passed: %v", rep)
 	}
 	// The backward, computed from the shifted output, is off too (by up to
 	// 2|y|·1e-4).
@@ -182,53 +185,53 @@ func TestCheckSlopeFloat32(t *testing.T) {
 	}
 }
 
-func TestCheckSlopeRange(t *testing.T) {
+func TestSlopeRange(t *testing.T) {
 	// ln x has slope 1/x = e^(−y), but is NaN below 0: the default range fails.
-	log := NewPointwise("log", math.Log, func(y float64) float64 { return math.Exp(-y) })
-	if rep, err := CheckSlope(log, SlopeCheckOptions{}); err == nil {
+	log := ops.NewPointwise("log", math.Log, func(y float64) float64 { return math.Exp(-y) })
+	if rep, err := Slope(log, SlopeOptions{}); err == nil {
 		t.Errorf("log over [-6, 6] passed: %v", rep)
 	}
-	if _, err := CheckSlope(log, SlopeCheckOptions{Min: 0.1, Max: 6}); err != nil {
+	if _, err := Slope(log, SlopeOptions{Lo: 0.1, Hi: 6}); err != nil {
 		t.Error(err)
 	}
 	// Huge points work: the step scales with |x|.
-	if _, err := CheckSlope(Tanh, SlopeCheckOptions{N: -1, Rows: -1, Points: []float64{1e300, -1e300, 1e-300}}); err != nil {
+	if _, err := Slope(ops.Tanh, SlopeOptions{Points: -1, Rows: -1, At: []float64{1e300, -1e300, 1e-300}}); err != nil {
 		t.Error(err)
 	}
 }
 
 // panicky panics in its forward.
-type panicky struct{ *Pointwise }
+type panicky struct{ *ops.Pointwise }
 
 func (panicky) Forward64(y, x []float64, cols int) { panic("boom") }
 
-func TestCheckSlopeInvalid(t *testing.T) {
+func TestSlopeInvalid(t *testing.T) {
 	for _, c := range []struct {
 		name string
-		act  Activation
-		opts SlopeCheckOptions
+		act  ops.Activation
+		opts SlopeOptions
 		want string
 	}{
-		{"nil", nil, SlopeCheckOptions{}, "nil activation"},
-		{"range", Tanh, SlopeCheckOptions{Min: 1, Max: -1}, "not a finite interval"},
-		{"nan range", Tanh, SlopeCheckOptions{Min: math.NaN(), Max: 1}, "not a finite interval"},
-		{"point", Tanh, SlopeCheckOptions{Points: []float64{math.Inf(1)}}, "point +Inf is not finite"},
-		{"tol", Tanh, SlopeCheckOptions{Tol: -1}, "must be positive"},
-		{"nothing", Tanh, SlopeCheckOptions{N: -1, Rows: -1}, "no differentiable point to check (0 kinks)"},
-		{"only kinks", ReLU, SlopeCheckOptions{N: -1, Rows: -1, Points: []float64{0}}, "(1 kinks)"},
-		{"panic", panicky{Tanh}, SlopeCheckOptions{}, "panicked: boom"},
+		{"nil", nil, SlopeOptions{}, "nil activation"},
+		{"range", ops.Tanh, SlopeOptions{Lo: 1, Hi: -1}, "not a finite interval"},
+		{"nan range", ops.Tanh, SlopeOptions{Lo: math.NaN(), Hi: 1}, "not a finite interval"},
+		{"point", ops.Tanh, SlopeOptions{At: []float64{math.Inf(1)}}, "point +Inf is not finite"},
+		{"tol", ops.Tanh, SlopeOptions{Tol: -1}, "must be positive"},
+		{"nothing", ops.Tanh, SlopeOptions{Points: -1, Rows: -1}, "no differentiable point to check (0 kinks)"},
+		{"only kinks", ops.ReLU, SlopeOptions{Points: -1, Rows: -1, At: []float64{0}}, "(1 kinks)"},
+		{"panic", panicky{ops.Tanh}, SlopeOptions{}, "panicked: boom"},
 	} {
-		_, err := CheckSlope(c.act, c.opts)
-		if err == nil || !strings.HasPrefix(err.Error(), "ops: check slope") || !strings.Contains(err.Error(), c.want) {
+		_, err := Slope(c.act, c.opts)
+		if err == nil || !strings.HasPrefix(err.Error(), "check: slope") || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%s: error %v, want one containing %q", c.name, err, c.want)
 		}
 	}
 }
 
 // sumOf builds Σ w⊙act(x).
-func sumOf(act Activation, w *tensor.Dense) func(*gorgonia.ExprGraph, gorgonia.Nodes) (*gorgonia.Node, error) {
+func sumOf(act ops.Activation, w *tensor.Dense) func(*gorgonia.ExprGraph, gorgonia.Nodes) (*gorgonia.Node, error) {
 	return func(g *gorgonia.ExprGraph, in gorgonia.Nodes) (*gorgonia.Node, error) {
-		y, err := Apply(in[0], act)
+		y, err := graph.Apply(in[0], act)
 		if err != nil {
 			return nil, err
 		}
@@ -241,10 +244,10 @@ func sumOf(act Activation, w *tensor.Dense) func(*gorgonia.ExprGraph, gorgonia.N
 	}
 }
 
-func TestCheckGraphGradientWrong(t *testing.T) {
+func TestGraphGradientWrong(t *testing.T) {
 	x := tensor.New(tensor.WithShape(2, 3), tensor.WithBacking([]float64{-2, -1, 0.5, 1, 2, 3}))
 	w := tensor.New(tensor.WithShape(2, 3), tensor.WithBacking([]float64{1, 1, 1, 1, 1, 1}))
-	rep, err := CheckGraphGradient(sumOf(badTanh, w), []*tensor.Dense{x}, GradientCheckOptions{})
+	rep, err := GraphGradient(sumOf(badTanh, w), []*tensor.Dense{x}, GradientOptions{})
 	if err == nil {
 		t.Fatalf("badtanh's graph gradient passed: %v", rep)
 	}
@@ -260,19 +263,19 @@ func TestCheckGraphGradientWrong(t *testing.T) {
 	}
 }
 
-// TestCheckGraphGradientInputs checks several inputs of several ranks,
+// TestGraphGradientInputs checks several inputs of several ranks,
 // through Gorgonia's own ops.
-func TestCheckGraphGradientInputs(t *testing.T) {
+func TestGraphGradientInputs(t *testing.T) {
 	a := tensor.New(tensor.WithShape(2, 3), tensor.WithBacking([]float64{0.1, -0.4, 0.7, 0.3, 0.9, -1.2}))
 	b := tensor.New(tensor.WithShape(3, 2), tensor.WithBacking([]float64{0.5, -0.6, 0.2, 0.8, -0.3, 0.4}))
 	v := tensor.New(tensor.WithShape(2), tensor.WithBacking([]float64{1.5, -0.5}))
-	rep, err := CheckGraphGradient(func(g *gorgonia.ExprGraph, in gorgonia.Nodes) (*gorgonia.Node, error) {
+	rep, err := GraphGradient(func(g *gorgonia.ExprGraph, in gorgonia.Nodes) (*gorgonia.Node, error) {
 		// Σ tanh(a·b)·v
 		ab, err := gorgonia.Mul(in[0], in[1])
 		if err != nil {
 			return nil, err
 		}
-		h, err := Apply(ab, Tanh)
+		h, err := graph.Apply(ab, ops.Tanh)
 		if err != nil {
 			return nil, err
 		}
@@ -281,7 +284,7 @@ func TestCheckGraphGradientInputs(t *testing.T) {
 			return nil, err
 		}
 		return gorgonia.Sum(hv)
-	}, []*tensor.Dense{a, b, v}, GradientCheckOptions{})
+	}, []*tensor.Dense{a, b, v}, GradientOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -293,9 +296,9 @@ func TestCheckGraphGradientInputs(t *testing.T) {
 	}
 }
 
-func TestCheckGraphGradientInvalid(t *testing.T) {
+func TestGraphGradientInvalid(t *testing.T) {
 	x := tensor.New(tensor.WithShape(2, 2), tensor.WithBacking([]float64{1, 2, 3, 4}))
-	ok := sumOf(Tanh, tensor.New(tensor.WithShape(2, 2), tensor.WithBacking([]float64{1, 1, 1, 1})))
+	ok := sumOf(ops.Tanh, tensor.New(tensor.WithShape(2, 2), tensor.WithBacking([]float64{1, 1, 1, 1})))
 	buildErr := errors.New("no cost today")
 	type build = func(*gorgonia.ExprGraph, gorgonia.Nodes) (*gorgonia.Node, error)
 	for _, c := range []struct {
@@ -311,7 +314,9 @@ func TestCheckGraphGradientInvalid(t *testing.T) {
 		{"float32 input", ok, []*tensor.Dense{tensor.New(tensor.WithShape(2, 2), tensor.WithBacking([]float32{1, 2, 3, 4}))}, "want float64"},
 		{"build error", func(*gorgonia.ExprGraph, gorgonia.Nodes) (*gorgonia.Node, error) { return nil, buildErr }, []*tensor.Dense{x}, "no cost today"},
 		{"nil cost", func(*gorgonia.ExprGraph, gorgonia.Nodes) (*gorgonia.Node, error) { return nil, nil }, []*tensor.Dense{x}, "nil cost"},
-		{"tensor cost", func(_ *gorgonia.ExprGraph, in gorgonia.Nodes) (*gorgonia.Node, error) { return Apply(in[0], Tanh) }, []*tensor.Dense{x}, "want a float64 scalar"},
+		{"tensor cost", func(_ *gorgonia.ExprGraph, in gorgonia.Nodes) (*gorgonia.Node, error) {
+			return graph.Apply(in[0], ops.Tanh)
+		}, []*tensor.Dense{x}, "want a float64 scalar"},
 		{"other graph", func(*gorgonia.ExprGraph, gorgonia.Nodes) (*gorgonia.Node, error) {
 			return gorgonia.NewScalar(gorgonia.NewGraph(), tensor.Float64), nil
 		}, []*tensor.Dense{x}, "another graph"},
@@ -320,8 +325,8 @@ func TestCheckGraphGradientInvalid(t *testing.T) {
 		}, []*tensor.Dense{x, x}, "grad"},
 		{"panic", func(*gorgonia.ExprGraph, gorgonia.Nodes) (*gorgonia.Node, error) { panic("boom") }, []*tensor.Dense{x}, "panic: boom"},
 	} {
-		_, err := CheckGraphGradient(c.build, c.inputs, GradientCheckOptions{})
-		if err == nil || !strings.HasPrefix(err.Error(), "ops: check graph gradient") || !strings.Contains(err.Error(), c.want) {
+		_, err := GraphGradient(c.build, c.inputs, GradientOptions{})
+		if err == nil || !strings.HasPrefix(err.Error(), "check: graph gradient") || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%s: error %v, want one containing %q", c.name, err, c.want)
 		}
 	}

@@ -1,4 +1,4 @@
-package ops_test
+package graph_test
 
 import (
 	"math/rand/v2"
@@ -7,6 +7,7 @@ import (
 	"gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
 
+	"outgrad/graph"
 	"outgrad/ops"
 )
 
@@ -43,7 +44,7 @@ type benchImpl struct {
 // activation/implementation/shape/pass, for benchstat.
 func BenchmarkActivation(b *testing.B) {
 	for _, act := range ops.Activations() {
-		impls := []benchImpl{{"custom", func(x *gorgonia.Node) (*gorgonia.Node, error) { return ops.Apply(x, act) }}}
+		impls := []benchImpl{{"custom", func(x *gorgonia.Node) (*gorgonia.Node, error) { return graph.Apply(x, act) }}}
 		if f, ok := builtins[act.Name()]; ok {
 			impls = append(impls, benchImpl{"builtin", f})
 		}

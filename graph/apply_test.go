@@ -1,4 +1,4 @@
-package ops_test
+package graph_test
 
 import (
 	"math"
@@ -8,6 +8,7 @@ import (
 	"gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
 
+	"outgrad/graph"
 	"outgrad/ops"
 )
 
@@ -25,8 +26,8 @@ func TestApplyErrors(t *testing.T) {
 		{"scalar", gorgonia.NewScalar(g, tensor.Float64, gorgonia.WithName("s")), ops.Sigmoid, "is a scalar"},
 		{"nil activation", m, nil, "nil activation"},
 	} {
-		y, err := ops.Apply(c.x, c.act)
-		if err == nil || y != nil || !strings.HasPrefix(err.Error(), "ops: apply") || !strings.Contains(err.Error(), c.want) {
+		y, err := graph.Apply(c.x, c.act)
+		if err == nil || y != nil || !strings.HasPrefix(err.Error(), "graph: apply") || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%s: Apply = %v, %v; want an error containing %q", c.name, y, err, c.want)
 		}
 	}
@@ -39,11 +40,11 @@ func TestApplySameName(t *testing.T) {
 	g := gorgonia.NewGraph()
 	x := gorgonia.NewVector(g, tensor.Float64, gorgonia.WithShape(2), gorgonia.WithName("x"),
 		gorgonia.WithValue(tensor.New(tensor.WithBacking([]float64{0.5, 1}))))
-	a, err := ops.Apply(x, ops.Tanh)
+	a, err := graph.Apply(x, ops.Tanh)
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, err := ops.Apply(x, double)
+	b, err := graph.Apply(x, double)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -51,7 +52,7 @@ func TestApplySameName(t *testing.T) {
 		t.Fatal("Apply(x, tanh) and Apply(x, another \"tanh\") are the same node")
 	}
 	// The same activation twice is one node, as for Gorgonia's own ops.
-	if c, err := ops.Apply(x, ops.Tanh); err != nil || c != a {
+	if c, err := graph.Apply(x, ops.Tanh); err != nil || c != a {
 		t.Errorf("Apply(x, tanh) twice gave %v and %v, %v; want one node", a, c, err)
 	}
 	var av, bv gorgonia.Value
@@ -80,7 +81,7 @@ func TestApplyRows(t *testing.T) {
 		g := gorgonia.NewGraph()
 		xn := gorgonia.NewTensor(g, tensor.Float64, shape.Dims(), gorgonia.WithShape(shape...), gorgonia.WithName("x"),
 			gorgonia.WithValue(tensor.New(tensor.WithShape(shape...), tensor.WithBacking(append([]float64(nil), x...)))))
-		y, err := ops.Apply(xn, ops.Softmax)
+		y, err := graph.Apply(xn, ops.Softmax)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -105,7 +106,7 @@ func TestApplyRows(t *testing.T) {
 	g := gorgonia.NewGraph()
 	xn := gorgonia.NewVector(g, tensor.Float64, gorgonia.WithShape(3), gorgonia.WithName("x"),
 		gorgonia.WithValue(tensor.New(tensor.WithBacking([]float64{1, 2, 3}))))
-	y, err := ops.Apply(xn, ops.Softmax)
+	y, err := graph.Apply(xn, ops.Softmax)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -126,7 +127,7 @@ func TestApplyRows(t *testing.T) {
 func TestApplyMachineReuse(t *testing.T) {
 	g := gorgonia.NewGraph()
 	x := gorgonia.NewMatrix(g, tensor.Float64, gorgonia.WithShape(1, 3), gorgonia.WithName("x"))
-	y, err := ops.Apply(x, ops.Sigmoid)
+	y, err := graph.Apply(x, ops.Sigmoid)
 	if err != nil {
 		t.Fatal(err)
 	}
