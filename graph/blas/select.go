@@ -24,7 +24,7 @@ const (
 )
 
 // ErrChoice is returned for a choice other than [Auto], [Gonum] or [OpenBLAS].
-var ErrChoice = errors.New("unknown choice, want auto, gonum or openblas")
+var ErrChoice = errors.New("unknown choice")
 
 // ErrUnavailable is returned when OpenBLAS was asked for and cannot be loaded.
 var ErrUnavailable = errors.New("openblas unavailable")
@@ -56,7 +56,7 @@ func Select(choice string) error {
 func Init() error {
 	be, err := choose(os.Getenv(EnvVar))
 	if err != nil {
-		return fmt.Errorf("blas: %s=%q: %w", EnvVar, os.Getenv(EnvVar), err)
+		return fmt.Errorf("blas: %s: %w", EnvVar, err)
 	}
 	current.Store(be)
 	return nil
@@ -76,7 +76,7 @@ func active() *backend {
 	lazy.Do(func() {
 		be, err := choose(os.Getenv(EnvVar))
 		if err != nil {
-			be = &backend{name: fmt.Sprintf("gonum (pure Go; %s=%q: %v)", EnvVar, os.Getenv(EnvVar), err)}
+			be = &backend{name: fmt.Sprintf("gonum (pure Go; %s: %v)", EnvVar, err)}
 		}
 		current.CompareAndSwap(nil, be)
 	})
@@ -101,7 +101,7 @@ func choose(choice string) (*backend, error) {
 		}
 		return &backend{name: lib.describe(), lib: lib}, nil
 	}
-	return nil, fmt.Errorf("%q: %w", choice, ErrChoice)
+	return nil, fmt.Errorf("%w %q, want auto, gonum or openblas", ErrChoice, choice)
 }
 
 // libOnce loads OpenBLAS at most once per process.
