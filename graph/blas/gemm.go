@@ -1,0 +1,77 @@
+package blas
+
+// Float is the element type of the routines: float32 or float64.
+type Float interface{ float32 | float64 }
+
+// Gemm computes C = op(A)·op(B) for row-major matrices, where op(A) is m×k,
+// op(B) is k×n and C is m×n (C is overwritten); tA and tB transpose A and B,
+// so A is stored k×m when tA is set and B n×k when tB is set. If k is 0, C is
+// zeroed; if m or n is 0 it does nothing. Like gonum's BLAS it panics if a
+// slice is too short for its matrix.
+//
+// Gonum's kernels for a transposed operand run at a fraction of the
+// untransposed speed, so on gonum a transposed operand is first copied,
+// transposed, into *scratch (grown as needed and kept by the caller between
+// calls; nil skips the copy). OpenBLAS needs no copy.
+func Gemm[T Float](tA, tB bool, m, n, k int, a, b, c []T, scratch *[]T) {
+	if m == 0 || n == 0 {
+		return
+	}
+	if k == 0 {
+		clear(c[:m*n])
+		return
+	}
+	be := active()
+	lda, ldb := k, n
+	if tA {
+		lda = m
+	}
+	if tB {
+		ldb = k
+	}
+	if be.lib == nil && scratch != nil && (tA || tB) {
+		need := 0
+		if tA {
+			need += m * k
+		}
+		if tB {
+			need += k * n
+		}
+		if cap(*scratch) < need {
+			*scratch = make([]T, need)
+		}
+		s := (*scratch)[:need]
+		if tA {
+			transpose(s[:m*k], a[:k*m], k, m) // a is k×m; s becomes m×k
+			a, lda, tA, s = s[:m*k], k, false, s[m*k:]
+		}
+		if tB {
+			transpose(s[:k*n], b[:n*k], n, k) // b is n×k; s becomes k×n
+			b, ldb, tB = s[:k*n], n, false
+		}
+	}
+	switch a := any(a).(type) {
+	case []float64:
+		be.dgemm(trans(tA), trans(tB), m, n, k, 1, a, lda, any(b).([]float64), ldb, 0, any(c).([]float64), n)
+	case []float32:
+		be.sgemm(trans(tA), trans(tB), m, n, k, 1, a, lda, any(b).([]float32), ldb, 0, any(c).([]float32), n)
+	}
+}
+
+// transpose writes the transpose of src (rows×cols, row-major) into dst
+// (cols×rows), in blocks to stay in cache.
+func transpose[T Float](dst, src []T, rows, cols int) {
+	const bs = 32
+	for i0 := 0; i0 < rows; i0 += bs {
+		i1 := min(i0+bs, rows)
+		for j0 := 0; j0 < cols; j0 += bs {
+			j1 := min(j0+bs, cols)
+			for i := i0; i < i1; i++ {
+				row := src[i*cols : i*cols+cols]
+				for j := j0; j < j1; j++ {
+					dst[j*rows+i] = row[j]
+				}
+			}
+		}
+	}
+}

@@ -1,0 +1,206 @@
+//go:build (linux || darwin) && (amd64 || arm64)
+
+package blas
+
+import (
+	"fmt"
+	"os"
+	"runtime"
+	"strings"
+	"unsafe"
+
+	"github.com/ebitengine/purego"
+	"golang.org/x/sys/cpu"
+)
+
+// libraryNames are the names under which OpenBLAS is looked for, in order.
+var libraryNames = map[string][]string{
+	"linux": {"libopenblas.so.0", "libopenblas.so"},
+	"darwin": {
+		"libopenblas.dylib",
+		"/opt/homebrew/opt/openblas/lib/libopenblas.dylib",
+		"/usr/local/opt/openblas/lib/libopenblas.dylib",
+	},
+}[runtime.GOOS]
+
+// openBLAS is a loaded OpenBLAS: the addresses of its Fortran routines,
+// which take every argument by address and so are called with
+// purego.SyscallN without cgo, and what it said about itself when loaded.
+type openBLAS struct {
+	dgemmFn, sgemmFn, daxpyFn, saxpyFn uintptr
+	version, kernels                   string
+	threads                            int
+}
+
+// loadOpenBLAS loads OpenBLAS, with two settings made for the load unless
+// the user has made them:
+//
+//   - OPENBLAS_CORETYPE, the kernels that suit this CPU (see kernels);
+//   - OPENBLAS_NUM_THREADS=1 (unless OPENBLAS_NUM_THREADS, GOTO_NUM_THREADS
+//     or OMP_NUM_THREADS is set). The products here are small (at most
+//     100×784·784×100) and share the cores with Go's own workers; a second
+//     OpenBLAS thread gained nothing measurable on them on two cores and
+//     lost badly whenever the machine was busy, its threads spinning.
+//
+// OpenBLAS reads both with libc's getenv when it is loaded. os.Setenv
+// reaches libc's environment both with cgo and without it (purego installs
+// the same setenv hook as runtime/cgo); TestKernels checks it.
+func loadOpenBLAS() (*openBLAS, error) {
+	defer setForLoad("OPENBLAS_CORETYPE", kernels())()
+	if !anySet("OPENBLAS_NUM_THREADS", "GOTO_NUM_THREADS", "OMP_NUM_THREADS") {
+		defer setForLoad("OPENBLAS_NUM_THREADS", "1")()
+	}
+	var (
+		h    uintptr
+		errs []string
+	)
+	for _, name := range libraryNames {
+		var err error
+		if h, err = purego.Dlopen(name, purego.RTLD_NOW|purego.RTLD_LOCAL); err == nil {
+			break
+		}
+		errs = append(errs, err.Error())
+	}
+	if h == 0 {
+		return nil, fmt.Errorf("%w: %s", ErrUnavailable, strings.Join(errs, "; "))
+	}
+	l := &openBLAS{}
+	for _, f := range []struct {
+		p    *uintptr
+		name string
+	}{{&l.dgemmFn, "dgemm_"}, {&l.sgemmFn, "sgemm_"}, {&l.daxpyFn, "daxpy_"}, {&l.saxpyFn, "saxpy_"}} {
+		var err error
+		if *f.p, err = purego.Dlsym(h, f.name); err != nil {
+			return nil, fmt.Errorf("%w: %v", ErrUnavailable, err)
+		}
+	}
+	if sym, err := purego.Dlsym(h, "openblas_get_config"); err == nil {
+		var config func() string
+		purego.RegisterFunc(&config, sym)
+		// "OpenBLAS 0.3.21 DYNAMIC_ARCH NO_AFFINITY SkylakeX MAX_THREADS=64"
+		if f := strings.Fields(config()); len(f) > 1 {
+			l.version = f[1]
+		}
+	}
+	if sym, err := purego.Dlsym(h, "openblas_get_corename"); err == nil {
+		var corename func() string
+		purego.RegisterFunc(&corename, sym)
+		l.kernels = corename()
+	}
+	if sym, err := purego.Dlsym(h, "openblas_get_num_threads"); err == nil {
+		var threads func() int32
+		purego.RegisterFunc(&threads, sym)
+		l.threads = int(threads())
+	}
+	return l, nil
+}
+
+// setForLoad sets the environment variable name to value unless it is set
+// or value is empty, and returns the function that unsets it again.
+func setForLoad(name, value string) (restore func()) {
+	if _, set := os.LookupEnv(name); set || value == "" {
+		return func() {}
+	}
+	if err := os.Setenv(name, value); err != nil {
+		return func() {}
+	}
+	return func() { os.Unsetenv(name) }
+}
+
+// anySet reports whether any of the environment variables is set.
+func anySet(names ...string) bool {
+	for _, n := range names {
+		if _, set := os.LookupEnv(n); set {
+			return true
+		}
+	}
+	return false
+}
+
+// kernels names the OpenBLAS kernels for this CPU's vector units, or "" to
+// leave the choice to OpenBLAS. The cpu package's checks include the OS's
+// support for the registers.
+func kernels() string {
+	x := cpu.X86
+	switch {
+	case x.HasAVX512F && x.HasAVX512BW && x.HasAVX512DQ && x.HasAVX512VL && x.HasAVX512CD:
+		return "SkylakeX"
+	case x.HasAVX2 && x.HasFMA:
+		return "Haswell"
+	}
+	return ""
+}
+
+// describe says which OpenBLAS runs, with which kernels and threads.
+func (l *openBLAS) describe() string {
+	version, kernels := l.version, l.kernels
+	if version == "" {
+		version = "(version unknown)"
+	}
+	if kernels == "" {
+		kernels = "unknown"
+	}
+	threads := fmt.Sprintf("%d threads", l.threads)
+	if l.threads == 1 {
+		threads = "1 thread"
+	}
+	return fmt.Sprintf("openblas %s (%s kernels, %s, loaded at run time)", version, kernels, threads)
+}
+
+// fortranArgs holds the scalars of one Fortran BLAS call, which takes them
+// by address.
+type fortranArgs struct {
+	tA, tB                 byte
+	m, n, k, lda, ldb, ldc int32
+	inc                    [2]int32
+	alpha, beta            float64
+	salpha, sbeta          float32
+}
+
+func transChar(t bool) byte {
+	if t {
+		return 'T'
+	}
+	return 'N'
+}
+
+// dgemm computes the row-major C = α·op(A)·op(B) + β·C as the column-major
+// Cᵀ = α·op(B)ᵀ·op(A)ᵀ + β·Cᵀ: the same memory, read by Fortran. Its
+// arguments have been checked by gemmOK. The two trailing 1s are the lengths
+// of the two character arguments in the Fortran calling convention.
+func (l *openBLAS) dgemm(tA, tB bool, m, n, k int, alpha float64, a []float64, lda int, b []float64, ldb int, beta float64, c []float64, ldc int) {
+	p := &fortranArgs{tA: transChar(tB), tB: transChar(tA), m: int32(n), n: int32(m), k: int32(k),
+		lda: int32(ldb), ldb: int32(lda), ldc: int32(ldc), alpha: alpha, beta: beta}
+	purego.SyscallN(l.dgemmFn, uintptr(unsafe.Pointer(&p.tA)), uintptr(unsafe.Pointer(&p.tB)),
+		uintptr(unsafe.Pointer(&p.m)), uintptr(unsafe.Pointer(&p.n)), uintptr(unsafe.Pointer(&p.k)),
+		uintptr(unsafe.Pointer(&p.alpha)), uintptr(unsafe.Pointer(&b[0])), uintptr(unsafe.Pointer(&p.lda)),
+		uintptr(unsafe.Pointer(&a[0])), uintptr(unsafe.Pointer(&p.ldb)),
+		uintptr(unsafe.Pointer(&p.beta)), uintptr(unsafe.Pointer(&c[0])), uintptr(unsafe.Pointer(&p.ldc)), 1, 1)
+}
+
+// sgemm is dgemm in float32.
+func (l *openBLAS) sgemm(tA, tB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
+	p := &fortranArgs{tA: transChar(tB), tB: transChar(tA), m: int32(n), n: int32(m), k: int32(k),
+		lda: int32(ldb), ldb: int32(lda), ldc: int32(ldc), salpha: alpha, sbeta: beta}
+	purego.SyscallN(l.sgemmFn, uintptr(unsafe.Pointer(&p.tA)), uintptr(unsafe.Pointer(&p.tB)),
+		uintptr(unsafe.Pointer(&p.m)), uintptr(unsafe.Pointer(&p.n)), uintptr(unsafe.Pointer(&p.k)),
+		uintptr(unsafe.Pointer(&p.salpha)), uintptr(unsafe.Pointer(&b[0])), uintptr(unsafe.Pointer(&p.lda)),
+		uintptr(unsafe.Pointer(&a[0])), uintptr(unsafe.Pointer(&p.ldb)),
+		uintptr(unsafe.Pointer(&p.sbeta)), uintptr(unsafe.Pointer(&c[0])), uintptr(unsafe.Pointer(&p.ldc)), 1, 1)
+}
+
+// daxpy computes y ← y + α·x; its arguments have been checked by axpyOK.
+func (l *openBLAS) daxpy(n int, alpha float64, x []float64, incX int, y []float64, incY int) {
+	p := &fortranArgs{n: int32(n), inc: [2]int32{int32(incX), int32(incY)}, alpha: alpha}
+	purego.SyscallN(l.daxpyFn, uintptr(unsafe.Pointer(&p.n)), uintptr(unsafe.Pointer(&p.alpha)),
+		uintptr(unsafe.Pointer(&x[0])), uintptr(unsafe.Pointer(&p.inc[0])),
+		uintptr(unsafe.Pointer(&y[0])), uintptr(unsafe.Pointer(&p.inc[1])))
+}
+
+// saxpy is daxpy in float32.
+func (l *openBLAS) saxpy(n int, alpha float32, x []float32, incX int, y []float32, incY int) {
+	p := &fortranArgs{n: int32(n), inc: [2]int32{int32(incX), int32(incY)}, salpha: alpha}
+	purego.SyscallN(l.saxpyFn, uintptr(unsafe.Pointer(&p.n)), uintptr(unsafe.Pointer(&p.salpha)),
+		uintptr(unsafe.Pointer(&x[0])), uintptr(unsafe.Pointer(&p.inc[0])),
+		uintptr(unsafe.Pointer(&y[0])), uintptr(unsafe.Pointer(&p.inc[1])))
+}
