@@ -13,7 +13,7 @@ import (
 	"fmt"
 	"math"
 
-	"outgrad/graph"
+	"outgrad/graph/blas"
 	"outgrad/ops"
 )
 
@@ -174,10 +174,10 @@ func (n *Net[T]) forward(x []T, masks [][]T) []T {
 		k, m := s.Sizes[l], s.Sizes[l+1]
 		act := s.Acts[l]
 		if z := n.z[l]; z != nil {
-			graph.Gemm(false, false, b, m, k, in, n.w[l], z, &n.scratch)
+			blas.Gemm(false, false, b, m, k, in, n.w[l], z, &n.scratch)
 			ops.Forward(act, n.h[l], z, m)
 		} else {
-			graph.Gemm(false, false, b, m, k, in, n.w[l], n.h[l], &n.scratch)
+			blas.Gemm(false, false, b, m, k, in, n.w[l], n.h[l], &n.scratch)
 			ops.Forward(act, n.h[l], n.h[l], m)
 		}
 		in = n.h[l]
@@ -190,7 +190,7 @@ func (n *Net[T]) forward(x []T, masks [][]T) []T {
 		}
 	}
 	L := len(s.Sizes) - 1
-	graph.Gemm(false, false, b, s.Sizes[L], s.Sizes[L-1], in, n.w[L-1], n.y, &n.scratch)
+	blas.Gemm(false, false, b, s.Sizes[L], s.Sizes[L-1], in, n.w[L-1], n.y, &n.scratch)
 	ops.Forward(s.Output.Act, n.y, n.y, s.Sizes[L])
 	return in
 }
@@ -221,12 +221,12 @@ func (n *Net[T]) Gradient(x, t []T, masks [][]T) error {
 				in = n.hd[l-1]
 			}
 		}
-		graph.Gemm(true, false, k, m, b, in, d, n.g[l], &n.scratch)
+		blas.Gemm(true, false, k, m, b, in, d, n.g[l], &n.scratch)
 		if l == 0 {
 			break
 		}
 		e := n.e[l-1]
-		graph.Gemm(false, true, b, k, m, d, n.w[l], e, &n.scratch)
+		blas.Gemm(false, true, b, k, m, d, n.w[l], e, &n.scratch)
 		act, h := s.Acts[l-1], n.h[l-1]
 		switch {
 		case masks == nil:
@@ -255,7 +255,7 @@ func (n *Net[T]) Step(x, t []T, masks [][]T) error {
 		return err
 	}
 	for l := range n.w {
-		graph.Axpy(-n.s.Alpha, n.g[l], n.w[l])
+		blas.Axpy(-n.s.Alpha, n.g[l], n.w[l])
 	}
 	return nil
 }
@@ -295,7 +295,7 @@ func (n *Net[T]) Loss(x, t []T, masks [][]T) (float64, error) {
 	// softmax: recompute the last product into the output delta buffer.
 	in := n.forward(x, masks)
 	z := n.d
-	graph.Gemm(false, false, s.Batch, cols, s.Sizes[L-1], in, n.w[L-1], z, &n.scratch)
+	blas.Gemm(false, false, s.Batch, cols, s.Sizes[L-1], in, n.w[L-1], z, &n.scratch)
 	var sum float64
 	for r := 0; r < s.Batch; r++ {
 		row, tr := z[r*cols:(r+1)*cols], t[r*cols:(r+1)*cols]
@@ -335,11 +335,11 @@ func (n *Net[T]) Logits(x []T, rows int) ([]T, error) {
 	in := x
 	for l := 0; l < L-1; l++ {
 		h := n.ez[l][:rows*s.Sizes[l+1]]
-		graph.Gemm(false, false, rows, s.Sizes[l+1], s.Sizes[l], in, n.w[l], h, &n.scratch)
+		blas.Gemm(false, false, rows, s.Sizes[l+1], s.Sizes[l], in, n.w[l], h, &n.scratch)
 		ops.Forward(s.Acts[l], h, h, s.Sizes[l+1])
 		in = h
 	}
 	y := n.ey[:rows*s.Sizes[L]]
-	graph.Gemm(false, false, rows, s.Sizes[L], s.Sizes[L-1], in, n.w[L-1], y, &n.scratch)
+	blas.Gemm(false, false, rows, s.Sizes[L], s.Sizes[L-1], in, n.w[L-1], y, &n.scratch)
 	return y, nil
 }
