@@ -253,3 +253,27 @@ func sameLen(n int, s64 [4][]float64, s32 [4][]float32) bool {
 	}
 	return true
 }
+
+// ForwardOn is Forward split over p (serial when p is nil), for either
+// element type.
+func ForwardOn[T Float](p *Pool, a Activation, y, x []T, cols int) {
+	switch x := any(x).(type) {
+	case []float64:
+		p.Forward64(a, any(y).([]float64), x, cols)
+	case []float32:
+		p.Forward32(a, any(y).([]float32), x, cols)
+	}
+}
+
+// BackwardOn is Backward split over p (serial when p is nil); x may be nil
+// for an output-derived activation.
+func BackwardOn[T Float](p *Pool, a Activation, dx, dy, x, y []T, cols int) {
+	switch y := any(y).(type) {
+	case []float64:
+		x64, _ := any(x).([]float64)
+		p.Backward64(a, any(dx).([]float64), any(dy).([]float64), x64, y, cols)
+	case []float32:
+		x32, _ := any(x).([]float32)
+		p.Backward32(a, any(dx).([]float32), any(dy).([]float32), x32, y, cols)
+	}
+}

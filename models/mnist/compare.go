@@ -268,7 +268,7 @@ func (o CompareOptions) impls() []string {
 func (c Config) Spec() handrolled.Spec {
 	return handrolled.Spec{
 		Sizes: c.Sizes(), Acts: c.Acts(), Output: c.Output, Batch: c.Batch,
-		Alpha: c.Alpha, Scale: c.LossScale(), Dropout: c.Dropout, Book: c.Book,
+		Alpha: c.Alpha, Scale: c.LossScale(), Dropout: c.Dropout, Book: c.Book, Pool: c.Pool,
 	}
 }
 
@@ -340,6 +340,10 @@ func Compare[T ops.Float](c Config, train, test Data[T], opts CompareOptions) (*
 		tol = DefaultTolerance[T]()
 	}
 	start := time.Now()
+	if c.Pool == nil {
+		c.Pool = ops.NewPool(0)
+		defer c.Pool.Close()
+	}
 	tr, ws, err := NewTrainer(c, train, test)
 	if err != nil {
 		return nil, err

@@ -40,6 +40,11 @@ type Config struct {
 	EvalEvery int        // evaluate at iterations 0, EvalEvery, 2·EvalEvery, … and after the last
 	W01Range  float64    // the first matrix: w01 = 2r·random − r (the book: r = 0.01)
 	W12Range  float64    // every later matrix: w = 2r·random − r (the book's w12: r = 0.1)
+	// Pool splits the activations of large batches over several cores (the
+	// caller creates and closes it); nil runs them on the calling goroutine,
+	// with the same results. Compare and Sweep make one for their run when
+	// it is nil.
+	Pool *ops.Pool
 }
 
 // DefaultConfig returns the book's network: seed 1, 1000 training images,

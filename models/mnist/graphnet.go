@@ -92,7 +92,7 @@ func NewGraph[T ops.Float](c Config, ws [][]T) (*GraphNet[T], error) {
 	h := x
 	var err error
 	for l, act := range c.Acts() {
-		if h, err = graph.Dense(h, learn[l], act); err != nil {
+		if h, err = graph.Dense(h, learn[l], act, graph.WithPool(c.Pool)); err != nil {
 			return nil, fmt.Errorf("mnist: graph: %w", err)
 		}
 		if c.Dropout {
@@ -108,7 +108,7 @@ func NewGraph[T ops.Float](c Config, ws [][]T) (*GraphNet[T], error) {
 	if err != nil {
 		return nil, fmt.Errorf("mnist: graph: %w", err)
 	}
-	loss, out, err := graph.Loss(c.Output, logits, t, c.LossScale())
+	loss, out, err := graph.Loss(c.Output, logits, t, c.LossScale(), graph.WithPool(c.Pool))
 	if err != nil {
 		return nil, fmt.Errorf("mnist: graph: %w", err)
 	}
@@ -239,7 +239,7 @@ func (n *GraphNet[T]) compileEval(rows int) error {
 	h := x
 	var err error
 	for l, act := range n.c.Acts() {
-		if h, err = graph.Dense(h, ws[l], act); err != nil {
+		if h, err = graph.Dense(h, ws[l], act, graph.WithPool(n.c.Pool)); err != nil {
 			return fmt.Errorf("mnist: graph eval: %w", err)
 		}
 	}

@@ -91,6 +91,10 @@ func Sweep[T ops.Float](base Config, acts []ops.Activation, outs []ops.Output, t
 		return nil, fmt.Errorf("mnist: sweep: %d hidden activations × %d outputs: want at least one of each", len(acts), len(outs))
 	}
 	start := time.Now()
+	if base.Pool == nil {
+		base.Pool = ops.NewPool(0)
+		defer base.Pool.Close()
+	}
 	rep := &SweepReport{Impl: ImplHandRolled, Best: -1}
 	rep.Config = configReport[T](base, 0, false)
 	rep.Config.HiddenAct, rep.Config.Output, rep.Config.Tolerance = "", "", 0

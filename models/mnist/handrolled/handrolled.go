@@ -37,6 +37,9 @@ type Spec struct {
 	// Book takes every hidden slope after dropout, as the book does (kept
 	// tanh units get 1 − 4y² instead of 2(1 − y²)): not a gradient.
 	Book bool
+	// Pool splits the activations of large batches over several cores; nil
+	// runs them on the calling goroutine. The results are the same.
+	Pool *ops.Pool
 }
 
 // Validate reports the first inconsistency of s.
@@ -175,10 +178,10 @@ func (n *Net[T]) forward(x []T, masks [][]T) []T {
 		act := s.Acts[l]
 		if z := n.z[l]; z != nil {
 			blas.Gemm(false, false, b, m, k, in, n.w[l], z, &n.scratch)
-			ops.Forward(act, n.h[l], z, m)
+			ops.ForwardOn(s.Pool, act, n.h[l], z, m)
 		} else {
 			blas.Gemm(false, false, b, m, k, in, n.w[l], n.h[l], &n.scratch)
-			ops.Forward(act, n.h[l], n.h[l], m)
+			ops.ForwardOn(s.Pool, act, n.h[l], n.h[l], m)
 		}
 		in = n.h[l]
 		if masks != nil {
@@ -191,7 +194,7 @@ func (n *Net[T]) forward(x []T, masks [][]T) []T {
 	}
 	L := len(s.Sizes) - 1
 	blas.Gemm(false, false, b, s.Sizes[L], s.Sizes[L-1], in, n.w[L-1], n.y, &n.scratch)
-	ops.Forward(s.Output.Act, n.y, n.y, s.Sizes[L])
+	ops.ForwardOn(s.Pool, s.Output.Act, n.y, n.y, s.Sizes[L])
 	return in
 }
 
@@ -230,10 +233,10 @@ func (n *Net[T]) Gradient(x, t []T, masks [][]T) error {
 		act, h := s.Acts[l-1], n.h[l-1]
 		switch {
 		case masks == nil:
-			ops.Backward(act, e, e, n.z[l-1], h, k)
+			ops.BackwardOn(s.Pool, act, e, e, n.z[l-1], h, k)
 		case s.Book:
 			hd := n.hd[l-1]
-			ops.Backward(act, e, e, n.z[l-1], hd, k)
+			ops.BackwardOn(s.Pool, act, e, e, n.z[l-1], hd, k)
 			for i, v := range masks[l-1] {
 				e[i] *= v
 			}
@@ -241,7 +244,7 @@ func (n *Net[T]) Gradient(x, t []T, masks [][]T) error {
 			for i, v := range masks[l-1] {
 				e[i] *= v * 2
 			}
-			ops.Backward(act, e, e, n.z[l-1], h, k)
+			ops.BackwardOn(s.Pool, act, e, e, n.z[l-1], h, k)
 		}
 		d = e
 	}
@@ -336,7 +339,7 @@ func (n *Net[T]) Logits(x []T, rows int) ([]T, error) {
 	for l := 0; l < L-1; l++ {
 		h := n.ez[l][:rows*s.Sizes[l+1]]
 		blas.Gemm(false, false, rows, s.Sizes[l+1], s.Sizes[l], in, n.w[l], h, &n.scratch)
-		ops.Forward(s.Acts[l], h, h, s.Sizes[l+1])
+		ops.ForwardOn(s.Pool, s.Acts[l], h, h, s.Sizes[l+1])
 		in = h
 	}
 	y := n.ey[:rows*s.Sizes[L]]
