@@ -3,9 +3,13 @@ package mnist
 import (
 	"errors"
 	"fmt"
+	"math"
 	"strings"
 	"time"
 
+	"gonum.org/v1/gonum/floats"
+	"gonum.org/v1/gonum/stat"
+	"gonum.org/v1/gonum/stat/distuv"
 	"outgrad/ops"
 )
 
@@ -13,9 +17,11 @@ import (
 type SweepRun struct {
 	HiddenAct string `json:"hidden_act"`
 	Output    string `json:"output"`
-	// FinalTestAcc and FinalTrainAcc are the accuracies at the last evaluated
-	// point, after iteration FinalIteration (the last multiple of EvalEvery
-	// below Iterations; for a diverged run, the last point before divergence).
+	// Seed is the run's numpy seed: its initial weights and dropout masks.
+	Seed uint32 `json:"seed"`
+	// FinalTestAcc and FinalTrainAcc are the accuracies after the last
+	// iteration, FinalIteration (for a diverged run, at the last point
+	// evaluated before divergence).
 	FinalTestAcc   float64 `json:"final_test_acc"`
 	FinalTrainAcc  float64 `json:"final_train_acc"`
 	FinalIteration int     `json:"final_iteration"`
@@ -34,14 +40,17 @@ type SweepRun struct {
 	Trajectory []Point `json:"trajectory"`
 }
 
-// SweepReport is the outcome of Sweep: one run per hidden activation × output,
-// in the order hidden activation first, then output.
+// SweepReport is the outcome of Sweep: one run per hidden activation × output
+// × seed, in that order (hidden activation first, seed last).
 type SweepReport struct {
 	// Config is the base configuration; its hidden_act and output are empty.
 	Config ConfigReport `json:"config"`
 	// Impl is the implementation trained: always ImplHandRolled.
-	Impl string     `json:"impl"`
-	Runs []SweepRun `json:"runs"`
+	Impl  string     `json:"impl"`
+	Seeds []uint32   `json:"seeds"`
+	Runs  []SweepRun `json:"runs"`
+	// Cells summarise the runs of each hidden activation × output over the seeds.
+	Cells []SweepCell `json:"cells"`
 	// Best is the index in Runs of the best run, −1 when every run diverged.
 	Best int `json:"best"`
 	// ClaimResults is Claims() at the end of the sweep.
@@ -49,23 +58,53 @@ type SweepReport struct {
 	WallSeconds  float64 `json:"wall_seconds"`
 }
 
+// SweepCell is one hidden activation × output over every seed: the mean and
+// the sample standard deviation of the final test accuracy of the runs that
+// did not diverge.
+type SweepCell struct {
+	HiddenAct string  `json:"hidden_act"`
+	Output    string  `json:"output"`
+	N         int     `json:"n"` // runs that did not diverge
+	Diverged  int     `json:"diverged"`
+	Mean      float64 `json:"mean_final_test_acc"`
+	Std       float64 `json:"std_final_test_acc"` // 0 when N < 2
+	Min       float64 `json:"min_final_test_acc"`
+	Max       float64 `json:"max_final_test_acc"`
+}
+
 // The verdicts of a Claim.
 const (
-	Supported    = "supported"
-	NotSupported = "not supported"
-	NotTested    = "not tested"
+	Supported = "supported"
+	// NotShown: the numbers do not show the claim at the significance level
+	// (including when the other side is better, or one seed cannot tell).
+	NotShown  = "not shown"
+	NotTested = "not tested"
 )
 
-// Claim is one claim of the chapter judged against a sweep's numbers: run A
-// (the one claimed better) against run B, by final test accuracy.
+// ClaimLevel is the significance level of the claims: a claim "A beats B" is
+// supported when a one-sided Welch's t-test on the final test accuracies over
+// the seeds rejects "A's mean ≤ B's mean" at this level.
+const ClaimLevel = 0.05
+
+// Claim is one claim of the chapter judged against a sweep's numbers: cell A
+// (the one claimed better) against cell B, by final test accuracy over the
+// seeds.
 type Claim struct {
 	Claim   string `json:"claim"`
-	Verdict string `json:"verdict"` // Supported, NotSupported or NotTested
-	// A and B name the two runs compared as "hidden/output"; empty when not tested.
-	A    string  `json:"a,omitempty"`
-	B    string  `json:"b,omitempty"`
-	AccA float64 `json:"acc_a"`
-	AccB float64 `json:"acc_b"`
+	Verdict string `json:"verdict"` // Supported, NotShown or NotTested
+	// A and B name the two cells compared as "hidden/output"; empty when not tested.
+	A     string  `json:"a,omitempty"`
+	B     string  `json:"b,omitempty"`
+	AccA  float64 `json:"acc_a"` // mean final test accuracy
+	AccB  float64 `json:"acc_b"`
+	StdA  float64 `json:"std_a"`
+	StdB  float64 `json:"std_b"`
+	NA    int     `json:"n_a"`
+	NB    int     `json:"n_b"`
+	T     float64 `json:"t"`
+	DF    float64 `json:"df"`
+	P     float64 `json:"p"` // one-sided; 1 when it cannot be computed
+	Level float64 `json:"level"`
 	// Detail gives the numbers, or why the claim was not tested.
 	Detail string `json:"detail"`
 }
@@ -77,52 +116,64 @@ func (c Claim) String() string {
 
 // Sweep trains the network once for every hidden activation in acts × every
 // output in outs, each from base with only HiddenAct and Output changed, so
-// every run starts from the same seed: the same initial weights and the same
-// dropout masks. It trains the hand-rolled implementation only: it is the
-// faster of the two, and Compare shows that the graph gives the same
-// gradients, so a sweep needs only one of them.
+// every run starts from base.Seed: the same initial weights and the same
+// dropout masks. It is SweepSeeds with that one seed.
+func Sweep[T ops.Float](base Config, acts []ops.Activation, outs []ops.Output, train, test Data[T], progress func(string)) (*SweepReport, error) {
+	return SweepSeeds(base, []uint32{base.Seed}, acts, outs, train, test, progress)
+}
+
+// SweepSeeds trains every hidden activation in acts × every output in outs ×
+// every seed in seeds (a hidden activation applies to every hidden layer).
+// It trains the hand-rolled implementation only: it is the faster of the
+// two, and Compare shows that the graph gives the same gradients, so a sweep
+// needs only one of them.
 //
 // A run that diverges (NaN or ±Inf) is recorded as diverged with the
 // message and the sweep goes on; any other error stops it. progress, when
 // not nil, is called before and after each run with a one-line description.
-// The report's Claims are computed from the runs.
-func Sweep[T ops.Float](base Config, acts []ops.Activation, outs []ops.Output, train, test Data[T], progress func(string)) (*SweepReport, error) {
-	if len(acts) == 0 || len(outs) == 0 {
-		return nil, fmt.Errorf("mnist: sweep: %d hidden activations × %d outputs: want at least one of each", len(acts), len(outs))
+// The report's cells and claims are computed from the runs.
+func SweepSeeds[T ops.Float](base Config, seeds []uint32, acts []ops.Activation, outs []ops.Output, train, test Data[T], progress func(string)) (*SweepReport, error) {
+	if len(acts) == 0 || len(outs) == 0 || len(seeds) == 0 {
+		return nil, fmt.Errorf("mnist: sweep: %d hidden activations × %d outputs × %d seeds: want at least one of each", len(acts), len(outs), len(seeds))
 	}
 	start := time.Now()
 	if base.Pool == nil {
 		base.Pool = ops.NewPool(0)
 		defer base.Pool.Close()
 	}
-	rep := &SweepReport{Impl: ImplHandRolled, Best: -1}
+	rep := &SweepReport{Impl: ImplHandRolled, Best: -1, Seeds: seeds}
 	rep.Config = configReport[T](base, 0, false)
 	rep.Config.HiddenAct, rep.Config.Output, rep.Config.Tolerance = "", "", 0
-	total := len(acts) * len(outs)
+	total := len(acts) * len(outs) * len(seeds)
 	for _, act := range acts {
+		if act == nil {
+			return nil, fmt.Errorf("mnist: sweep: nil hidden activation")
+		}
 		for _, out := range outs {
-			c := base
-			c.HiddenAct, c.Output = []ops.Activation{act}, out
-			if act == nil {
-				return nil, fmt.Errorf("mnist: sweep: nil hidden activation")
-			}
-			k := len(rep.Runs) + 1
-			if progress != nil {
-				progress(fmt.Sprintf("sweep %d/%d: %s hidden, %s output: training", k, total, act.Name(), out.Name))
-			}
-			run, err := sweepRun(c, train, test)
-			if err != nil {
-				return nil, fmt.Errorf("mnist: sweep %s hidden, %s output: %w", act.Name(), out.Name, err)
-			}
-			if progress != nil {
-				res := fmt.Sprintf("final test acc %.4f", run.FinalTestAcc)
-				if run.Diverged {
-					res = "diverged"
+			for _, seed := range seeds {
+				c := base
+				c.HiddenAct, c.Output, c.Seed = []ops.Activation{act}, out, seed
+				k := len(rep.Runs) + 1
+				what := fmt.Sprintf("sweep %d/%d: %s hidden, %s output", k, total, act.Name(), out.Name)
+				if len(seeds) > 1 {
+					what += fmt.Sprintf(", seed %d", seed)
 				}
-				progress(fmt.Sprintf("sweep %d/%d: %s hidden, %s output: %s in %s", k, total, act.Name(), out.Name, res,
-					time.Duration(run.WallSeconds*1e9).Round(time.Millisecond)))
+				if progress != nil {
+					progress(what + ": training")
+				}
+				run, err := sweepRun(c, train, test)
+				if err != nil {
+					return nil, fmt.Errorf("mnist: %s: %w", what, err)
+				}
+				if progress != nil {
+					res := fmt.Sprintf("final test acc %.4f", run.FinalTestAcc)
+					if run.Diverged {
+						res = "diverged"
+					}
+					progress(fmt.Sprintf("%s: %s in %s", what, res, time.Duration(run.WallSeconds*1e9).Round(time.Millisecond)))
+				}
+				rep.Runs = append(rep.Runs, run)
 			}
-			rep.Runs = append(rep.Runs, run)
 		}
 	}
 	for i, r := range rep.Runs {
@@ -133,14 +184,49 @@ func Sweep[T ops.Float](base Config, acts []ops.Activation, outs []ops.Output, t
 	if rep.Best >= 0 {
 		rep.Runs[rep.Best].Best = true
 	}
+	rep.Cells = cells(rep.Runs)
 	rep.ClaimResults = rep.Claims()
 	rep.WallSeconds = time.Since(start).Seconds()
 	return rep, nil
 }
 
+// cells groups runs by hidden activation × output, in the order first seen.
+func cells(runs []SweepRun) []SweepCell {
+	var out []SweepCell
+	index := map[[2]string]int{}
+	accs := map[[2]string][]float64{}
+	for _, r := range runs {
+		key := [2]string{r.HiddenAct, r.Output}
+		i, ok := index[key]
+		if !ok {
+			i = len(out)
+			index[key] = i
+			out = append(out, SweepCell{HiddenAct: r.HiddenAct, Output: r.Output})
+		}
+		if r.Diverged {
+			out[i].Diverged++
+			continue
+		}
+		accs[key] = append(accs[key], r.FinalTestAcc)
+	}
+	for i := range out {
+		a := accs[[2]string{out[i].HiddenAct, out[i].Output}]
+		out[i].N = len(a)
+		if len(a) == 0 {
+			continue
+		}
+		out[i].Mean, out[i].Std = stat.MeanStdDev(a, nil)
+		if len(a) < 2 {
+			out[i].Std = 0
+		}
+		out[i].Min, out[i].Max = floats.Min(a), floats.Max(a)
+	}
+	return out
+}
+
 // sweepRun trains the hand-rolled net on c and summarises its trajectory.
 func sweepRun[T ops.Float](c Config, train, test Data[T]) (SweepRun, error) {
-	run := SweepRun{HiddenAct: c.ActNames(), Output: c.Output.Name}
+	run := SweepRun{HiddenAct: c.ActNames(), Output: c.Output.Name, Seed: c.Seed}
 	start := time.Now()
 	tr, ws, err := NewTrainer(c, train, test)
 	if err != nil {
@@ -173,7 +259,7 @@ func sweepRun[T ops.Float](c Config, train, test Data[T]) (SweepRun, error) {
 	return run, nil
 }
 
-// Find returns the run with the given hidden activation and output names.
+// Find returns the first run with the given hidden activation and output names.
 func (r *SweepReport) Find(hidden, output string) (SweepRun, bool) {
 	for _, run := range r.Runs {
 		if run.HiddenAct == hidden && run.Output == output {
@@ -183,8 +269,17 @@ func (r *SweepReport) Find(hidden, output string) (SweepRun, bool) {
 	return SweepRun{}, false
 }
 
-// Claims returns the chapter's claims judged against the runs, computed from
-// their final test accuracies:
+// Cell returns the cell of the given hidden activation and output names.
+func (r *SweepReport) Cell(hidden, output string) (SweepCell, bool) {
+	for _, c := range r.Cells {
+		if c.HiddenAct == hidden && c.Output == output {
+			return c, true
+		}
+	}
+	return SweepCell{}, false
+}
+
+// Claims returns the chapter's claims judged against the cells:
 //
 //	(a) "tanh beats sigmoid in the hidden layer": tanh vs sigmoid hidden,
 //	    both with the softmax output;
@@ -192,9 +287,11 @@ func (r *SweepReport) Find(hidden, output string) (SweepRun, bool) {
 //	    both with the tanh hidden layer (or, without tanh, the first hidden
 //	    activation of the sweep).
 //
-// A claim is supported when A's final test accuracy is strictly higher than
-// B's, or B diverged and A did not; not tested when either run is missing or
-// both diverged.
+// A claim is supported when a one-sided Welch's t-test of A's final test
+// accuracies against B's (runs that diverged left out) gives p < ClaimLevel,
+// or every run of B diverged and A has runs; not shown otherwise (one seed
+// per cell never shows a claim: it has no spread to test against); not
+// tested when either cell is missing or has no run that finished.
 func (r *SweepReport) Claims() []Claim {
 	hidden := "tanh"
 	if _, ok := r.findHidden(hidden); !ok && len(r.Runs) > 0 {
@@ -215,11 +312,11 @@ func (r *SweepReport) findHidden(name string) (SweepRun, bool) {
 	return SweepRun{}, false
 }
 
-// judge compares run hA/oA (claimed better) with run hB/oB.
+// judge compares cell hA/oA (claimed better) with cell hB/oB.
 func (r *SweepReport) judge(claim, hA, oA, hB, oB string) Claim {
-	c := Claim{Claim: claim, Verdict: NotTested}
-	a, okA := r.Find(hA, oA)
-	b, okB := r.Find(hB, oB)
+	c := Claim{Claim: claim, Verdict: NotTested, Level: ClaimLevel, P: 1}
+	a, okA := r.Cell(hA, oA)
+	b, okB := r.Cell(hB, oB)
 	nameA, nameB := hA+" hidden/"+oA+" output", hB+" hidden/"+oB+" output"
 	switch {
 	case !okA || !okB:
@@ -232,22 +329,55 @@ func (r *SweepReport) judge(claim, hA, oA, hB, oB string) Claim {
 		}
 		c.Detail = "the sweep has no " + strings.Join(missing, " and no ") + " run"
 		return c
-	case a.Diverged && b.Diverged:
-		c.Detail = fmt.Sprintf("both %s and %s diverged", nameA, nameB)
+	case a.N == 0 && b.N == 0:
+		c.Detail = fmt.Sprintf("every run of %s and of %s diverged", nameA, nameB)
 		return c
 	}
-	c.A, c.B, c.AccA, c.AccB = hA+"/"+oA, hB+"/"+oB, a.FinalTestAcc, b.FinalTestAcc
-	show := func(name string, run SweepRun) string {
-		if run.Diverged {
+	c.A, c.B = hA+"/"+oA, hB+"/"+oB
+	c.AccA, c.AccB, c.StdA, c.StdB, c.NA, c.NB = a.Mean, b.Mean, a.Std, b.Std, a.N, b.N
+	show := func(name string, cell SweepCell) string {
+		if cell.N == 0 {
 			return name + " diverged"
 		}
-		return fmt.Sprintf("%s final test acc %.4f", name, run.FinalTestAcc)
+		return fmt.Sprintf("%s %.4f ± %.4f (n=%d)", name, cell.Mean, cell.Std, cell.N)
 	}
 	c.Detail = show(nameA, a) + " vs " + show(nameB, b)
-	if !a.Diverged && (b.Diverged || a.FinalTestAcc > b.FinalTestAcc) {
-		c.Verdict = Supported
-	} else {
-		c.Verdict = NotSupported
+	switch {
+	case a.N > 0 && b.N == 0:
+		c.Verdict, c.P = Supported, 0
+		c.Detail += "; every run of the second diverged"
+	case a.N < 2 || b.N < 2:
+		c.Verdict = NotShown
+		c.Detail += "; one run per side has no spread to test (use several seeds)"
+	default:
+		c.T, c.DF, c.P = welch(a, b)
+		c.Verdict = NotShown
+		if c.P < ClaimLevel {
+			c.Verdict = Supported
+		}
+		c.Detail += fmt.Sprintf("; Welch's t = %.3g, df = %.3g, one-sided p = %.3g (supported below %g)", c.T, c.DF, c.P, ClaimLevel)
 	}
 	return c
+}
+
+// welch returns Welch's t statistic of a's mean over b's, its degrees of
+// freedom (Welch–Satterthwaite) and the one-sided p-value P(T ≥ t) under
+// "the means are equal". Two spreads of 0 give t = ±Inf and p 0 or 1 when the
+// means differ, and p = 1 when they do not.
+func welch(a, b SweepCell) (t, df, p float64) {
+	va, vb := a.Std*a.Std/float64(a.N), b.Std*b.Std/float64(b.N)
+	diff := a.Mean - b.Mean
+	if va+vb == 0 {
+		switch {
+		case diff > 0:
+			return math.Inf(1), math.Inf(1), 0
+		case diff < 0:
+			return math.Inf(-1), math.Inf(1), 1
+		}
+		return 0, math.Inf(1), 1
+	}
+	t = diff / math.Sqrt(va+vb)
+	df = (va + vb) * (va + vb) / (va*va/float64(a.N-1) + vb*vb/float64(b.N-1))
+	p = 1 - distuv.StudentsT{Mu: 0, Sigma: 1, Nu: df}.CDF(t)
+	return t, df, p
 }

@@ -94,28 +94,70 @@ func TestClaims(t *testing.T) {
 	run := func(h, o string, acc float64, diverged bool) SweepRun {
 		return SweepRun{HiddenAct: h, Output: o, FinalTestAcc: acc, Diverged: diverged}
 	}
+	runs := func(h, o string, accs ...float64) []SweepRun {
+		var rs []SweepRun
+		for _, a := range accs {
+			rs = append(rs, run(h, o, a, false))
+		}
+		return rs
+	}
+	cat := func(rs ...[]SweepRun) []SweepRun {
+		var out []SweepRun
+		for _, r := range rs {
+			out = append(out, r...)
+		}
+		return out
+	}
 	for _, tc := range []struct {
 		name   string
 		runs   []SweepRun
 		a, b   string // verdicts
 		detail string // in claim (b)'s detail
 	}{
-		{"supported", []SweepRun{run("tanh", "softmax", 0.87, false), run("tanh", "sigmoid", 0.80, false), run("sigmoid", "softmax", 0.85, false)},
-			Supported, Supported, "tanh hidden/softmax output final test acc 0.8700 vs tanh hidden/sigmoid output final test acc 0.8000"},
-		{"not supported", []SweepRun{run("tanh", "softmax", 0.80, false), run("tanh", "sigmoid", 0.80, false), run("sigmoid", "softmax", 0.85, false)},
-			NotSupported, NotSupported, "0.8000 vs"},
+		{"supported", cat(runs("tanh", "softmax", 0.87, 0.88, 0.86), runs("tanh", "sigmoid", 0.80, 0.82, 0.81), runs("sigmoid", "softmax", 0.80, 0.79, 0.81)),
+			Supported, Supported, "tanh hidden/softmax output 0.8700 ± 0.0100 (n=3) vs tanh hidden/sigmoid output 0.8100 ± 0.0100 (n=3)"},
+		{"within the spread", cat(runs("tanh", "softmax", 0.87, 0.80, 0.83), runs("tanh", "sigmoid", 0.85, 0.82, 0.81), runs("sigmoid", "softmax", 0.85, 0.86, 0.84)),
+			NotShown, NotShown, "one-sided p = 0.397"},
+		{"one seed never shows", []SweepRun{run("tanh", "softmax", 0.87, false), run("tanh", "sigmoid", 0.80, false), run("sigmoid", "softmax", 0.85, false)},
+			NotShown, NotShown, "no spread to test"},
 		{"missing", []SweepRun{run("tanh", "softmax", 0.87, false)}, NotTested, NotTested, "no tanh hidden/sigmoid output run"},
-		{"no tanh: first hidden", []SweepRun{run("relu", "softmax", 0.9, false), run("relu", "sigmoid", 0.8, false)},
+		{"no tanh: first hidden", cat(runs("relu", "softmax", 0.9, 0.91), runs("relu", "sigmoid", 0.8, 0.79)),
 			NotTested, Supported, "relu hidden/softmax output"},
 		{"diverged loses", []SweepRun{run("tanh", "softmax", 0.87, false), run("tanh", "sigmoid", 0, true), run("sigmoid", "softmax", 0.9, true)},
 			Supported, Supported, "tanh hidden/sigmoid output diverged"},
 		{"both diverged", []SweepRun{run("tanh", "softmax", 0, true), run("tanh", "sigmoid", 0, true)},
-			NotTested, NotTested, "both"},
+			NotTested, NotTested, "every run"},
 	} {
 		rep := &SweepReport{Runs: tc.runs}
+		rep.Cells = cells(rep.Runs)
 		c := rep.Claims()
 		if c[0].Verdict != tc.a || c[1].Verdict != tc.b || !strings.Contains(c[1].Detail, tc.detail) {
 			t.Errorf("%s: claims\n%v\n%v", tc.name, c[0], c[1])
+		}
+	}
+}
+
+// TestWelch checks Welch's t-test against values computed with mpmath at 30
+// digits (p = ½·I_{df/(df+t²)}(df/2, ½), the regularized incomplete beta).
+func TestWelch(t *testing.T) {
+	for _, tc := range []struct {
+		a, b     []float64
+		t, df, p float64
+	}{
+		{[]float64{0.87, 0.88, 0.86}, []float64{0.80, 0.82, 0.81}, 7.348469228349541, 4, 0.000913130334129987815933041629388},
+		{[]float64{0.87, 0.80, 0.83}, []float64{0.85, 0.82, 0.81}, 0.28284271247462106, 3.2509752925877753, 0.397181440266637107556452058117},
+	} {
+		var runs []SweepRun
+		for _, v := range tc.a {
+			runs = append(runs, SweepRun{HiddenAct: "a", Output: "o", FinalTestAcc: v})
+		}
+		for _, v := range tc.b {
+			runs = append(runs, SweepRun{HiddenAct: "b", Output: "o", FinalTestAcc: v})
+		}
+		cs := cells(runs)
+		gt, gdf, gp := welch(cs[0], cs[1])
+		if !near(gt, tc.t, 1e-9) || !near(gdf, tc.df, 1e-9) || !near(gp, tc.p, 1e-9) {
+			t.Errorf("welch %v vs %v = t %v df %v p %v, want %v %v %v", tc.a, tc.b, gt, gdf, gp, tc.t, tc.df, tc.p)
 		}
 	}
 }
