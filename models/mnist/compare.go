@@ -183,6 +183,14 @@ func (n *timedNet[T]) Logits(x []T, rows int) ([]T, error) {
 	return out, err
 }
 
+// elemSize is the size of T in bytes.
+func elemSize[T ops.Float]() int {
+	if dtypeName[T]() == "float32" {
+		return 4
+	}
+	return 8
+}
+
 // dtypeName is "float32" or "float64".
 func dtypeName[T ops.Float]() string {
 	var z T
@@ -343,6 +351,12 @@ func Compare[T ops.Float](c Config, train, test Data[T], opts CompareOptions) (*
 	if c.Pool == nil {
 		c.Pool = ops.NewPool(0)
 		defer c.Pool.Close()
+	}
+	if err := c.Validate(); err != nil {
+		return nil, err
+	}
+	if err := CheckMemory(c, elemSize[T](), len(opts.impls())+2, test.N); err != nil {
+		return nil, err
 	}
 	tr, ws, err := NewTrainer(c, train, test)
 	if err != nil {

@@ -1,6 +1,7 @@
 package mnist
 
 import (
+	"errors"
 	"math"
 	"strings"
 	"testing"
@@ -138,4 +139,38 @@ func TestReferencesFloat32(t *testing.T) {
 			t.Errorf("float32 %s: the network check missed a slope off by 1e-3: %s", f.Impl, f)
 		}
 	}
+}
+
+// TestPanicBecomesError: an activation that panics (in the graph's machine
+// and in the hand-rolled network) makes Compare return an error wrapping
+// ErrPanic instead of killing the process.
+func TestPanicBecomesError(t *testing.T) {
+	train, test := loadData(t, 300)
+	test.N = 100
+	boom := ops.NewPointwise("boom", func(x float64) float64 {
+		if x > 0.1 {
+			panic("boom")
+		}
+		return x
+	}, func(float64) float64 { return 1 })
+	for _, impl := range []string{ImplGraph, ImplHandRolled} {
+		c := checkConfig(boom)
+		_, err := Compare(c, train, test, CompareOptions{Impl: impl})
+		if !errors.Is(err, ErrPanic) || !strings.Contains(err.Error(), "boom") {
+			t.Errorf("%s: Compare = %v, want an error wrapping ErrPanic", impl, err)
+		}
+	}
+}
+
+// TestTooLargeIsRefused: a network that cannot fit is refused before any
+// allocation, with the estimate in the message.
+func TestTooLargeIsRefused(t *testing.T) {
+	train, test := loadData(t, 300)
+	c := checkConfig(ops.Tanh)
+	c.Hidden, c.HiddenAct = []int{65536, 65536, 65536}, []ops.Activation{ops.Tanh}
+	_, err := Compare(c, train, test, CompareOptions{})
+	if !errors.Is(err, ErrTooLarge) || !strings.Contains(err.Error(), "GB") {
+		t.Fatalf("Compare = %v, want ErrTooLarge with the estimate", err)
+	}
+	t.Log(err)
 }

@@ -137,6 +137,9 @@ func SweepSeeds[T ops.Float](base Config, seeds []uint32, acts []ops.Activation,
 		return nil, fmt.Errorf("mnist: sweep: %d hidden activations × %d outputs × %d seeds: want at least one of each", len(acts), len(outs), len(seeds))
 	}
 	start := time.Now()
+	if err := CheckMemory(base, elemSize[T](), 1, test.N); err != nil {
+		return nil, err
+	}
 	if base.Pool == nil {
 		base.Pool = ops.NewPool(0)
 		defer base.Pool.Close()

@@ -110,12 +110,12 @@ func (t *Trainer[T]) Run(nets []Net[T], hooks Hooks[T]) ([][]Point, error) {
 			}
 			b := Batch[T]{Iteration: iter, Step: step, X: t.train.X[lo*Pixels : hi*Pixels], T: t.train.Y[lo*Classes : hi*Classes], Masks: t.masks}
 			if hooks.BeforeStep != nil {
-				if err := hooks.BeforeStep(b); err != nil {
+				if err := guard("check", func() error { return hooks.BeforeStep(b) }); err != nil {
 					return traj, err
 				}
 			}
 			for k, n := range nets {
-				if err := n.Step(b.X, b.T, b.Masks); err != nil {
+				if err := guard(n.Name(), func() error { return n.Step(b.X, b.T, b.Masks) }); err != nil {
 					return traj, fmt.Errorf("mnist: iteration %d step %d: %s: %w", iter, step, n.Name(), err)
 				}
 				if err := checkStep(n, sizes, names); err != nil {
@@ -134,7 +134,11 @@ func (t *Trainer[T]) Run(nets []Net[T], hooks Hooks[T]) ([][]Point, error) {
 		}
 		points := make([]Point, len(nets))
 		for k, n := range nets {
-			acc, err := Accuracy(n, t.test)
+			var acc float64
+			err := guard(n.Name()+" evaluation", func() (err error) {
+				acc, err = Accuracy(n, t.test)
+				return err
+			})
 			if err != nil {
 				return traj, fmt.Errorf("mnist: iteration %d: %s: %w", iter, n.Name(), err)
 			}
