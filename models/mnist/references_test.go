@@ -174,3 +174,42 @@ func TestTooLargeIsRefused(t *testing.T) {
 	}
 	t.Log(err)
 }
+
+// TestDeeperNetworks trains networks of two and three hidden layers with
+// both implementations in lock step: their gradients agree, and the first
+// step's gradients of every matrix match central differences of the loss.
+func TestDeeperNetworks(t *testing.T) {
+	train, test := loadData(t, 300)
+	test.N = 500
+	for _, tc := range []struct {
+		hidden []int
+		acts   []ops.Activation
+	}{
+		{[]int{32, 16}, []ops.Activation{ops.Tanh, ops.ReLU}},
+		{[]int{20, 20, 20}, []ops.Activation{ops.Sigmoid}},
+	} {
+		c := checkConfig(ops.Tanh)
+		c.Hidden, c.HiddenAct, c.Iterations = tc.hidden, tc.acts, 1
+		rep, err := Compare(c, train, test, CompareOptions{FirstStepChecksOnly: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !rep.OK || rep.Agreement == nil || !rep.Agreement.OK {
+			t.Fatalf("hidden %v: %v %v", tc.hidden, rep.Agreement, rep.Checks.Lines())
+		}
+		for _, f := range rep.Checks.NetworkFD {
+			if f.Checks != 1 || f.Directions != 2*(len(tc.hidden)+1) {
+				t.Errorf("hidden %v: %s: %d checks, %d directions", tc.hidden, f.Impl, f.Checks, f.Directions)
+			}
+		}
+		if g := rep.Runs[ImplGraph].GradNorms; len(g) == 0 || len(g[0].Norms) != len(tc.hidden)+1 {
+			t.Errorf("hidden %v: gradient norms %v", tc.hidden, g)
+		}
+		w := rep.Runs[ImplGraph].Weights
+		for _, name := range c.MatrixNames() {
+			if w[name].SumSq == 0 {
+				t.Errorf("hidden %v: no weights %s in %v", tc.hidden, name, w)
+			}
+		}
+	}
+}
