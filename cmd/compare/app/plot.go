@@ -39,6 +39,7 @@ func writeAccuracyPlot(w io.Writer, rep *mnist.Report) error {
 	}
 	p.Title.Padding = vg.Points(8)
 	p.X.Label.Text = "iteration"
+	p.X.Tick.Marker = integerTicks{}
 	p.Y.Label.Text = "accuracy"
 	p.Legend.Top, p.Legend.Left = false, false
 	p.Legend.YOffs = vg.Points(40)

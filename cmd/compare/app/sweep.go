@@ -3,7 +3,6 @@ package app
 import (
 	"errors"
 	"fmt"
-	"image/color"
 	"io"
 	"time"
 
@@ -133,15 +132,6 @@ func sweepTable(w io.Writer, rep *mnist.SweepReport) {
 	}
 }
 
-// sweepColors colours the outputs of the sweep plot, in order.
-var sweepColors = []color.RGBA{
-	{R: 31, G: 119, B: 180, A: 255},
-	{R: 214, G: 39, B: 40, A: 255},
-	{R: 44, G: 160, B: 44, A: 255},
-	{R: 255, G: 127, B: 14, A: 255},
-	{R: 148, G: 103, B: 189, A: 255},
-}
-
 // writeSweepPlot draws the final test accuracy of every run as grouped bars:
 // one group per hidden activation, one bar per output. A diverged run has no bar.
 func writeSweepPlot(w io.Writer, rep *mnist.SweepReport) error {
@@ -177,7 +167,7 @@ func writeSweepPlot(w io.Writer, rep *mnist.SweepReport) error {
 		if err != nil {
 			return fmt.Errorf("plot: %w", err)
 		}
-		bars.Color = sweepColors[k%len(sweepColors)]
+		bars.Color = seriesColor(k)
 		bars.LineStyle.Width = 0
 		bars.Offset = width * vg.Length(float64(k)-float64(len(outs)-1)/2)
 		p.Add(bars)
