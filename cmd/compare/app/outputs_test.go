@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"outgrad/models/mnist"
 )
 
 func TestOutputsRefusedBeforeTraining(t *testing.T) {
@@ -138,6 +140,46 @@ func TestSweepCSV(t *testing.T) {
 	for _, r := range rows[1:] {
 		if acc, err := strconv.ParseFloat(r[3], 64); err != nil || acc <= 0 || acc > 1 || !strings.Contains(out.String(), fmt.Sprintf(" %.4f ", acc)) {
 			t.Errorf("final test accuracy %q not in the table:\n%s", r[3], out.String())
+		}
+	}
+}
+
+func TestWeightsPictureOfTwoHiddenLayers(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "w.png")
+	var out, errb bytes.Buffer
+	code := New().Main([]string{"-iterations", "1", "-train-images", "200", "-hidden", "20,10", "-quiet", "-weights", path}, &out, &errb)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errb.String())
+	}
+	if b, err := os.ReadFile(path); err != nil || !bytes.HasPrefix(b, []byte("\x89PNG")) {
+		t.Errorf("weights picture: %v", err)
+	}
+}
+
+func TestProject(t *testing.T) {
+	const h1, h2 = 3, 2
+	w01, w12, w23 := make([]float64, mnist.Pixels*h1), make([]float64, h1*h2), make([]float64, h2*mnist.Classes)
+	for i := range w01 {
+		w01[i] = float64(i%7) - 3
+	}
+	for i := range w12 {
+		w12[i] = float64(i) - 2
+	}
+	for i := range w23 {
+		w23[i] = float64(i%5) + 1
+	}
+	got := project([][]float64{w01, w12, w23})
+	for p := range mnist.Pixels {
+		for d := range mnist.Classes {
+			var want float64
+			for a := range h1 {
+				for b := range h2 {
+					want += w01[p*h1+a] * w12[a*h2+b] * w23[b*mnist.Classes+d]
+				}
+			}
+			if got[p*mnist.Classes+d] != want {
+				t.Fatalf("pixel %d digit %d: %v, want %v", p, d, got[p*mnist.Classes+d], want)
+			}
 		}
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"image/png"
 	"io"
 	"math"
+	"strings"
 
 	"golang.org/x/image/font"
 	"golang.org/x/image/font/basicfont"
@@ -120,9 +121,12 @@ const (
 
 // writeWeightsPNG draws each hidden unit's 784 incoming weights (a column of
 // w01) as a 28×28 tile, then for each digit d the projection w01·w12[:,d]
-// onto the pixels: what raises the logit of d. Each tile is coloured on its
-// own scale: blue negative, white zero, red positive.
-func writeWeightsPNG(w io.Writer, impl string, hidden int, w01, w12 []float64) error {
+// onto the pixels (w01·w12·…·wL[:,d] for several hidden layers, activations
+// left out): what raises the logit of d. Each tile is coloured on its own
+// scale: blue negative, white zero, red positive. The title names impl, the
+// implementation whose weights ws are.
+func writeWeightsPNG(w io.Writer, impl string, hidden int, ws [][]float64) error {
+	w01 := ws[0]
 	const side = 28
 	ts := side*tileScale + tileGap
 	rows := (hidden + tileCols - 1) / tileCols
@@ -140,14 +144,19 @@ func writeWeightsPNG(w io.Writer, impl string, hidden int, w01, w12 []float64) e
 		drawTile(img, tileGap+(h%tileCols)*ts, textH+(h/tileCols)*ts, tile)
 	}
 	y0 := textH + rows*ts + textH
-	label(img, tileGap, y0-6, "what each digit's logit responds to: w01 . w12[:,d], d = 0..9")
+	names := make([]string, len(ws))
+	for i := range ws {
+		names[i] = fmt.Sprintf("w%d%d", i, i+1)
+	}
+	caption := "what each digit's logit responds to: " + strings.Join(names, " . ") + "[:,d], d = 0..9"
+	if len(ws) > 2 {
+		caption += " (activations left out)"
+	}
+	label(img, tileGap, y0-6, caption)
+	proj := project(ws)
 	for d := 0; d < mnist.Classes; d++ {
 		for p := range tile {
-			var s float64
-			for h := 0; h < hidden; h++ {
-				s += w01[p*hidden+h] * w12[h*mnist.Classes+d]
-			}
-			tile[p] = s
+			tile[p] = proj[p*mnist.Classes+d]
 		}
 		drawTile(img, tileGap+d*ts, y0, tile)
 		label(img, tileGap+d*ts+side*tileScale/2-3, y0+ts+textH-8, fmt.Sprint(d))
@@ -156,6 +165,26 @@ func writeWeightsPNG(w io.Writer, impl string, hidden int, w01, w12 []float64) e
 		return fmt.Errorf("weights image: %w", err)
 	}
 	return nil
+}
+
+// project multiplies the weight matrices, 784×h1, h1×h2, …, hL×10, into the
+// 784×10 matrix of the network without its activations.
+func project(ws [][]float64) []float64 {
+	p, cols := ws[0], len(ws[0])/mnist.Pixels
+	for _, m := range ws[1:] {
+		next := len(m) / cols
+		q := make([]float64, mnist.Pixels*next)
+		for i := range mnist.Pixels {
+			for k := range cols {
+				a := p[i*cols+k]
+				for j := range next {
+					q[i*next+j] += a * m[k*next+j]
+				}
+			}
+		}
+		p, cols = q, next
+	}
+	return p
 }
 
 // drawTile draws a 28×28 tile at (x, y), scaled by its largest magnitude.

@@ -241,7 +241,7 @@ func (s *session) writeOutputs(rep *mnist.Report) error {
 	if t, ok := o.target("weights"); ok {
 		impl := rep.Impls[len(rep.Impls)-1]
 		errs = append(errs, s.write(t, func(w io.Writer) error {
-			return writeWeightsPNG(w, impl, o.cfg.Hidden[0], final.Final[0], final.Final[len(final.Final)-1])
+			return writeWeightsPNG(w, impl, o.cfg.Hidden[0], final.Final)
 		}))
 	}
 	if t, ok := o.target("save"); ok && s.sig() == nil {
