@@ -69,3 +69,18 @@ func TestSoftmaxBaseFlags(t *testing.T) {
 		}
 	}
 }
+
+func TestDivergedExit1(t *testing.T) {
+	var out, errb bytes.Buffer
+	code := New().Main([]string{"-hidden-act", "identity", "-output", "identity", "-alpha", "1e6", "-iterations", "3", "-train-images", "200", "-quiet"}, &out, &errb)
+	if code != 1 || !strings.HasPrefix(errb.String(), "compare: training diverged: ") || strings.Count(errb.String(), "\n") != 1 {
+		t.Errorf("exit %d, stderr %q", code, errb.String())
+	}
+}
+
+func TestHelpExit0(t *testing.T) {
+	var out, errb bytes.Buffer
+	if code := New().Main([]string{"-h"}, &out, &errb); code != 0 || !strings.Contains(errb.String(), "-csv FILE") {
+		t.Errorf("exit %d, stderr %q", code, errb.String())
+	}
+}
