@@ -26,7 +26,8 @@
 // whose every flag, -list, -sweep, -plot and report then know them:
 //
 //	a := app.New()
-//	if err := a.Register(ops.NewPointwise("arctan", math.Atan, slope)); err != nil {
+//	arctan := ops.NewPointwise("arctan", math.Atan, func(y float64) float64 { c := math.Cos(y); return c * c })
+//	if err := a.Register(arctan); err != nil {
 //		fmt.Fprintln(os.Stderr, err)
 //		os.Exit(2)
 //	}
@@ -43,10 +44,13 @@
 // -save is written by mnist.SaveWeights, which also writes by rename.
 //
 // SIGINT or SIGTERM stops the command: the temporary files are removed, one
-// line says so, and it exits 130 or 143 without writing any output file.
-// Training cannot be stopped from inside mnist.Compare (its Progress callback
-// returns nothing), so Main runs it in a goroutine and returns on the signal;
-// the goroutine is left to the process's exit, and prints nothing more.
+// line says so, and it exits 130 or 143. An interrupt during training writes
+// no output file; one during the writes leaves the files already renamed
+// complete and writes no other. Training cannot be stopped from inside
+// mnist.Compare or mnist.Sweep (their progress callbacks return nothing), so
+// Main runs it in a goroutine and returns on the signal; the goroutine prints
+// nothing more and ends with the process (a program that calls Main and
+// carries on lets it finish its training in the background).
 //
 // # Exit status
 //
