@@ -1,4 +1,4 @@
-package main
+package app
 
 import (
 	"bytes"
@@ -20,7 +20,7 @@ func TestSweepBadFlagsExit2OneLine(t *testing.T) {
 		{"-sweep", "-iterations", "0"},
 	} {
 		var out, errb bytes.Buffer
-		if code := run(args, &out, &errb); code != 2 {
+		if code := New().Main(args, &out, &errb); code != 2 {
 			t.Errorf("%v: exit %d, want 2", args, code)
 		}
 		if s := errb.String(); strings.Count(s, "\n") != 1 || !strings.HasPrefix(s, "compare: ") {
@@ -33,7 +33,7 @@ func TestSweepSmall(t *testing.T) {
 	dir := t.TempDir()
 	js, png := filepath.Join(dir, "sweep.json"), filepath.Join(dir, "sweep.png")
 	var out, errb bytes.Buffer
-	code := run([]string{"-sweep", "-hidden-acts", "tanh, sigmoid", "-outputs", "softmax,sigmoid", "-iterations", "2",
+	code := New().Main([]string{"-sweep", "-hidden-acts", "tanh, sigmoid", "-outputs", "softmax,sigmoid", "-iterations", "2",
 		"-train-images", "200", "-eval-every", "1", "-quiet", "-json", js, "-plot", png}, &out, &errb)
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errb.String())

@@ -1,4 +1,4 @@
-package main
+package app
 
 import (
 	"fmt"
@@ -6,8 +6,9 @@ import (
 	"image/color"
 	"image/draw"
 	"image/png"
+	"io"
 	"math"
-	"os"
+	"strings"
 
 	"golang.org/x/image/font"
 	"golang.org/x/image/font/basicfont"
@@ -30,7 +31,7 @@ var (
 // writeAccuracyPlot draws test (solid) and train (dashed) accuracy against
 // the iteration for each implementation that ran, and in book mode the book's
 // published test and train accuracies as points.
-func writeAccuracyPlot(path string, rep *mnist.Report) error {
+func writeAccuracyPlot(w io.Writer, rep *mnist.Report) error {
 	p := plot.New()
 	c := rep.Config
 	p.Title.Text = fmt.Sprintf("MNIST, %s hidden ×%s, %s output, %s%s", c.HiddenAct, sizesString(c.Hidden), c.Output, c.Dtype, map[bool]string{true: ", book slope (hand-rolled)"}[c.Book])
@@ -39,6 +40,7 @@ func writeAccuracyPlot(path string, rep *mnist.Report) error {
 	}
 	p.Title.Padding = vg.Points(8)
 	p.X.Label.Text = "iteration"
+	p.X.Tick.Marker = integerTicks{}
 	p.Y.Label.Text = "accuracy"
 	p.Legend.Top, p.Legend.Left = false, false
 	p.Legend.YOffs = vg.Points(40)
@@ -61,7 +63,7 @@ func writeAccuracyPlot(path string, rep *mnist.Report) error {
 		}{{test, name + " test", nil}, {train, name + " train", []vg.Length{vg.Points(4), vg.Points(3)}}} {
 			l, err := plotter.NewLine(s.xy)
 			if err != nil {
-				return fmt.Errorf("plot %s: %w", path, err)
+				return fmt.Errorf("plot: %w", err)
 			}
 			l.Color, l.Width, l.Dashes = col, vg.Points(1.5), s.dash
 			if name == mnist.ImplHandRolled && len(rep.Impls) == 2 {
@@ -87,15 +89,24 @@ func writeAccuracyPlot(path string, rep *mnist.Report) error {
 		}{{test, "book test (published)", vgdraw.CircleGlyph{}}, {train, "book train (published)", vgdraw.BoxGlyph{}}} {
 			sc, err := plotter.NewScatter(s.xy)
 			if err != nil {
-				return fmt.Errorf("plot %s: %w", path, err)
+				return fmt.Errorf("plot: %w", err)
 			}
 			sc.GlyphStyle.Color, sc.GlyphStyle.Shape, sc.GlyphStyle.Radius = bookColor, s.shape, vg.Points(2.5)
 			p.Add(sc)
 			p.Legend.Add(s.label, sc)
 		}
 	}
-	if err := p.Save(8*vg.Inch, 5*vg.Inch, path); err != nil {
-		return fmt.Errorf("plot %s: %w", path, err)
+	return savePNG(p, 8*vg.Inch, 5*vg.Inch, w)
+}
+
+// savePNG draws p, width × height, as PNG to w.
+func savePNG(p *plot.Plot, width, height vg.Length, w io.Writer) error {
+	wt, err := p.WriterTo(width, height, "png")
+	if err != nil {
+		return fmt.Errorf("plot: %w", err)
+	}
+	if _, err := wt.WriteTo(w); err != nil {
+		return fmt.Errorf("plot: %w", err)
 	}
 	return nil
 }
@@ -110,9 +121,12 @@ const (
 
 // writeWeightsPNG draws each hidden unit's 784 incoming weights (a column of
 // w01) as a 28×28 tile, then for each digit d the projection w01·w12[:,d]
-// onto the pixels: what raises the logit of d. Each tile is coloured on its
-// own scale: blue negative, white zero, red positive.
-func writeWeightsPNG(path string, hidden int, w01, w12 []float64) error {
+// onto the pixels (w01·w12·…·wL[:,d] for several hidden layers, activations
+// left out): what raises the logit of d. Each tile is coloured on its own
+// scale: blue negative, white zero, red positive. The title names impl, the
+// implementation whose weights ws are.
+func writeWeightsPNG(w io.Writer, impl string, hidden int, ws [][]float64) error {
+	w01 := ws[0]
 	const side = 28
 	ts := side*tileScale + tileGap
 	rows := (hidden + tileCols - 1) / tileCols
@@ -122,7 +136,7 @@ func writeWeightsPNG(path string, hidden int, w01, w12 []float64) error {
 	draw.Draw(img, img.Bounds(), image.White, image.Point{}, draw.Src)
 
 	tile := make([]float64, mnist.Pixels)
-	label(img, tileGap, textH-6, fmt.Sprintf("first-layer weights w01 of each of the %d hidden units (28x28; blue < 0 < red, per-tile scale)", hidden))
+	label(img, tileGap, textH-6, fmt.Sprintf("%s weights: first layer w01 of each of the %d hidden units (28x28; blue < 0 < red, per-tile scale)", impl, hidden))
 	for h := 0; h < hidden; h++ {
 		for p := range tile {
 			tile[p] = w01[p*hidden+h]
@@ -130,27 +144,47 @@ func writeWeightsPNG(path string, hidden int, w01, w12 []float64) error {
 		drawTile(img, tileGap+(h%tileCols)*ts, textH+(h/tileCols)*ts, tile)
 	}
 	y0 := textH + rows*ts + textH
-	label(img, tileGap, y0-6, "what each digit's logit responds to: w01 . w12[:,d], d = 0..9")
+	names := make([]string, len(ws))
+	for i := range ws {
+		names[i] = fmt.Sprintf("w%d%d", i, i+1)
+	}
+	caption := "what each digit's logit responds to: " + strings.Join(names, " . ") + "[:,d], d = 0..9"
+	if len(ws) > 2 {
+		caption += " (activations left out)"
+	}
+	label(img, tileGap, y0-6, caption)
+	proj := project(ws)
 	for d := 0; d < mnist.Classes; d++ {
 		for p := range tile {
-			var s float64
-			for h := 0; h < hidden; h++ {
-				s += w01[p*hidden+h] * w12[h*mnist.Classes+d]
-			}
-			tile[p] = s
+			tile[p] = proj[p*mnist.Classes+d]
 		}
 		drawTile(img, tileGap+d*ts, y0, tile)
 		label(img, tileGap+d*ts+side*tileScale/2-3, y0+ts+textH-8, fmt.Sprint(d))
 	}
-	f, err := os.Create(path)
-	if err != nil {
+	if err := png.Encode(w, img); err != nil {
 		return fmt.Errorf("weights image: %w", err)
 	}
-	if err := png.Encode(f, img); err != nil {
-		f.Close()
-		return fmt.Errorf("weights image %s: %w", path, err)
+	return nil
+}
+
+// project multiplies the weight matrices, 784×h1, h1×h2, …, hL×10, into the
+// 784×10 matrix of the network without its activations.
+func project(ws [][]float64) []float64 {
+	p, cols := ws[0], len(ws[0])/mnist.Pixels
+	for _, m := range ws[1:] {
+		next := len(m) / cols
+		q := make([]float64, mnist.Pixels*next)
+		for i := range mnist.Pixels {
+			for k := range cols {
+				a := p[i*cols+k]
+				for j := range next {
+					q[i*next+j] += a * m[k*next+j]
+				}
+			}
+		}
+		p, cols = q, next
 	}
-	return f.Close()
+	return p
 }
 
 // drawTile draws a 28×28 tile at (x, y), scaled by its largest magnitude.

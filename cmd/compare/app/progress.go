@@ -1,9 +1,10 @@
-package main
+package app
 
 import (
 	"fmt"
 	"io"
 	"os"
+	"sync"
 	"time"
 
 	"outgrad/models/mnist"
@@ -11,7 +12,11 @@ import (
 
 // progress reports training progress on stderr: one line rewritten in place
 // (\r) on a terminal, a plain line per evaluation otherwise, nothing when quiet.
+// Its methods may be called from the training goroutine while the command
+// waits for an interrupt; after stop they print nothing.
 type progress struct {
+	mu           sync.Mutex
+	stopped      bool
 	w            io.Writer
 	quiet, tty   bool
 	iters, steps int // iterations, and steps per iteration
@@ -42,7 +47,9 @@ func (p *progress) status(iter, done int) string {
 
 // step is called after every step.
 func (p *progress) step(iter, step int) {
-	if p.quiet || !p.tty {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.quiet || !p.tty || p.stopped {
 		return
 	}
 	if now := time.Now(); now.Sub(p.last) >= 100*time.Millisecond {
@@ -52,16 +59,49 @@ func (p *progress) step(iter, step int) {
 	}
 }
 
-// eval is called after every evaluation (which follows the iteration's last step).
-func (p *progress) eval(iter int) {
+// row prints an evaluation's row s on out (between progress lines) and,
+// unless quiet or on a terminal, the progress after iteration iter.
+func (p *progress) row(out io.Writer, s string, iter int) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.stopped {
+		return
+	}
+	p.clearLocked()
+	fmt.Fprintln(out, s)
 	if p.quiet || p.tty {
 		return
 	}
 	fmt.Fprintf(p.w, "compare: %s\n", p.status(iter, (iter+1)*p.steps))
 }
 
+// line prints a progress line of its own, unless quiet.
+func (p *progress) line(s string) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.quiet || p.stopped {
+		return
+	}
+	p.clearLocked()
+	fmt.Fprintln(p.w, s)
+}
+
+// stop erases the progress line and silences every later call.
+func (p *progress) stop() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.clearLocked()
+	p.stopped = true
+}
+
 // clear erases the progress line so that stdout rows print cleanly.
 func (p *progress) clear() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.clearLocked()
+}
+
+func (p *progress) clearLocked() {
 	if p.shown {
 		fmt.Fprint(p.w, "\r\033[K")
 		p.shown = false

@@ -1,4 +1,4 @@
-package main
+package app
 
 import (
 	"bytes"
@@ -16,7 +16,7 @@ func TestBadFlagsExit2OneLine(t *testing.T) {
 		{"-weights", "/"}, {"-save", "/nonexistent-dir/w.bin"},
 	} {
 		var out, errb bytes.Buffer
-		if code := run(args, &out, &errb); code != 2 {
+		if code := New().Main(args, &out, &errb); code != 2 {
 			t.Errorf("%v: exit %d, want 2", args, code)
 		}
 		if s := errb.String(); strings.Count(s, "\n") != 1 || !strings.HasPrefix(s, "compare: ") {
@@ -27,7 +27,7 @@ func TestBadFlagsExit2OneLine(t *testing.T) {
 
 func TestList(t *testing.T) {
 	var out, errb bytes.Buffer
-	if code := run([]string{"-list"}, &out, &errb); code != 0 {
+	if code := New().Main([]string{"-list"}, &out, &errb); code != 0 {
 		t.Fatalf("exit %d: %s", code, errb.String())
 	}
 	for _, want := range []string{"tanh", "relu", "softmax + cross-entropy", "identity"} {
@@ -39,7 +39,7 @@ func TestList(t *testing.T) {
 
 func TestRunSmall(t *testing.T) {
 	var out, errb bytes.Buffer
-	code := run([]string{"-iterations", "2", "-train-images", "200", "-eval-every", "1", "-quiet"}, &out, &errb)
+	code := New().Main([]string{"-iterations", "2", "-train-images", "200", "-eval-every", "1", "-quiet"}, &out, &errb)
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errb.String())
 	}
@@ -61,11 +61,26 @@ func TestSoftmaxBaseFlags(t *testing.T) {
 		{"-sweep", "-outputs", "sigmoid", "-softmax-bases", "2"}, {"-sweep", "-softmax-base", "2"},
 	} {
 		var out, errb bytes.Buffer
-		if code := run(args, &out, &errb); code != 2 {
+		if code := New().Main(args, &out, &errb); code != 2 {
 			t.Errorf("%v: exit %d, want 2", args, code)
 		}
 		if lines := strings.Count(strings.TrimSpace(errb.String()), "\n"); lines != 0 || errb.Len() == 0 {
 			t.Errorf("%v: want one line on stderr, got %q", args, errb.String())
 		}
+	}
+}
+
+func TestDivergedExit1(t *testing.T) {
+	var out, errb bytes.Buffer
+	code := New().Main([]string{"-hidden-act", "identity", "-output", "identity", "-alpha", "1e6", "-iterations", "3", "-train-images", "200", "-quiet"}, &out, &errb)
+	if code != 1 || !strings.HasPrefix(errb.String(), "compare: training diverged: ") || strings.Count(errb.String(), "\n") != 1 {
+		t.Errorf("exit %d, stderr %q", code, errb.String())
+	}
+}
+
+func TestHelpExit0(t *testing.T) {
+	var out, errb bytes.Buffer
+	if code := New().Main([]string{"-h"}, &out, &errb); code != 0 || !strings.Contains(errb.String(), "-csv FILE") {
+		t.Errorf("exit %d, stderr %q", code, errb.String())
 	}
 }

@@ -1,12 +1,9 @@
-package main
+package app
 
 import (
 	"errors"
-	"flag"
 	"fmt"
-	"image/color"
 	"io"
-	"strings"
 	"time"
 
 	"gonum.org/v1/plot"
@@ -17,16 +14,9 @@ import (
 	"outgrad/ops"
 )
 
-// setFlags returns the names of the flags given on the command line.
-func setFlags(fs *flag.FlagSet) map[string]bool {
-	set := map[string]bool{}
-	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
-	return set
-}
-
 // parseSweep fills o.acts and o.outs from the -hidden-acts and -outputs
 // lists and rejects flags that do not apply to the mode chosen.
-func parseSweep(o *options, acts, outs string, set map[string]bool) error {
+func (a *App) parseSweep(o *options, acts, outs string, set map[string]bool) error {
 	if !o.sweep {
 		for _, name := range []string{"hidden-acts", "outputs"} {
 			if set[name] {
@@ -40,15 +30,15 @@ func parseSweep(o *options, acts, outs string, set map[string]bool) error {
 			return fmt.Errorf("-%s does not apply to -sweep (it trains the hand-rolled net once per hidden activation × output)", name)
 		}
 	}
-	o.acts, o.outs = ops.Activations(), ops.Outputs()
+	o.acts, o.outs = a.Activations(), ops.Outputs()
 	if set["hidden-acts"] {
 		o.acts = nil
 		for _, name := range splitList(acts) {
-			a, err := ops.Lookup(name)
+			act, err := a.Lookup(name)
 			if err != nil {
 				return err
 			}
-			o.acts = append(o.acts, a)
+			o.acts = append(o.acts, act)
 		}
 		if len(o.acts) == 0 {
 			return fmt.Errorf("-hidden-acts %q: no activation named", acts)
@@ -70,67 +60,41 @@ func parseSweep(o *options, acts, outs string, set map[string]bool) error {
 	return nil
 }
 
-// splitList splits a comma-separated list, dropping blanks.
-func splitList(s string) []string {
-	var out []string
-	for _, f := range strings.Split(s, ",") {
-		if f = strings.TrimSpace(f); f != "" {
-			out = append(out, f)
-		}
-	}
-	return out
-}
-
-// runSweep runs mnist.Sweep and prints its table and claims. Exit status: 0
+// sweep runs mnist.Sweep and prints its table and claims. Exit status: 0
 // when the sweep ran (diverged runs included), 1 when it failed, 2 for
 // missing data or files that could not be written.
-func runSweep(o options, stdout, stderr io.Writer) int {
-	trainSet, testSet, err := loadSets(o)
+func (s *session) sweep() int {
+	tr, err := s.trainer()
 	if err != nil {
-		fmt.Fprintln(stderr, "compare:", oneLine(err))
-		return 2
+		return s.fail(2, err)
 	}
-	progress := func(s string) {
-		if !o.quiet {
-			fmt.Fprintln(stderr, s)
-		}
-	}
-	var rep *mnist.SweepReport
-	if o.dtype == "float32" {
-		rep, err = sweep[float32](o, trainSet, testSet, progress)
-	} else {
-		rep, err = sweep[float64](o, trainSet, testSet, progress)
+	rep, err, ok := background(s.ctx, func() (*mnist.SweepReport, error) {
+		return tr.sweep(s.o.acts, s.o.outs, s.pr.line)
+	})
+	if !ok {
+		return s.interrupted()
 	}
 	if err != nil {
-		fmt.Fprintln(stderr, "compare:", oneLine(err))
-		return 1
+		return s.fail(1, err)
 	}
-	sweepTable(stdout, rep)
+	sweepTable(s.stdout, rep)
 	var errs []error
-	if o.jsonPath != "" {
-		errs = append(errs, writeJSON(o.jsonPath, rep))
+	if t, ok := s.o.target("json"); ok {
+		errs = append(errs, s.write(t, func(w io.Writer) error { return writeJSON(w, rep) }))
 	}
-	if o.plotPath != "" {
-		errs = append(errs, writeSweepPlot(o.plotPath, rep))
+	if t, ok := s.o.target("csv"); ok {
+		errs = append(errs, s.write(t, func(w io.Writer) error { return writeSweepCSV(w, rep) }))
+	}
+	if t, ok := s.o.target("plot"); ok {
+		errs = append(errs, s.write(t, func(w io.Writer) error { return writeSweepPlot(w, rep) }))
+	}
+	if s.sig() != nil {
+		return s.interrupted()
 	}
 	if err := errors.Join(errs...); err != nil {
-		fmt.Fprintln(stderr, "compare:", oneLine(err))
-		return 2
+		return s.fail(2, err)
 	}
 	return 0
-}
-
-// sweep converts the sets to T and runs mnist.Sweep.
-func sweep[T ops.Float](o options, trainSet, testSet mnist.Set, progress func(string)) (*mnist.SweepReport, error) {
-	train, err := toData[T](trainSet, o.cfg.TrainImages)
-	if err != nil {
-		return nil, err
-	}
-	test, err := toData[T](testSet, testSet.N)
-	if err != nil {
-		return nil, err
-	}
-	return mnist.Sweep(o.cfg, o.acts, o.outs, train, test, progress)
 }
 
 // sweepTable prints one line per run, the best marked with *, then the claims.
@@ -168,18 +132,9 @@ func sweepTable(w io.Writer, rep *mnist.SweepReport) {
 	}
 }
 
-// sweepColors colours the outputs of the sweep plot, in order.
-var sweepColors = []color.RGBA{
-	{R: 31, G: 119, B: 180, A: 255},
-	{R: 214, G: 39, B: 40, A: 255},
-	{R: 44, G: 160, B: 44, A: 255},
-	{R: 255, G: 127, B: 14, A: 255},
-	{R: 148, G: 103, B: 189, A: 255},
-}
-
 // writeSweepPlot draws the final test accuracy of every run as grouped bars:
 // one group per hidden activation, one bar per output. A diverged run has no bar.
-func writeSweepPlot(path string, rep *mnist.SweepReport) error {
+func writeSweepPlot(w io.Writer, rep *mnist.SweepReport) error {
 	var hidden, outs []string
 	seen := map[string]bool{}
 	for _, r := range rep.Runs {
@@ -210,9 +165,9 @@ func writeSweepPlot(path string, rep *mnist.SweepReport) error {
 		}
 		bars, err := plotter.NewBarChart(vals, width)
 		if err != nil {
-			return fmt.Errorf("plot %s: %w", path, err)
+			return fmt.Errorf("plot: %w", err)
 		}
-		bars.Color = sweepColors[k%len(sweepColors)]
+		bars.Color = seriesColor(k)
 		bars.LineStyle.Width = 0
 		bars.Offset = width * vg.Length(float64(k)-float64(len(outs)-1)/2)
 		p.Add(bars)
@@ -220,8 +175,5 @@ func writeSweepPlot(path string, rep *mnist.SweepReport) error {
 	}
 	p.NominalX(hidden...)
 	p.X.Min, p.X.Max = -0.6, float64(len(hidden))-0.4
-	if err := p.Save(vg.Length(max(8, len(hidden)))*vg.Inch, 5*vg.Inch, path); err != nil {
-		return fmt.Errorf("plot %s: %w", path, err)
-	}
-	return nil
+	return savePNG(p, vg.Length(max(8, len(hidden)))*vg.Inch, 5*vg.Inch, w)
 }

@@ -1,0 +1,75 @@
+package app
+
+import (
+	"encoding/csv"
+	"fmt"
+	"io"
+	"strconv"
+
+	"outgrad/models/mnist"
+)
+
+// writeRunCSV writes one row per evaluation of every implementation that ran:
+// iteration, impl, test_acc, train_acc, then the gradient norm of every weight
+// matrix after the iteration's last step (grad_norm_w01, grad_norm_w12, …;
+// empty where none was recorded).
+func writeRunCSV(w io.Writer, rep *mnist.Report) error {
+	matrices := 0
+	for _, name := range rep.Impls {
+		for _, g := range rep.Runs[name].GradNorms {
+			matrices = max(matrices, len(g.Norms))
+		}
+	}
+	header := []string{"iteration", "impl", "test_acc", "train_acc"}
+	for i := range matrices {
+		header = append(header, fmt.Sprintf("grad_norm_w%d%d", i, i+1))
+	}
+	cw := csv.NewWriter(w)
+	if err := cw.Write(header); err != nil {
+		return err
+	}
+	for _, name := range rep.Impls {
+		run := rep.Runs[name]
+		norms := map[int][]float64{}
+		for _, g := range run.GradNorms {
+			norms[g.Iteration] = g.Norms
+		}
+		for _, p := range run.Trajectory {
+			rec := []string{strconv.Itoa(p.Iteration), name, num(p.TestAcc), num(p.TrainAcc)}
+			n := norms[p.Iteration]
+			for i := range matrices {
+				v := ""
+				if i < len(n) {
+					v = num(n[i])
+				}
+				rec = append(rec, v)
+			}
+			if err := cw.Write(rec); err != nil {
+				return err
+			}
+		}
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+// writeSweepCSV writes one row per configuration of the sweep.
+func writeSweepCSV(w io.Writer, rep *mnist.SweepReport) error {
+	cw := csv.NewWriter(w)
+	if err := cw.Write([]string{"hidden", "output", "final_iteration", "final_test_acc", "best_test_acc",
+		"best_iteration", "final_train_acc", "diverged", "seconds"}); err != nil {
+		return err
+	}
+	for _, r := range rep.Runs {
+		if err := cw.Write([]string{r.HiddenAct, r.Output, strconv.Itoa(r.FinalIteration), num(r.FinalTestAcc),
+			num(r.BestTestAcc), strconv.Itoa(r.BestIteration), num(r.FinalTrainAcc),
+			strconv.FormatBool(r.Diverged), strconv.FormatFloat(r.WallSeconds, 'f', 3, 64)}); err != nil {
+			return err
+		}
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+// num formats a value in the shortest form that reads back exactly.
+func num(x float64) string { return strconv.FormatFloat(x, 'g', -1, 64) }

@@ -1,0 +1,71 @@
+// Package app is the compare command as a library: it trains the book's MNIST
+// network (Grokking Deep Learning, chapter 9) twice in lock step, as a
+// Gorgonia graph and by hand, from the same weights, batches and dropout
+// masks; it checks that their gradients agree at every step, prints both
+// accuracy trajectories side by side, and times them.
+//
+//	go run ./cmd/compare                       # the book's run, 300 iterations
+//	go run ./cmd/compare -iterations 20 -dtype float32
+//	go run ./cmd/compare -book -plot acc.png -weights w.png -json report.json -csv acc.csv
+//
+// With -sweep it instead trains the hand-rolled network once for every hidden
+// activation × output (all registered ones, or the -hidden-acts and -outputs
+// lists), all from the same seed and the other flags, and prints a table of
+// their accuracies and which of the chapter's claims the numbers support. A
+// full sweep of 8 activations × 3 outputs at the default 300 iterations runs
+// 24 trainings of about 10 s each, a few minutes; -iterations 50 gives a quick
+// look. -json, -csv and -plot then write the sweep's report, table and chart.
+//
+//	go run ./cmd/compare -sweep -iterations 50
+//	go run ./cmd/compare -sweep -hidden-acts tanh,sigmoid,relu -outputs softmax,sigmoid -plot sweep.png
+//
+// # Your own activations
+//
+// An App holds the activations the command knows by name, ops.Activations()
+// to begin with. A program of its own registers more and runs the command,
+// whose every flag, -list, -sweep, -plot and report then know them:
+//
+//	a := app.New()
+//	arctan := ops.NewPointwise("arctan", math.Atan, func(y float64) float64 { c := math.Cos(y); return c * c })
+//	if err := a.Register(arctan); err != nil {
+//		fmt.Fprintln(os.Stderr, err)
+//		os.Exit(2)
+//	}
+//	os.Exit(a.Main(os.Args[1:], os.Stdout, os.Stderr))
+//
+// # Output files
+//
+// Every output file (-json, -csv, -plot, -weights, -save) is checked before
+// any training: its directory must be writable, an existing file must be a
+// writable regular file, -plot and -weights must end in .png, and no two
+// outputs, nor an output and -load, may name the same file. Every file but
+// -save is written to a temporary file beside it and renamed over it (package
+// outfile), so a failed or interrupted run leaves the old file as it was;
+// -save is written by mnist.SaveWeights, which also writes by rename.
+//
+// SIGINT or SIGTERM stops the command: the temporary files are removed, one
+// line says so, and it exits 130 or 143. An interrupt during training writes
+// no output file; one during the writes leaves the files already renamed
+// complete and writes no other. Training cannot be stopped from inside
+// mnist.Compare or mnist.Sweep (their progress callbacks return nothing), so
+// Main runs it in a goroutine and returns on the signal; the goroutine prints
+// nothing more and ends with the process (a program that calls Main and
+// carries on lets it finish its training in the background).
+//
+// # Exit status
+//
+//	0    the implementations agree and every independent check passed (in
+//	     -book mode the difference is the finding, so only the checks count;
+//	     with -sweep: the sweep ran, diverged runs included, since they are results);
+//	     -list and -h
+//	1    the gradients disagree beyond the tolerance, an independent check
+//	     failed, or training diverged (mnist.ErrDiverged) or failed
+//	2    bad usage (flags, arguments, output paths refused before training),
+//	     bad input files (MNIST data, -load), or a failed write (an output
+//	     file, or standard output: "write stdout: no space left on device")
+//	130  interrupted by SIGINT
+//	143  interrupted by SIGTERM
+//
+// When several apply, the largest wins: a run whose gradients disagree and
+// whose -json could not be written exits 2.
+package app

@@ -1,0 +1,211 @@
+package app
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"math"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"outgrad/cmd/compare/app/outfile"
+	"outgrad/models/mnist"
+	"outgrad/ops"
+)
+
+// options are the parsed flags.
+type options struct {
+	check             bool // network checks at every evaluation
+	cfg               mnist.Config
+	dtype, impl, data string
+	loadPath          string
+	// targets holds the output files asked for, checked, by flag name
+	// ("json", "csv", "plot", "weights", "save").
+	targets     map[string]outfile.Target
+	list, quiet bool
+	tol         float64
+	// sweep mode
+	sweep bool
+	acts  []ops.Activation
+	outs  []ops.Output
+}
+
+// target returns the output file of flag name and whether it was asked for.
+func (o options) target(name string) (outfile.Target, bool) {
+	t, ok := o.targets[name]
+	return t, ok
+}
+
+// outputFlags are the flags naming output files, in the order they are
+// checked and written, and the extension each needs ("" for any).
+var outputFlags = []struct{ name, ext, usage string }{
+	{"json", "", "write the report as JSON to `FILE`"},
+	{"csv", "", "write the accuracies (and gradient norms) as CSV to `FILE`: one row per evaluation, or with -sweep one per run"},
+	{"plot", ".png", "write accuracy curves (with -sweep a bar chart) to `FILE.png`"},
+	{"weights", ".png", "write the first-layer weights as image tiles to `FILE.png`"},
+	{"save", "", "save the final weights to `FILE`"},
+}
+
+// errUsage marks errors that exit with status 2.
+type errUsage struct{ error }
+
+// parse reads args into options; every failure is one line.
+func (a *App) parse(args []string, stderr io.Writer) (options, error) {
+	o := options{cfg: mnist.DefaultConfig()}
+	d := mnist.DefaultConfig()
+	fs := flag.NewFlagSet("compare", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	fs.IntVar(&o.cfg.Iterations, "iterations", d.Iterations, "passes over the training images")
+	fs.Float64Var(&o.cfg.Alpha, "alpha", d.Alpha, "learning rate α (finite, > 0)")
+	hidden := fs.String("hidden", "100", "units of each hidden layer, comma-separated (e.g. 128,64)")
+	fs.IntVar(&o.cfg.Batch, "batch", d.Batch, "images per step")
+	fs.IntVar(&o.cfg.TrainImages, "train-images", d.TrainImages, "train on the first N training images")
+	seed := fs.Uint64("seed", uint64(d.Seed), "numpy seed for the initial weights and the dropout masks (0..4294967295)")
+	act := fs.String("hidden-act", d.ActNames(), "hidden activation, one for every layer or one per layer (e.g. tanh,relu): "+strings.Join(a.Names(), "|"))
+	out := fs.String("output", d.Output.Name, "output activation and loss: "+strings.Join(ops.OutputNames(), "|"))
+	fs.StringVar(&o.dtype, "dtype", "float64", "element type: float64|float32")
+	fs.BoolVar(&o.cfg.Dropout, "dropout", d.Dropout, "drop half the hidden units while training (-dropout=false to turn off)")
+	fs.IntVar(&o.cfg.EvalEvery, "eval-every", d.EvalEvery, "evaluate every N iterations")
+	fs.BoolVar(&o.cfg.Book, "book", false, "hand-rolled side uses the book's post-dropout slope; show the book's published rows")
+	fs.StringVar(&o.data, "data", "", "MNIST idx directory (default $"+mnist.EnvDir+", else the GoMNIST module cache)")
+	fs.BoolVar(&o.list, "list", false, "list the registered activations and outputs and exit")
+	fs.StringVar(&o.impl, "impl", mnist.ImplBoth, "implementations to train: graph|handrolled|builtin|both|all")
+	fs.BoolVar(&o.check, "check", true, "run the finite-difference and built-in checks at every evaluation, not only at the first step (-check=false)")
+	paths := map[string]*string{}
+	for _, f := range outputFlags {
+		paths[f.name] = fs.String(f.name, "", f.usage)
+	}
+	fs.StringVar(&o.loadPath, "load", "", "start from the weights saved in `FILE` instead of the seed's draw")
+	fs.BoolVar(&o.quiet, "quiet", false, "no progress on stderr")
+	fs.BoolVar(&o.sweep, "sweep", false, "train every hidden activation × output (hand-rolled only) and print a table")
+	hiddenActs := fs.String("hidden-acts", "", "with -sweep: comma-separated hidden activations (default all registered)")
+	outputs := fs.String("outputs", "", "with -sweep: comma-separated outputs (default all registered)")
+	base := fs.Float64("softmax-base", math.E, "base b of the softmax, b^x/Σb^x (output or hidden): above e sharpens, below softens")
+	bases := fs.String("softmax-bases", "", "with -sweep: comma-separated softmax bases to sweep (e.g. 2,e,10); each replaces the softmax output")
+	fs.Float64Var(&o.tol, "tol", 0, "gradient tolerance ‖Δ‖∞/‖g‖∞ (default 1e-10 for float64, 1e-4 for float32)")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			fs.SetOutput(stderr)
+			fmt.Fprintln(stderr, "usage: compare [flags]")
+			fs.PrintDefaults()
+			return o, err
+		}
+		return o, errUsage{err}
+	}
+	if fs.NArg() > 0 {
+		return o, errUsage{fmt.Errorf("unexpected argument %q (all options are flags)", fs.Arg(0))}
+	}
+	if *seed > math.MaxUint32 {
+		return o, errUsage{fmt.Errorf("seed %d: want 0..%d", *seed, uint32(math.MaxUint32))}
+	}
+	o.cfg.Seed = uint32(*seed)
+	var err error
+	if o.cfg.Hidden, err = parseSizes(*hidden); err != nil {
+		return o, errUsage{fmt.Errorf("-hidden %s: %w", *hidden, err)}
+	}
+	o.cfg.HiddenAct = nil
+	for _, name := range splitList(*act) {
+		act, err := a.Lookup(name)
+		if err != nil {
+			return o, errUsage{err}
+		}
+		o.cfg.HiddenAct = append(o.cfg.HiddenAct, act)
+	}
+	if o.cfg.Output, err = ops.LookupOutput(*out); err != nil {
+		return o, errUsage{err}
+	}
+	if o.dtype != "float64" && o.dtype != "float32" {
+		return o, errUsage{fmt.Errorf("dtype %q: want float64 or float32", o.dtype)}
+	}
+	if err := o.cfg.Validate(); err != nil {
+		return o, errUsage{err}
+	}
+	set := setFlags(fs)
+	if set["softmax-base"] {
+		if err := applySoftmaxBase(&o.cfg, *base); err != nil {
+			return o, errUsage{err}
+		}
+	}
+	if err := a.parseSweep(&o, *hiddenActs, *outputs, set); err != nil {
+		return o, errUsage{err}
+	}
+	if err := parseBases(&o, *bases, set); err != nil {
+		return o, errUsage{err}
+	}
+	if err := (mnist.CompareOptions{Impl: o.impl, Tol: o.tol}).Validate(); err != nil {
+		return o, errUsage{err}
+	}
+	if o.targets, err = checkOutputs(paths, o.loadPath); err != nil {
+		return o, errUsage{err}
+	}
+	if o.tol == 0 {
+		o.tol = 1e-10
+		if o.dtype == "float32" {
+			o.tol = 1e-4
+		}
+	}
+	return o, nil
+}
+
+// checkOutputs checks, before any training, every output file asked for (its
+// extension, that it can be written) and that no two of them, nor one of them
+// and the input load, name the same file.
+func checkOutputs(paths map[string]*string, load string) (map[string]outfile.Target, error) {
+	labelled := map[string]string{"-load": load}
+	targets := map[string]outfile.Target{}
+	for _, f := range outputFlags {
+		p := *paths[f.name]
+		if p == "" {
+			continue
+		}
+		if f.ext != "" && !strings.EqualFold(filepath.Ext(p), f.ext) {
+			return nil, fmt.Errorf("-%s %s: want a %s file", f.name, p, f.ext)
+		}
+		t, err := outfile.Check(p)
+		if err != nil {
+			return nil, fmt.Errorf("-%s: %w", f.name, err)
+		}
+		targets[f.name] = t
+		labelled["-"+f.name] = p
+	}
+	if err := outfile.Distinct(labelled); err != nil {
+		return nil, err
+	}
+	return targets, nil
+}
+
+// setFlags returns the names of the flags given on the command line.
+func setFlags(fs *flag.FlagSet) map[string]bool {
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	return set
+}
+
+// parseSizes reads comma-separated hidden layer sizes.
+func parseSizes(s string) ([]int, error) {
+	var sizes []int
+	for _, f := range splitList(s) {
+		n, err := strconv.Atoi(f)
+		if err != nil || n < 1 {
+			return nil, fmt.Errorf("%q is not a whole number ≥ 1", f)
+		}
+		sizes = append(sizes, n)
+	}
+	if len(sizes) == 0 {
+		return nil, fmt.Errorf("no sizes")
+	}
+	return sizes, nil
+}
+
+// splitList splits a comma-separated list, dropping blanks.
+func splitList(s string) []string {
+	var out []string
+	for _, f := range strings.Split(s, ",") {
+		if f = strings.TrimSpace(f); f != "" {
+			out = append(out, f)
+		}
+	}
+	return out
+}

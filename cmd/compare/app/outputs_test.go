@@ -1,0 +1,185 @@
+package app
+
+import (
+	"bytes"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	"outgrad/models/mnist"
+)
+
+func TestOutputsRefusedBeforeTraining(t *testing.T) {
+	dir := t.TempDir()
+	x := filepath.Join(dir, "x")
+	load := filepath.Join(dir, "w.bin")
+	if err := os.WriteFile(load, []byte("weights"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"-plot", filepath.Join(dir, "p.svg")}, "want a .png file"},
+		{[]string{"-weights", filepath.Join(dir, "w.jpg")}, "want a .png file"},
+		{[]string{"-json", x, "-csv", filepath.Join(dir, ".", "x")}, "name the same file"},
+		{[]string{"-json", load, "-load", load}, "name the same file"},
+		{[]string{"-sweep", "-plot", x + ".png", "-csv", x + ".png"}, "name the same file"},
+		{[]string{"-csv", dir}, "directory"},
+		{[]string{"-json", "/dev/null"}, "not a regular file"},
+		{[]string{"-save", filepath.Join(dir, "no", "w.bin")}, "cannot be written"},
+	} {
+		var out, errb bytes.Buffer
+		if code := New().Main(c.args, &out, &errb); code != 2 {
+			t.Errorf("%v: exit %d, want 2", c.args, code)
+		}
+		if s := errb.String(); strings.Count(s, "\n") != 1 || !strings.HasPrefix(s, "compare: ") || !strings.Contains(s, c.want) {
+			t.Errorf("%v: stderr %q, want one line with %q", c.args, s, c.want)
+		}
+		if out.Len() != 0 {
+			t.Errorf("%v: trained before refusing: %q", c.args, out.String())
+		}
+	}
+	if ents, _ := os.ReadDir(dir); len(ents) != 1 {
+		t.Errorf("files left behind: %v", ents)
+	}
+}
+
+// failingWriter fails every write, as a full disk does.
+type failingWriter struct{}
+
+func (failingWriter) Write([]byte) (int, error) { return 0, errors.New("no space left on device") }
+
+func TestFailedStdoutExits2(t *testing.T) {
+	var errb bytes.Buffer
+	code := New().Main([]string{"-iterations", "1", "-train-images", "200", "-quiet"}, failingWriter{}, &errb)
+	if code != 2 || errb.String() != "compare: write stdout: no space left on device\n" {
+		t.Errorf("exit %d, stderr %q", code, errb.String())
+	}
+	errb.Reset()
+	if code := New().Main([]string{"-list"}, failingWriter{}, &errb); code != 2 || !strings.Contains(errb.String(), "write stdout") {
+		t.Errorf("-list: exit %d, stderr %q", code, errb.String())
+	}
+}
+
+// readCSV reads a CSV file, every row as long as the header.
+func readCSV(t *testing.T, path string) [][]string {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rows, err := csv.NewReader(f).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rows
+}
+
+func TestRunCSV(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "acc.csv")
+	var out, errb bytes.Buffer
+	code := New().Main([]string{"-iterations", "2", "-train-images", "200", "-eval-every", "1", "-hidden", "20,10", "-csv", path}, &out, &errb)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errb.String())
+	}
+	if !strings.Contains(errb.String(), "compare: wrote "+path+"\n") {
+		t.Errorf("stderr does not name the file written: %q", errb.String())
+	}
+	rows := readCSV(t, path)
+	want := "iteration,impl,test_acc,train_acc,grad_norm_w01,grad_norm_w12,grad_norm_w23"
+	if got := strings.Join(rows[0], ","); got != want {
+		t.Fatalf("header %s, want %s", got, want)
+	}
+	if len(rows) != 5 {
+		t.Fatalf("%d rows, want header + 2 evaluations × 2 implementations", len(rows))
+	}
+	for i, r := range rows[1:] {
+		impl := []string{"graph", "graph", "handrolled", "handrolled"}[i]
+		if r[0] != strconv.Itoa(i%2) || r[1] != impl {
+			t.Errorf("row %d: %v", i+1, r)
+		}
+		for _, v := range r[2:] {
+			if x, err := strconv.ParseFloat(v, 64); err != nil || !(x > 0) {
+				t.Errorf("row %d: %q is not a positive number", i+1, v)
+			}
+		}
+		if row := fmt.Sprintf("%s Test-Acc:%s Train-Acc:%s", r[1], r[2], r[3]); !strings.Contains(out.String(), "I:"+r[0]+" ") || !strings.Contains(out.String(), row) {
+			t.Errorf("row %d: %q is not in the output:\n%s", i+1, row, out.String())
+		}
+	}
+}
+
+func TestSweepCSV(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "sweep.csv")
+	var out, errb bytes.Buffer
+	code := New().Main([]string{"-sweep", "-hidden-acts", "tanh,relu", "-outputs", "softmax", "-iterations", "2",
+		"-train-images", "200", "-eval-every", "1", "-quiet", "-csv", path}, &out, &errb)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errb.String())
+	}
+	if errb.Len() != 0 {
+		t.Errorf("-quiet wrote to stderr: %q", errb.String())
+	}
+	rows := readCSV(t, path)
+	want := "hidden,output,final_iteration,final_test_acc,best_test_acc,best_iteration,final_train_acc,diverged,seconds"
+	if got := strings.Join(rows[0], ","); got != want {
+		t.Fatalf("header %s, want %s", got, want)
+	}
+	if len(rows) != 3 || rows[1][0] != "tanh" || rows[2][0] != "relu" || rows[1][1] != "softmax" || rows[1][2] != "1" || rows[1][7] != "false" {
+		t.Errorf("rows %v", rows)
+	}
+	for _, r := range rows[1:] {
+		if acc, err := strconv.ParseFloat(r[3], 64); err != nil || acc <= 0 || acc > 1 || !strings.Contains(out.String(), fmt.Sprintf(" %.4f ", acc)) {
+			t.Errorf("final test accuracy %q not in the table:\n%s", r[3], out.String())
+		}
+	}
+}
+
+func TestWeightsPictureOfTwoHiddenLayers(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "w.png")
+	var out, errb bytes.Buffer
+	code := New().Main([]string{"-iterations", "1", "-train-images", "200", "-hidden", "20,10", "-quiet", "-weights", path}, &out, &errb)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errb.String())
+	}
+	if b, err := os.ReadFile(path); err != nil || !bytes.HasPrefix(b, []byte("\x89PNG")) {
+		t.Errorf("weights picture: %v", err)
+	}
+}
+
+func TestProject(t *testing.T) {
+	const h1, h2 = 3, 2
+	w01, w12, w23 := make([]float64, mnist.Pixels*h1), make([]float64, h1*h2), make([]float64, h2*mnist.Classes)
+	for i := range w01 {
+		w01[i] = float64(i%7) - 3
+	}
+	for i := range w12 {
+		w12[i] = float64(i) - 2
+	}
+	for i := range w23 {
+		w23[i] = float64(i%5) + 1
+	}
+	got := project([][]float64{w01, w12, w23})
+	for p := range mnist.Pixels {
+		for d := range mnist.Classes {
+			var want float64
+			for a := range h1 {
+				for b := range h2 {
+					want += w01[p*h1+a] * w12[a*h2+b] * w23[b*mnist.Classes+d]
+				}
+			}
+			if got[p*mnist.Classes+d] != want {
+				t.Fatalf("pixel %d digit %d: %v, want %v", p, d, got[p*mnist.Classes+d], want)
+			}
+		}
+	}
+}

@@ -1,0 +1,94 @@
+package app
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"unicode"
+
+	"outgrad/ops"
+)
+
+// App is the compare command with the activations it knows by name. Make one
+// with New; its zero value knows no activation.
+type App struct {
+	acts []ops.Activation
+}
+
+// New returns the command knowing the activations of ops.Activations(), in
+// their order.
+func New() *App {
+	return &App{acts: ops.Activations()}
+}
+
+// Main runs the command of New with args (without the program name) and
+// returns its exit status; see the package documentation.
+func Main(args []string, stdout, stderr io.Writer) int {
+	return New().Main(args, stdout, stderr)
+}
+
+// Register adds act to the activations the command knows, after those it
+// knows already. Its name must be a non-empty word of lowercase letters,
+// digits, '-' and '_' (so it can be typed in a comma-separated list) that no
+// known activation has: a clash is refused as
+// `app: activation "tanh" is already registered`.
+func (a *App) Register(act ops.Activation) error {
+	if act == nil {
+		return errors.New("app: register: nil activation")
+	}
+	name := act.Name()
+	if err := checkName(name); err != nil {
+		return err
+	}
+	if _, ok := a.find(name); ok {
+		return fmt.Errorf("app: activation %q is already registered", name)
+	}
+	a.acts = append(a.acts, act)
+	return nil
+}
+
+// Activations returns the activations the command knows, in registration order.
+func (a *App) Activations() []ops.Activation {
+	return append([]ops.Activation(nil), a.acts...)
+}
+
+// Names returns the names of Activations.
+func (a *App) Names() []string {
+	names := make([]string, len(a.acts))
+	for i, act := range a.acts {
+		names[i] = act.Name()
+	}
+	return names
+}
+
+// Lookup returns the known activation called name. An unknown name is an
+// error that lists the known ones.
+func (a *App) Lookup(name string) (ops.Activation, error) {
+	if act, ok := a.find(name); ok {
+		return act, nil
+	}
+	return nil, fmt.Errorf("app: unknown activation %q (known: %s)", name, strings.Join(a.Names(), ", "))
+}
+
+func (a *App) find(name string) (ops.Activation, bool) {
+	for _, act := range a.acts {
+		if act.Name() == name {
+			return act, true
+		}
+	}
+	return nil, false
+}
+
+// checkName refuses a name that cannot be typed as one item of a flag's list.
+func checkName(name string) error {
+	if name == "" {
+		return errors.New("app: register: activation with an empty name")
+	}
+	for _, r := range name {
+		if !(unicode.IsLower(r) || unicode.IsDigit(r) || r == '-' || r == '_') {
+			return fmt.Errorf("app: register: activation name %q: want lowercase letters, digits, '-' or '_'", name)
+		}
+	}
+	return nil
+}

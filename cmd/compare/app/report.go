@@ -1,0 +1,143 @@
+package app
+
+import (
+	"fmt"
+	"io"
+	"math"
+	"strconv"
+	"strings"
+	"time"
+
+	"outgrad/models/mnist"
+	"outgrad/ops"
+)
+
+// list prints the registered activations and outputs.
+func (a *App) list(w io.Writer) {
+	fmt.Fprintln(w, "hidden activations (-hidden-act):")
+	width := 9
+	for _, act := range a.acts {
+		width = max(width, len(act.Name()))
+	}
+	for _, act := range a.acts {
+		fmt.Fprintf(w, "  %-*s slope from the %s\n", width, act.Name(), act.DerivedFrom())
+	}
+	fmt.Fprintln(w, "outputs (-output):")
+	for _, o := range ops.Outputs() {
+		fmt.Fprintf(w, "  %-9s %s\n", o.Name, o)
+	}
+}
+
+// acc prints an accuracy as Python prints a float: the shortest repr.
+func acc(x float64) string { return strconv.FormatFloat(x, 'f', -1, 64) }
+
+// row formats one evaluation in the book's style, implementations side by side.
+func row(book bool, names []string, points []mnist.Point) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "I:%d", points[0].Iteration)
+	for i, p := range points {
+		if i > 0 {
+			b.WriteString(" |")
+		}
+		fmt.Fprintf(&b, " %s Test-Acc:%s Train-Acc:%s", names[i], acc(p.TestAcc), acc(p.TrainAcc))
+	}
+	if book {
+		h := points[len(points)-1] // the hand-rolled side, if it ran
+		for _, r := range mnist.BookTable() {
+			if r.Iteration == h.Iteration {
+				mark := "✗"
+				if names[len(names)-1] == mnist.ImplHandRolled && mnist.MatchesBook(h, r) {
+					mark = "✓"
+				}
+				fmt.Fprintf(&b, " | book Test-Acc:%s Train-Acc:%s %s", acc(r.TestAcc), acc(r.TrainAcc), mark)
+			}
+		}
+	}
+	return b.String()
+}
+
+// summary prints the agreement and the timing table.
+func summary(w io.Writer, rep *mnist.Report) {
+	c := rep.Config
+	init := "the seed's draw"
+	if c.LoadedInit {
+		init = "loaded (-load)"
+	}
+	fmt.Fprintf(w, "\nconfig: %s, %d iterations × %d steps, hidden %s %s, output %s, batch %d, alpha %g, dropout %v, book %v, seed %d, initial weights %s\n",
+		c.Dtype, c.Iterations, c.TrainImages/c.Batch, sizesString(c.Hidden), c.HiddenAct, c.Output, c.Batch, c.Alpha, c.Dropout, c.Book, c.Seed, init)
+	if a := rep.Agreement; a != nil {
+		fmt.Fprintf(w, "gradients: worst relative difference %.3g at iteration %d step %d (grad %s); worst absolute %.3g at iteration %d step %d (grad %s); first step %.3g\n",
+			a.GradMaxRelDiff, a.GradMaxRelAt.Iteration, a.GradMaxRelAt.Step, a.GradMaxRelAt.Matrix,
+			a.GradMaxAbsDiff, a.GradMaxAbsAt.Iteration, a.GradMaxAbsAt.Step, a.GradMaxAbsAt.Matrix, a.GradFirstStepRel)
+		fmt.Fprintf(w, "weights:   worst absolute difference %.3g (%s, evaluated after iteration %d)\n",
+			a.WeightsMaxAbsDiff, a.WeightsMaxAbsAt.Matrix, a.WeightsMaxAbsAt.Iteration)
+		if a.TrajectoriesEqual {
+			fmt.Fprintln(w, "accuracy:  trajectories identical at every evaluation")
+		} else {
+			fmt.Fprintf(w, "accuracy:  trajectories differ: test by up to %.4g, train by up to %.4g\n", a.TestAccMaxDiff, a.TrainAccMaxDiff)
+		}
+		verdict := "OK"
+		if !a.OK {
+			verdict = "FAIL"
+		}
+		fmt.Fprintf(w, "agreement: %s: %s\n", verdict, a.Summary)
+	} else {
+		fmt.Fprintf(w, "only %s ran: no lock-step comparison\n", rep.Impls[0])
+	}
+	if k := rep.Checks; k != nil {
+		when := "at the first step and after every evaluation"
+		if !k.PerEvaluation {
+			when = "at the first step only (-check=false)"
+		}
+		fmt.Fprintf(w, "independent checks (slopes before and after training; network checks %s; %.3gs):\n", when, k.Seconds)
+		for _, l := range k.Lines() {
+			fmt.Fprintln(w, "  "+l)
+		}
+		verdict := "OK: every independent check passed"
+		if !k.OK {
+			verdict = fmt.Sprintf("FAIL: %d independent check(s) failed", len(k.Failures))
+		}
+		if a := rep.Agreement; a != nil && !a.OK {
+			verdict = "FAIL: " + a.Summary
+		}
+		fmt.Fprintf(w, "verdict:   %s\n", verdict)
+	}
+	if b := rep.Book; b != nil {
+		fmt.Fprintf(w, "book:      %d of the %d published rows reproduced exactly by the hand-rolled run\n", b.RowsMatching, b.Rows)
+	}
+	fmt.Fprintf(w, "\n%-11s %14s %14s %14s\n", "timing", "train step", "evaluation", "time in impl")
+	for _, name := range rep.Impls {
+		r := rep.Runs[name]
+		fmt.Fprintf(w, "%-11s %14s %14s %14s\n", name, dur(r.TrainStepNsMedian), dur(r.EvalNsMedian), time.Duration(r.WallSeconds*1e9).Round(time.Millisecond))
+	}
+	if g, h := rep.Runs[mnist.ImplGraph], rep.Runs[mnist.ImplHandRolled]; g != nil && h != nil {
+		fmt.Fprintf(w, "%-11s %13.2f× %13.2f× %13.2f×\n", "graph/hand", ratio(g.TrainStepNsMedian, h.TrainStepNsMedian),
+			ratio(g.EvalNsMedian, h.EvalNsMedian), g.WallSeconds/h.WallSeconds)
+	}
+	fmt.Fprintf(w, "(medians of every step and every evaluation; whole run %s; BLAS: %s)\n", time.Duration(rep.WallSeconds*1e9).Round(time.Millisecond), rep.BLAS)
+}
+
+func dur(ns int64) string {
+	return time.Duration(ns).Round(time.Microsecond).String()
+}
+
+func ratio(a, b int64) float64 {
+	if b == 0 {
+		return math.NaN()
+	}
+	return float64(a) / float64(b)
+}
+
+// sizesString prints sizes as they are typed: "100" or "128,64".
+func sizesString(sizes []int) string {
+	parts := make([]string, len(sizes))
+	for i, n := range sizes {
+		parts[i] = strconv.Itoa(n)
+	}
+	return strings.Join(parts, ",")
+}
+
+// oneLine joins a multi-line error onto one line.
+func oneLine(err error) string {
+	return strings.Join(strings.Fields(strings.ReplaceAll(err.Error(), "\n", "; ")), " ")
+}

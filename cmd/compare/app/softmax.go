@@ -1,0 +1,79 @@
+package app
+
+import (
+	"fmt"
+	"math"
+	"strconv"
+
+	"outgrad/models/mnist"
+	"outgrad/ops"
+)
+
+// applySoftmaxBase gives the softmax of the configuration (output or hidden)
+// the base b.
+func applySoftmaxBase(c *mnist.Config, b float64) error {
+	act, err := ops.NewSoftmax(b)
+	if err != nil {
+		return err
+	}
+	used := false
+	if c.Output.CrossEntropy {
+		if c.Output, err = ops.SoftmaxOutput(b); err != nil {
+			return err
+		}
+		used = true
+	}
+	for i, a := range c.HiddenAct {
+		if a == ops.Softmax {
+			c.HiddenAct[i], used = act, true
+		}
+	}
+	if !used {
+		return fmt.Errorf("-softmax-base %v: neither the output nor the hidden activation is softmax", b)
+	}
+	return nil
+}
+
+// parseBases, with -sweep, replaces the softmax output in o.outs by one
+// softmax output per base of the -softmax-bases list ("e" is accepted).
+func parseBases(o *options, list string, set map[string]bool) error {
+	if !set["softmax-bases"] {
+		return nil
+	}
+	if !o.sweep {
+		return fmt.Errorf("-softmax-bases needs -sweep (use -softmax-base for one run)")
+	}
+	var outs []ops.Output
+	for _, f := range splitList(list) {
+		b := math.E
+		if f != "e" {
+			v, err := strconv.ParseFloat(f, 64)
+			if err != nil {
+				return fmt.Errorf("-softmax-bases: %q is not a number", f)
+			}
+			b = v
+		}
+		out, err := ops.SoftmaxOutput(b)
+		if err != nil {
+			return err
+		}
+		outs = append(outs, out)
+	}
+	if len(outs) == 0 {
+		return fmt.Errorf("-softmax-bases %q: no base given", list)
+	}
+	var kept []ops.Output
+	for _, out := range o.outs {
+		if out.CrossEntropy {
+			kept = append(kept, outs...)
+			outs = nil
+			continue
+		}
+		kept = append(kept, out)
+	}
+	if outs != nil {
+		return fmt.Errorf("-softmax-bases: the sweep has no softmax output to vary")
+	}
+	o.outs = kept
+	return nil
+}
