@@ -133,50 +133,75 @@ func Sweep[T ops.Float](base Config, acts []ops.Activation, outs []ops.Output, t
 // not nil, is called before and after each run with a one-line description.
 // The report's cells and claims are computed from the runs.
 func SweepSeeds[T ops.Float](base Config, seeds []uint32, acts []ops.Activation, outs []ops.Output, train, test Data[T], progress func(string)) (*SweepReport, error) {
-	if len(acts) == 0 || len(outs) == 0 || len(seeds) == 0 {
-		return nil, fmt.Errorf("mnist: sweep: %d hidden activations × %d outputs × %d seeds: want at least one of each", len(acts), len(outs), len(seeds))
+	if len(acts) == 0 || len(outs) == 0 {
+		return nil, fmt.Errorf("mnist: sweep: %d hidden activations × %d outputs: want at least one of each", len(acts), len(outs))
 	}
-	start := time.Now()
-	if err := CheckMemory(base, elemSize[T](), 1, test.N); err != nil {
-		return nil, err
-	}
-	if base.Pool == nil {
-		base.Pool = ops.NewPool(0)
-		defer base.Pool.Close()
-	}
-	rep := &SweepReport{Impl: ImplHandRolled, Best: -1, Seeds: seeds}
-	rep.Config = configReport[T](base, 0, false)
-	rep.Config.HiddenAct, rep.Config.Output, rep.Config.Tolerance = "", "", 0
-	total := len(acts) * len(outs) * len(seeds)
+	var configs []Config
 	for _, act := range acts {
 		if act == nil {
 			return nil, fmt.Errorf("mnist: sweep: nil hidden activation")
 		}
 		for _, out := range outs {
-			for _, seed := range seeds {
-				c := base
-				c.HiddenAct, c.Output, c.Seed = []ops.Activation{act}, out, seed
-				k := len(rep.Runs) + 1
-				what := fmt.Sprintf("sweep %d/%d: %s hidden, %s output", k, total, act.Name(), out.Name)
-				if len(seeds) > 1 {
-					what += fmt.Sprintf(", seed %d", seed)
-				}
-				if progress != nil {
-					progress(what + ": training")
-				}
-				run, err := sweepRun(c, train, test)
-				if err != nil {
-					return nil, fmt.Errorf("mnist: %s: %w", what, err)
-				}
-				if progress != nil {
-					res := fmt.Sprintf("final test acc %.4f", run.FinalTestAcc)
-					if run.Diverged {
-						res = "diverged"
-					}
-					progress(fmt.Sprintf("%s: %s in %s", what, res, time.Duration(run.WallSeconds*1e9).Round(time.Millisecond)))
-				}
-				rep.Runs = append(rep.Runs, run)
+			c := base
+			c.HiddenAct, c.Output = []ops.Activation{act}, out
+			configs = append(configs, c)
+		}
+	}
+	rep, err := sweepConfigs(base, configs, seeds, train, test, progress)
+	if rep != nil {
+		rep.Config.HiddenAct, rep.Config.Output = "", ""
+	}
+	return rep, err
+}
+
+// Seeds trains the one configuration c with every seed in seeds (the
+// hand-rolled implementation), for the mean and spread of its accuracy: a
+// sweep of one cell.
+func Seeds[T ops.Float](c Config, seeds []uint32, train, test Data[T], progress func(string)) (*SweepReport, error) {
+	return sweepConfigs(c, []Config{c}, seeds, train, test, progress)
+}
+
+// sweepConfigs trains every configuration with every seed, in that order.
+func sweepConfigs[T ops.Float](base Config, configs []Config, seeds []uint32, train, test Data[T], progress func(string)) (*SweepReport, error) {
+	if len(seeds) == 0 {
+		return nil, fmt.Errorf("mnist: sweep: no seeds")
+	}
+	start := time.Now()
+	if err := CheckMemory(base, elemSize[T](), 1, test.N); err != nil {
+		return nil, err
+	}
+	pool := base.Pool
+	if pool == nil {
+		pool = ops.NewPool(0)
+		defer pool.Close()
+	}
+	rep := &SweepReport{Impl: ImplHandRolled, Best: -1, Seeds: seeds}
+	rep.Config = configReport[T](base, 0, false)
+	rep.Config.Tolerance = 0
+	total := len(configs) * len(seeds)
+	for _, c := range configs {
+		for _, seed := range seeds {
+			c.Seed, c.Pool = seed, pool
+			k := len(rep.Runs) + 1
+			what := fmt.Sprintf("sweep %d/%d: %s hidden, %s output", k, total, c.ActNames(), c.Output.Name)
+			if len(seeds) > 1 {
+				what += fmt.Sprintf(", seed %d", seed)
 			}
+			if progress != nil {
+				progress(what + ": training")
+			}
+			run, err := sweepRun(c, train, test)
+			if err != nil {
+				return nil, fmt.Errorf("mnist: %s: %w", what, err)
+			}
+			if progress != nil {
+				res := fmt.Sprintf("final test acc %.4f", run.FinalTestAcc)
+				if run.Diverged {
+					res = "diverged"
+				}
+				progress(fmt.Sprintf("%s: %s in %s", what, res, time.Duration(run.WallSeconds*1e9).Round(time.Millisecond)))
+			}
+			rep.Runs = append(rep.Runs, run)
 		}
 	}
 	for i, r := range rep.Runs {

@@ -53,17 +53,23 @@ func writeRunCSV(w io.Writer, rep *mnist.Report) error {
 	return cw.Error()
 }
 
-// writeSweepCSV writes one row per configuration of the sweep.
+// writeSweepCSV writes one row per configuration and seed of the sweep,
+// with the summary of its cell (the configuration over every seed) in the
+// last columns.
 func writeSweepCSV(w io.Writer, rep *mnist.SweepReport) error {
 	cw := csv.NewWriter(w)
-	if err := cw.Write([]string{"hidden", "output", "final_iteration", "final_test_acc", "best_test_acc",
-		"best_iteration", "final_train_acc", "diverged", "seconds"}); err != nil {
+	if err := cw.Write([]string{"hidden", "output", "seed", "final_iteration", "final_test_acc", "best_test_acc",
+		"best_iteration", "final_train_acc", "diverged", "seconds",
+		"cell_n", "cell_mean_final_test_acc", "cell_std_final_test_acc"}); err != nil {
 		return err
 	}
 	for _, r := range rep.Runs {
-		if err := cw.Write([]string{r.HiddenAct, r.Output, strconv.Itoa(r.FinalIteration), num(r.FinalTestAcc),
+		cell, _ := rep.Cell(r.HiddenAct, r.Output)
+		if err := cw.Write([]string{r.HiddenAct, r.Output, strconv.FormatUint(uint64(r.Seed), 10),
+			strconv.Itoa(r.FinalIteration), num(r.FinalTestAcc),
 			num(r.BestTestAcc), strconv.Itoa(r.BestIteration), num(r.FinalTrainAcc),
-			strconv.FormatBool(r.Diverged), strconv.FormatFloat(r.WallSeconds, 'f', 3, 64)}); err != nil {
+			strconv.FormatBool(r.Diverged), strconv.FormatFloat(r.WallSeconds, 'f', 3, 64),
+			strconv.Itoa(cell.N), num(cell.Mean), num(cell.Std)}); err != nil {
 			return err
 		}
 	}

@@ -26,6 +26,9 @@ type options struct {
 	targets     map[string]outfile.Target
 	list, quiet bool
 	tol         float64
+	// seeds, from -seeds: several runs of the hand-rolled net per
+	// configuration (nil without the flag)
+	seeds []uint32
 	// sweep mode
 	sweep bool
 	acts  []ops.Activation
@@ -63,6 +66,7 @@ func (a *App) parse(args []string, stderr io.Writer) (options, error) {
 	fs.IntVar(&o.cfg.Batch, "batch", d.Batch, "images per step")
 	fs.IntVar(&o.cfg.TrainImages, "train-images", d.TrainImages, "train on the first N training images")
 	seed := fs.Uint64("seed", uint64(d.Seed), "numpy seed for the initial weights and the dropout masks (0..4294967295)")
+	seeds := fs.String("seeds", "", "train with several seeds (hand-rolled) and report mean ± standard deviation: `N` for seeds 1..N, or a list such as 3,7,11; with -sweep, every cell")
 	act := fs.String("hidden-act", d.ActNames(), "hidden activation, one for every layer or one per layer (e.g. tanh,relu): "+strings.Join(a.Names(), "|"))
 	out := fs.String("output", d.Output.Name, "output activation and loss: "+strings.Join(ops.OutputNames(), "|"))
 	fs.StringVar(&o.dtype, "dtype", "float64", "element type: float64|float32")
@@ -134,6 +138,16 @@ func (a *App) parse(args []string, stderr io.Writer) (options, error) {
 	if err := parseBases(&o, *bases, set); err != nil {
 		return o, errUsage{err}
 	}
+	if set["seeds"] {
+		if o.seeds, err = parseSeeds(*seeds); err != nil {
+			return o, errUsage{fmt.Errorf("-seeds %s: %w", *seeds, err)}
+		}
+		for _, name := range []string{"seed", "impl", "save", "load", "weights", "tol", "book"} {
+			if set[name] {
+				return o, errUsage{fmt.Errorf("-%s does not apply to -seeds (it trains the hand-rolled net once per seed)", name)}
+			}
+		}
+	}
 	if err := (mnist.CompareOptions{Impl: o.impl, Tol: o.tol}).Validate(); err != nil {
 		return o, errUsage{err}
 	}
@@ -181,6 +195,43 @@ func setFlags(fs *flag.FlagSet) map[string]bool {
 	set := map[string]bool{}
 	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
 	return set
+}
+
+// maxSeeds bounds -seeds N.
+const maxSeeds = 1000
+
+// parseSeeds reads -seeds: a single whole number N means the seeds 1..N; a
+// comma-separated list (two or more) gives them one by one, without repeats.
+func parseSeeds(s string) ([]uint32, error) {
+	fields := splitList(s)
+	if len(fields) == 0 {
+		return nil, errors.New("no seeds")
+	}
+	if len(fields) == 1 {
+		n, err := strconv.Atoi(fields[0])
+		if err != nil || n < 1 || n > maxSeeds {
+			return nil, fmt.Errorf("%q: want a count from 1 to %d, or a list of seeds such as 3,7,11", fields[0], maxSeeds)
+		}
+		seeds := make([]uint32, n)
+		for i := range seeds {
+			seeds[i] = uint32(i + 1)
+		}
+		return seeds, nil
+	}
+	seen := map[uint32]bool{}
+	var seeds []uint32
+	for _, f := range fields {
+		v, err := strconv.ParseUint(f, 10, 32)
+		if err != nil {
+			return nil, fmt.Errorf("%q is not a seed (0..%d)", f, uint32(math.MaxUint32))
+		}
+		if seen[uint32(v)] {
+			return nil, fmt.Errorf("seed %d is given twice", v)
+		}
+		seen[uint32(v)] = true
+		seeds = append(seeds, uint32(v))
+	}
+	return seeds, nil
 }
 
 // parseSizes reads comma-separated hidden layer sizes.

@@ -130,16 +130,16 @@ func TestSweepCSV(t *testing.T) {
 		t.Errorf("-quiet wrote to stderr: %q", errb.String())
 	}
 	rows := readCSV(t, path)
-	want := "hidden,output,final_iteration,final_test_acc,best_test_acc,best_iteration,final_train_acc,diverged,seconds"
+	want := "hidden,output,seed,final_iteration,final_test_acc,best_test_acc,best_iteration,final_train_acc,diverged,seconds,cell_n,cell_mean_final_test_acc,cell_std_final_test_acc"
 	if got := strings.Join(rows[0], ","); got != want {
 		t.Fatalf("header %s, want %s", got, want)
 	}
-	if len(rows) != 3 || rows[1][0] != "tanh" || rows[2][0] != "relu" || rows[1][1] != "softmax" || rows[1][2] != "1" || rows[1][7] != "false" {
+	if len(rows) != 3 || rows[1][0] != "tanh" || rows[2][0] != "relu" || rows[1][1] != "softmax" || rows[1][2] != "1" || rows[1][3] != "1" || rows[1][8] != "false" {
 		t.Errorf("rows %v", rows)
 	}
 	for _, r := range rows[1:] {
-		if acc, err := strconv.ParseFloat(r[3], 64); err != nil || acc <= 0 || acc > 1 || !strings.Contains(out.String(), fmt.Sprintf(" %.4f ", acc)) {
-			t.Errorf("final test accuracy %q not in the table:\n%s", r[3], out.String())
+		if acc, err := strconv.ParseFloat(r[4], 64); err != nil || acc <= 0 || acc > 1 || !strings.Contains(out.String(), fmt.Sprintf(" %.4f ", acc)) {
+			t.Errorf("final test accuracy %q not in the table:\n%s", r[4], out.String())
 		}
 	}
 }

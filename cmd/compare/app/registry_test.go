@@ -78,7 +78,7 @@ func TestRegisteredActivationByName(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("sweep exit %d: %s", code, errb.String())
 	}
-	if !regexp.MustCompile(`(?m)^. arctan +softmax +0\.`).MatchString(out.String()) {
+	if !regexp.MustCompile(`(?m)^. arctan +softmax +1 +0\.`).MatchString(out.String()) {
 		t.Errorf("sweep table lacks arctan:\n%s", out.String())
 	}
 	errb.Reset()

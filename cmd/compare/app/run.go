@@ -10,7 +10,10 @@ import (
 	"os"
 
 	"outgrad/cmd/compare/app/outfile"
+	"outgrad/graph/blas"
 	"outgrad/models/mnist"
+	"outgrad/models/mnist/idx"
+	"outgrad/models/mnist/weightsfile"
 	"outgrad/ops"
 )
 
@@ -56,7 +59,10 @@ func (a *App) run(args []string, stdout, stderr io.Writer) int {
 	s.ctx, stop, s.sig = outfile.NotifyInterrupt(context.Background(), s.guard)
 	defer stop()
 	s.pr = newProgress(stderr, o.cfg, o.quiet)
-	if o.sweep {
+	if err := blas.Init(); err != nil {
+		return s.fail(2, err)
+	}
+	if o.sweep || o.seeds != nil {
 		return s.sweep()
 	}
 	return s.single()
@@ -107,14 +113,16 @@ func (s *session) single() int {
 	o := s.o
 	copts := mnist.CompareOptions{Impl: o.impl, Tol: o.tol, FirstStepChecksOnly: !o.check}
 	if o.loadPath != "" {
-		w, err := mnist.LoadWeights(o.loadPath)
+		w, err := weightsfile.Load(o.loadPath)
 		if err != nil {
 			return s.fail(2, err)
 		}
-		if len(o.cfg.Hidden) != 1 || w.Hidden != o.cfg.Hidden[0] {
-			return s.fail(2, fmt.Errorf("%s holds %d hidden units, -hidden is %v", o.loadPath, w.Hidden, o.cfg.Hidden))
+		if err := matchesConfig(w, o.cfg); err != nil {
+			return s.fail(2, fmt.Errorf("-load %s: %w", o.loadPath, err))
 		}
-		copts.Init = [][]float64{w.W01, w.W12}
+		for _, m := range w.Layers {
+			copts.Init = append(copts.Init, m.Data)
+		}
 	}
 	tr, err := s.trainer()
 	if err != nil {
@@ -165,13 +173,31 @@ func (s *session) single() int {
 // and runs mnist.Compare or mnist.Sweep on them.
 type trainer struct {
 	compare func(mnist.CompareOptions) (*mnist.Report, error)
-	sweep   func(acts []ops.Activation, outs []ops.Output, progress func(string)) (*mnist.SweepReport, error)
+	sweep   func(seeds []uint32, acts []ops.Activation, outs []ops.Output, progress func(string)) (*mnist.SweepReport, error)
+	seeds   func(seeds []uint32, progress func(string)) (*mnist.SweepReport, error)
 }
 
-// trainer loads the MNIST sets and converts them for training.
+// mnistTestImages is the size of MNIST's test set, for the memory estimate
+// made before the files are read.
+const mnistTestImages = 10000
+
+// trainer loads the MNIST sets and converts them for training, after
+// checking that the run fits in memory.
 func (s *session) trainer() (trainer, error) {
+	elem, impls := 8, 4
+	if s.o.dtype == "float32" {
+		elem = 4
+	}
+	if err := mnist.CheckMemory(s.o.cfg, elem, impls, mnistTestImages); err != nil {
+		return trainer{}, err
+	}
 	trainSet, testSet, err := loadSets(s.o)
 	if err != nil {
+		return trainer{}, err
+	}
+	// The test file may hold more than MNIST's test set: check again
+	// before converting it.
+	if err := mnist.CheckMemory(s.o.cfg, elem, impls, testSet.N); err != nil {
 		return trainer{}, err
 	}
 	if s.o.dtype == "float32" {
@@ -180,48 +206,55 @@ func (s *session) trainer() (trainer, error) {
 	return newTrainer[float64](s.o.cfg, trainSet, testSet)
 }
 
-func newTrainer[T ops.Float](c mnist.Config, trainSet, testSet mnist.Set) (trainer, error) {
-	train, err := toData[T](trainSet, c.TrainImages)
+func newTrainer[T ops.Float](c mnist.Config, trainSet, testSet idx.Set) (trainer, error) {
+	train, err := mnist.NewData[T](trainSet, c.TrainImages)
 	if err != nil {
 		return trainer{}, err
 	}
-	test, err := toData[T](testSet, testSet.N)
+	test, err := mnist.NewData[T](testSet, testSet.N)
 	if err != nil {
 		return trainer{}, err
 	}
 	return trainer{
 		compare: func(o mnist.CompareOptions) (*mnist.Report, error) { return mnist.Compare(c, train, test, o) },
-		sweep: func(acts []ops.Activation, outs []ops.Output, progress func(string)) (*mnist.SweepReport, error) {
-			return mnist.Sweep(c, acts, outs, train, test, progress)
+		sweep: func(seeds []uint32, acts []ops.Activation, outs []ops.Output, progress func(string)) (*mnist.SweepReport, error) {
+			if seeds == nil {
+				seeds = []uint32{c.Seed}
+			}
+			return mnist.SweepSeeds(c, seeds, acts, outs, train, test, progress)
+		},
+		seeds: func(seeds []uint32, progress func(string)) (*mnist.SweepReport, error) {
+			return mnist.Seeds(c, seeds, train, test, progress)
 		},
 	}, nil
 }
 
-// loadSets finds and loads the MNIST sets and checks that the training set
-// holds -train-images images.
-func loadSets(o options) (trainSet, testSet mnist.Set, err error) {
-	dir, err := mnist.DataDir(o.data)
+// loadSets finds the MNIST files and reads the first -train-images training
+// images and every test image (nothing more is decompressed).
+func loadSets(o options) (trainSet, testSet idx.Set, err error) {
+	dir, err := idx.DataDir(o.data)
 	if err != nil {
 		return trainSet, testSet, err
 	}
-	if trainSet, testSet, err = mnist.Load(dir); err != nil {
-		return trainSet, testSet, err
+	trainSet, testSet, err = idx.Load(dir, o.cfg.TrainImages, idx.All)
+	if errors.Is(err, idx.ErrTooFew) {
+		return trainSet, testSet, fmt.Errorf("-train-images %d: %w", o.cfg.TrainImages, err)
 	}
-	if trainSet.N < o.cfg.TrainImages {
-		return trainSet, testSet, fmt.Errorf("-train-images %d: the data holds %d", o.cfg.TrainImages, trainSet.N)
-	}
-	return trainSet, testSet, nil
+	return trainSet, testSet, err
 }
 
-// toData converts the first n images of s to element type T.
-func toData[T ops.Float](s mnist.Set, n int) (mnist.Data[T], error) {
-	var z T
-	if _, ok := any(z).(float32); ok {
-		d, err := s.Float32(n)
-		return any(d).(mnist.Data[T]), err
+// matchesConfig checks that saved weights have the shapes of c's network.
+func matchesConfig(w weightsfile.Weights, c mnist.Config) error {
+	sizes := c.Sizes()
+	if len(w.Layers) != len(sizes)-1 {
+		return fmt.Errorf("the file holds %d weight matrices, the network (-hidden %s) has %d", len(w.Layers), sizesString(c.Hidden), len(sizes)-1)
 	}
-	d, err := s.Float64(n)
-	return any(d).(mnist.Data[T]), err
+	for i, m := range w.Layers {
+		if m.Rows != sizes[i] || m.Cols != sizes[i+1] {
+			return fmt.Errorf("matrix %s is %d×%d in the file, %d×%d in the network (-hidden %s)", c.MatrixNames()[i], m.Rows, m.Cols, sizes[i], sizes[i+1], sizesString(c.Hidden))
+		}
+	}
+	return nil
 }
 
 // writeOutputs writes the files the flags ask for.
@@ -244,15 +277,13 @@ func (s *session) writeOutputs(rep *mnist.Report) error {
 			return writeWeightsPNG(w, impl, o.cfg.Hidden[0], final.Final)
 		}))
 	}
-	if t, ok := o.target("save"); ok && s.sig() == nil {
-		// mnist.SaveWeights writes the file itself, by rename.
-		var err error
-		if len(final.Final) != 2 {
-			err = fmt.Errorf("-save: the weights file holds one hidden layer, the network has %d", len(final.Final)-1)
-		} else if err = mnist.SaveWeights(t.Path(), o.cfg, o.dtype, final.Final[0], final.Final[1]); err == nil {
-			s.wrote(t)
+	if t, ok := o.target("save"); ok {
+		w := weightsfile.Weights{Dtype: o.dtype}
+		sizes := o.cfg.Sizes()
+		for i, m := range final.Final {
+			w.Layers = append(w.Layers, weightsfile.Matrix{Rows: sizes[i], Cols: sizes[i+1], Data: m})
 		}
-		errs = append(errs, err)
+		errs = append(errs, s.write(t, func(dst io.Writer) error { return weightsfile.Encode(dst, w) }))
 	}
 	return errors.Join(errs...)
 }

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 	"time"
 
 	"gonum.org/v1/plot"
@@ -69,7 +70,10 @@ func (s *session) sweep() int {
 		return s.fail(2, err)
 	}
 	rep, err, ok := background(s.ctx, func() (*mnist.SweepReport, error) {
-		return tr.sweep(s.o.acts, s.o.outs, s.pr.line)
+		if !s.o.sweep {
+			return tr.seeds(s.o.seeds, s.pr.line)
+		}
+		return tr.sweep(s.o.seeds, s.o.acts, s.o.outs, s.pr.line)
 	})
 	if !ok {
 		return s.interrupted()
@@ -97,16 +101,22 @@ func (s *session) sweep() int {
 	return 0
 }
 
-// sweepTable prints one line per run, the best marked with *, then the claims.
+// sweepTable prints one line per run, the best marked with *; with several
+// seeds, one line per cell with the mean and standard deviation; then the
+// claims.
 func sweepTable(w io.Writer, rep *mnist.SweepReport) {
 	c := rep.Config
-	fmt.Fprintf(w, "sweep: %s, %s, %d iterations × %d steps, hidden %s, batch %d, alpha %g, dropout %v, seed %d; accuracies at the last evaluation\n",
-		rep.Impl, c.Dtype, c.Iterations, c.TrainImages/c.Batch, sizesString(c.Hidden), c.Batch, c.Alpha, c.Dropout, c.Seed)
+	seeds := fmt.Sprintf("seed %d", c.Seed)
+	if len(rep.Seeds) > 1 {
+		seeds = fmt.Sprintf("%d seeds (%s)", len(rep.Seeds), seedList(rep.Seeds))
+	}
+	fmt.Fprintf(w, "sweep: %s, %s, %d iterations × %d steps, hidden %s, batch %d, alpha %g, dropout %v, %s; accuracies after the last iteration\n",
+		rep.Impl, c.Dtype, c.Iterations, c.TrainImages/c.Batch, sizesString(c.Hidden), c.Batch, c.Alpha, c.Dropout, seeds)
 	hw, ow := len("hidden"), len("output")
 	for _, r := range rep.Runs {
 		hw, ow = max(hw, len(r.HiddenAct)), max(ow, len(r.Output))
 	}
-	fmt.Fprintf(w, "  %-*s %-*s %10s %18s %11s %9s\n", hw, "hidden", ow, "output", "final test", "best test (@iter)", "final train", "time")
+	fmt.Fprintf(w, "  %-*s %-*s %10s %10s %18s %11s %9s\n", hw, "hidden", ow, "output", "seed", "final test", "best test (@iter)", "final train", "time")
 	for _, r := range rep.Runs {
 		mark := " "
 		if r.Best {
@@ -114,22 +124,48 @@ func sweepTable(w io.Writer, rep *mnist.SweepReport) {
 		}
 		t := time.Duration(r.WallSeconds * 1e9).Round(10 * time.Millisecond).String()
 		if r.Diverged {
-			fmt.Fprintf(w, "%s %-*s %-*s %s (%s)\n", mark, hw, r.HiddenAct, ow, r.Output, "diverged", r.Error)
+			fmt.Fprintf(w, "%s %-*s %-*s %10d %s (%s)\n", mark, hw, r.HiddenAct, ow, r.Output, r.Seed, "diverged", r.Error)
 			continue
 		}
 		best := fmt.Sprintf("%.4f (@%d)", r.BestTestAcc, r.BestIteration)
-		fmt.Fprintf(w, "%s %-*s %-*s %10.4f %18s %11.4f %9s\n", mark, hw, r.HiddenAct, ow, r.Output, r.FinalTestAcc, best, r.FinalTrainAcc, t)
+		fmt.Fprintf(w, "%s %-*s %-*s %10d %10.4f %18s %11.4f %9s\n", mark, hw, r.HiddenAct, ow, r.Output, r.Seed, r.FinalTestAcc, best, r.FinalTrainAcc, t)
 	}
 	if rep.Best >= 0 {
 		b := rep.Runs[rep.Best]
-		fmt.Fprintf(w, "* best final test accuracy: %s hidden, %s output, %.4f (after iteration %d)\n", b.HiddenAct, b.Output, b.FinalTestAcc, b.FinalIteration)
+		fmt.Fprintf(w, "* best final test accuracy: %s hidden, %s output, seed %d, %.4f (after iteration %d)\n", b.HiddenAct, b.Output, b.Seed, b.FinalTestAcc, b.FinalIteration)
 	} else {
 		fmt.Fprintln(w, "every run diverged")
 	}
-	fmt.Fprintf(w, "whole sweep %s\n\nclaims of the chapter, judged by final test accuracy:\n", time.Duration(rep.WallSeconds*1e9).Round(time.Millisecond))
+	if len(rep.Seeds) > 1 {
+		fmt.Fprintf(w, "\nfinal test accuracy over the seeds (mean ± sample standard deviation, runs that diverged left out):\n")
+		fmt.Fprintf(w, "  %-*s %-*s %3s %19s %15s %8s\n", hw, "hidden", ow, "output", "n", "mean ± sd", "min … max", "diverged")
+		for _, cell := range rep.Cells {
+			fmt.Fprintf(w, "  %-*s %-*s %3d %9.4f ± %.4f %6.4f … %.4f %8d\n", hw, cell.HiddenAct, ow, cell.Output, cell.N, cell.Mean, cell.Std, cell.Min, cell.Max, cell.Diverged)
+		}
+	}
+	fmt.Fprintf(w, "whole sweep %s\n\nclaims of the chapter, judged by final test accuracy (one-sided Welch's t-test, supported when p < %g):\n",
+		time.Duration(rep.WallSeconds*1e9).Round(time.Millisecond), mnist.ClaimLevel)
 	for _, cl := range rep.Claims() {
 		fmt.Fprintln(w, "  "+cl.String())
 	}
+}
+
+// seedList prints seeds comma-separated, or as a range "1-N".
+func seedList(seeds []uint32) string {
+	consecutive := true
+	for i, s := range seeds {
+		if s != seeds[0]+uint32(i) {
+			consecutive = false
+		}
+	}
+	if consecutive && len(seeds) > 2 {
+		return fmt.Sprintf("%d-%d", seeds[0], seeds[len(seeds)-1])
+	}
+	parts := make([]string, len(seeds))
+	for i, s := range seeds {
+		parts[i] = fmt.Sprint(s)
+	}
+	return strings.Join(parts, ",")
 }
 
 // writeSweepPlot draws the final test accuracy of every run as grouped bars:
