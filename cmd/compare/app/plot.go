@@ -17,6 +17,7 @@ import (
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
 	vgdraw "gonum.org/v1/plot/vg/draw"
+	"gonum.org/v1/plot/vg/vgimg"
 
 	"outgrad/models/mnist"
 )
@@ -96,7 +97,69 @@ func writeAccuracyPlot(w io.Writer, rep *mnist.Report) error {
 			p.Legend.Add(s.label, sc)
 		}
 	}
-	return savePNG(p, 8*vg.Inch, 5*vg.Inch, w)
+	g, err := gradNormPlot(rep)
+	if err != nil {
+		return err
+	}
+	return savePNGs([]*plot.Plot{p, g}, 8*vg.Inch, 9*vg.Inch, w)
+}
+
+// gradNormPlot draws, per weight matrix, the norm of its gradient after the
+// last step of every evaluated iteration (the first implementation's), on a
+// log scale: where the gradient goes, layer by layer.
+func gradNormPlot(rep *mnist.Report) (*plot.Plot, error) {
+	g := plot.New()
+	impl := rep.Impls[0]
+	g.Title.Text = "gradient norm ‖∂L/∂w‖ per weight matrix (" + impl + ")"
+	g.X.Label.Text = "iteration"
+	g.X.Tick.Marker = integerTicks{}
+	g.Y.Label.Text = "Frobenius norm"
+	g.Y.Scale = plot.LogScale{}
+	g.Y.Tick.Marker = plot.LogTicks{}
+	g.Legend.Top = true
+	g.Add(plotter.NewGrid())
+	norms := rep.Runs[impl].GradNorms
+	if len(norms) == 0 {
+		return g, nil
+	}
+	for m := range norms[0].Norms {
+		var xy plotter.XYs
+		for _, n := range norms {
+			if m < len(n.Norms) && n.Norms[m] > 0 && !math.IsInf(n.Norms[m], 0) {
+				xy = append(xy, plotter.XY{X: float64(n.Iteration), Y: n.Norms[m]})
+			}
+		}
+		if len(xy) == 0 {
+			continue
+		}
+		l, err := plotter.NewLine(xy)
+		if err != nil {
+			return nil, fmt.Errorf("plot: %w", err)
+		}
+		l.Color, l.Width = seriesColor(m), vg.Points(1.5)
+		g.Add(l)
+		g.Legend.Add(fmt.Sprintf("w%d%d", m, m+1), l)
+	}
+	return g, nil
+}
+
+// savePNGs draws the plots stacked top to bottom, width × height in all, as
+// PNG to w.
+func savePNGs(ps []*plot.Plot, width, height vg.Length, w io.Writer) error {
+	img := vgimg.New(width, height)
+	dc := vgdraw.New(img)
+	rows := make([][]*plot.Plot, len(ps))
+	for i, p := range ps {
+		rows[i] = []*plot.Plot{p}
+	}
+	canvases := plot.Align(rows, vgdraw.Tiles{Rows: len(ps), Cols: 1, PadY: vg.Points(12), PadTop: vg.Points(4), PadBottom: vg.Points(4)}, dc)
+	for i, p := range ps {
+		p.Draw(canvases[i][0])
+	}
+	if _, err := (vgimg.PngCanvas{Canvas: img}).WriteTo(w); err != nil {
+		return fmt.Errorf("plot: %w", err)
+	}
+	return nil
 }
 
 // savePNG draws p, width × height, as PNG to w.
