@@ -38,10 +38,20 @@
 // Every output file (-json, -csv, -plot, -weights, -save) is checked before
 // any training: its directory must be writable, an existing file must be a
 // writable regular file, -plot and -weights must end in .png, and no two
-// outputs, nor an output and -load, may name the same file. Every file but
-// -save is written to a temporary file beside it and renamed over it (package
-// outfile), so a failed or interrupted run leaves the old file as it was;
-// -save is written by mnist.SaveWeights, which also writes by rename.
+// outputs, nor an output and -load, may name the same file. Every file is
+// written to a temporary file beside it, synced and renamed over it (package
+// outfile), so a failed or interrupted run leaves the old file as it was; a
+// symbolic link is written through to its target, and an existing file keeps
+// its mode (a new one gets 0666 less the umask).
+//
+// # Several seeds
+//
+// -seeds N (seeds 1..N) or -seeds 3,7,11 trains the hand-rolled network once
+// per seed, for the configuration given or, with -sweep, for every cell, and
+// prints each cell's mean and sample standard deviation of the final test
+// accuracy. A claim of the chapter is supported only when a one-sided
+// Welch's t-test at the 5% level says so (mnist.ClaimLevel); one seed per
+// cell never supports a claim.
 //
 // SIGINT or SIGTERM stops the command: the temporary files are removed, one
 // line says so, and it exits 130 or 143. An interrupt during training writes

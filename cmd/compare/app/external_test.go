@@ -132,3 +132,19 @@ func TestExternalProgramRegistersArctan(t *testing.T) {
 		}
 	}
 }
+
+// TestREADMEExample checks that the README shows the program the external
+// test builds, so that the copyable example cannot rot.
+func TestREADMEExample(t *testing.T) {
+	out, err := exec.Command("go", "env", "GOMOD").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	readme, err := os.ReadFile(filepath.Join(filepath.Dir(strings.TrimSpace(string(out))), "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(readme), "```go\n"+arctanMain+"```") {
+		t.Error("README.md does not show arctanMain as a go block")
+	}
+}
