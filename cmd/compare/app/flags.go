@@ -86,7 +86,7 @@ func (a *App) parse(args []string, stderr io.Writer) (options, error) {
 	fs.BoolVar(&o.sweep, "sweep", false, "train every hidden activation × output (hand-rolled only) and print a table")
 	hiddenActs := fs.String("hidden-acts", "", "with -sweep: comma-separated hidden activations (default all registered)")
 	outputs := fs.String("outputs", "", "with -sweep: comma-separated outputs (default all registered)")
-	base := fs.Float64("softmax-base", math.E, "base b of the softmax, b^x/Σb^x (output or hidden): above e sharpens, below softens")
+	baseText := fs.String("softmax-base", "e", "base b of the softmax, b^x/Σb^x (output or hidden), a number or e: above e sharpens, below softens")
 	bases := fs.String("softmax-bases", "", "with -sweep: comma-separated softmax bases to sweep (e.g. 2,e,10); each replaces the softmax output")
 	fs.Float64Var(&o.tol, "tol", 0, "gradient tolerance ‖Δ‖∞/‖g‖∞ (default 1e-10 for float64, 1e-4 for float32)")
 	if err := fs.Parse(args); err != nil {
@@ -128,7 +128,11 @@ func (a *App) parse(args []string, stderr io.Writer) (options, error) {
 	}
 	set := setFlags(fs)
 	if set["softmax-base"] {
-		if err := applySoftmaxBase(&o.cfg, *base); err != nil {
+		base, err := parseBase(*baseText)
+		if err != nil {
+			return o, errUsage{fmt.Errorf("-softmax-base: %w", err)}
+		}
+		if err := applySoftmaxBase(&o.cfg, base); err != nil {
 			return o, errUsage{err}
 		}
 	}

@@ -45,13 +45,9 @@ func parseBases(o *options, list string, set map[string]bool) error {
 	}
 	var outs []ops.Output
 	for _, f := range splitList(list) {
-		b := math.E
-		if f != "e" {
-			v, err := strconv.ParseFloat(f, 64)
-			if err != nil {
-				return fmt.Errorf("-softmax-bases: %q is not a number", f)
-			}
-			b = v
+		b, err := parseBase(f)
+		if err != nil {
+			return fmt.Errorf("-softmax-bases: %w", err)
 		}
 		out, err := ops.SoftmaxOutput(b)
 		if err != nil {
@@ -76,4 +72,16 @@ func parseBases(o *options, list string, set map[string]bool) error {
 	}
 	o.outs = kept
 	return nil
+}
+
+// parseBase reads a softmax base: a number, or "e" for Euler's number.
+func parseBase(s string) (float64, error) {
+	if s == "e" {
+		return math.E, nil
+	}
+	v, err := strconv.ParseFloat(s, 64)
+	if err != nil {
+		return 0, fmt.Errorf("%q is not a number (nor e)", s)
+	}
+	return v, nil
 }
