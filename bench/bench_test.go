@@ -7,6 +7,7 @@ import (
 
 	"outgrad/graph"
 	"outgrad/models/mnist"
+	"outgrad/models/mnist/idx"
 )
 
 var (
@@ -21,26 +22,26 @@ var (
 func data(b *testing.B) {
 	b.Helper()
 	dataOnce.Do(func() {
-		dir, err := mnist.DataDir("")
+		dir, err := idx.DataDir("")
 		if err != nil {
 			dataErr = err
 			return
 		}
-		tr, te, err := mnist.Load(dir)
+		tr, te, err := idx.Load(dir, 1000, idx.All)
 		if err != nil {
 			dataErr = err
 			return
 		}
-		if train64, dataErr = tr.Float64(1000); dataErr != nil {
+		if train64, dataErr = mnist.NewData[float64](tr, 1000); dataErr != nil {
 			return
 		}
-		if test64, dataErr = te.Float64(te.N); dataErr != nil {
+		if test64, dataErr = mnist.NewData[float64](te, te.N); dataErr != nil {
 			return
 		}
-		if train32, dataErr = tr.Float32(1000); dataErr != nil {
+		if train32, dataErr = mnist.NewData[float32](tr, 1000); dataErr != nil {
 			return
 		}
-		test32, dataErr = te.Float32(te.N)
+		test32, dataErr = mnist.NewData[float32](te, te.N)
 	})
 	if dataErr != nil {
 		b.Fatal(dataErr)
@@ -109,14 +110,14 @@ func benchStep[T float32 | float64](b *testing.B, train, test mnist.Data[T]) {
 		}
 	})
 	b.Run("builtin", func(b *testing.B) {
-		n, err := newBuiltin(c, ws[0], ws[1])
+		n, err := mnist.NewBuiltin(c, ws)
 		if err != nil {
 			b.Fatal(err)
 		}
-		defer n.prog.Close()
+		defer n.Close()
 		b.ReportAllocs()
 		for b.Loop() {
-			if err := step(n, x, t, masks[0]); err != nil {
+			if err := n.Step(x, t, masks); err != nil {
 				b.Fatal(err)
 			}
 		}

@@ -5,36 +5,41 @@ import (
 	"math"
 	"testing"
 
+	"outgrad/models/mnist/idx"
 	"outgrad/ops"
 )
 
-// loadSets reads the MNIST files from where DataDir finds them.
-func loadSets(t testing.TB) (train, test Set) {
+// loadSets reads the first n training images and every test image from
+// where idx.DataDir finds the MNIST files.
+func loadSets(t testing.TB, n int) (train, test idx.Set) {
 	t.Helper()
-	dir, err := DataDir("")
+	dir, err := idx.DataDir("")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if train, test, err = Load(dir); err != nil {
+	if train, test, err = idx.Load(dir, n, idx.All); err != nil {
 		t.Fatal(err)
 	}
 	return train, test
 }
 
-// loadData loads the first n training images and all test images.
-func loadData(t testing.TB, n int) (Data[float64], Data[float64]) {
+// loadAs converts the first n training images and all test images to T.
+func loadAs[T ops.Float](t testing.TB, n int) (Data[T], Data[T]) {
 	t.Helper()
-	tr, te := loadSets(t)
-	train, err := tr.Float64(n)
+	tr, te := loadSets(t, n)
+	train, err := NewData[T](tr, n)
 	if err == nil {
-		var test Data[float64]
-		if test, err = te.Float64(te.N); err == nil {
+		var test Data[T]
+		if test, err = NewData[T](te, te.N); err == nil {
 			return train, test
 		}
 	}
 	t.Fatal(err)
-	return Data[float64]{}, Data[float64]{}
+	return Data[T]{}, Data[T]{}
 }
+
+// loadData loads the first n training images and all test images.
+func loadData(t testing.TB, n int) (Data[float64], Data[float64]) { return loadAs[float64](t, n) }
 
 // normRel is ‖a − b‖∞ / ‖b‖∞.
 func normRel(a, b []float64) float64 {

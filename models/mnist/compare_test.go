@@ -7,19 +7,7 @@ import (
 )
 
 // loadData32 loads the first n training images and all test images as float32.
-func loadData32(t testing.TB, n int) (Data[float32], Data[float32]) {
-	t.Helper()
-	tr, te := loadSets(t)
-	train, err := tr.Float32(n)
-	if err == nil {
-		var test Data[float32]
-		if test, err = te.Float32(te.N); err == nil {
-			return train, test
-		}
-	}
-	t.Fatal(err)
-	return Data[float32]{}, Data[float32]{}
-}
+func loadData32(t testing.TB, n int) (Data[float32], Data[float32]) { return loadAs[float32](t, n) }
 
 // smallConfig is the book's network on 300 images for 2 iterations.
 func smallConfig() Config {

@@ -5,6 +5,7 @@ import (
 	"math"
 
 	"outgrad/models/mnist"
+	"outgrad/models/mnist/idx"
 	"outgrad/ops"
 	"outgrad/ops/check"
 )
@@ -26,21 +27,21 @@ func Example() {
 	}
 	fmt.Println("slope check passed:", rep.OK())
 
-	dir, err := mnist.DataDir("")
-	if err != nil {
-		panic(err)
-	}
-	trainSet, testSet, err := mnist.Load(dir)
+	dir, err := idx.DataDir("")
 	if err != nil {
 		panic(err)
 	}
 	c := mnist.DefaultConfig()
 	c.HiddenAct, c.Iterations, c.EvalEvery = []ops.Activation{act}, 2, 1
-	train, err := trainSet.Float64(c.TrainImages)
+	trainSet, testSet, err := idx.Load(dir, c.TrainImages, idx.All)
 	if err != nil {
 		panic(err)
 	}
-	test, err := testSet.Float64(testSet.N)
+	train, err := mnist.NewData[float64](trainSet, c.TrainImages)
+	if err != nil {
+		panic(err)
+	}
+	test, err := mnist.NewData[float64](testSet, testSet.N)
 	if err != nil {
 		panic(err)
 	}

@@ -12,6 +12,7 @@ import (
 
 	"outgrad/cmd/compare/app/outfile"
 	"outgrad/models/mnist"
+	"outgrad/models/mnist/idx"
 	"outgrad/ops"
 )
 
@@ -73,7 +74,7 @@ func (a *App) parse(args []string, stderr io.Writer) (options, error) {
 	fs.BoolVar(&o.cfg.Dropout, "dropout", d.Dropout, "drop half the hidden units while training (-dropout=false to turn off)")
 	fs.IntVar(&o.cfg.EvalEvery, "eval-every", d.EvalEvery, "evaluate every N iterations")
 	fs.BoolVar(&o.cfg.Book, "book", false, "hand-rolled side uses the book's post-dropout slope; show the book's published rows")
-	fs.StringVar(&o.data, "data", "", "MNIST idx directory (default $"+mnist.EnvDir+", else the GoMNIST module cache)")
+	fs.StringVar(&o.data, "data", "", "MNIST idx directory (default $"+idx.EnvDir+", else the GoMNIST module cache)")
 	fs.BoolVar(&o.list, "list", false, "list the registered activations and outputs and exit")
 	fs.StringVar(&o.impl, "impl", mnist.ImplBoth, "implementations to train: graph|handrolled|builtin|both|all")
 	fs.BoolVar(&o.check, "check", true, "run the finite-difference and built-in checks at every evaluation, not only at the first step (-check=false)")
