@@ -304,9 +304,15 @@ func (s *session) wrote(t outfile.Target) {
 	}
 }
 
-// writeJSON writes v as indented JSON to w.
+// writeJSON writes v as indented JSON to w. NaN and ±Inf, which JSON
+// cannot hold, are written as null, and the paths of those values are listed
+// in a last member "non_finite" (see jsonSafe), so a report is always written.
 func writeJSON(w io.Writer, v any) error {
-	b, err := json.MarshalIndent(v, "", "  ")
+	tree, bad := jsonSafe(v)
+	if o, ok := tree.(object); ok && len(bad) > 0 {
+		tree = append(o, member{"non_finite", bad})
+	}
+	b, err := json.MarshalIndent(tree, "", "  ")
 	if err != nil {
 		return err
 	}
