@@ -37,10 +37,13 @@ type openBLAS struct {
 //
 //   - OPENBLAS_CORETYPE, the kernels that suit this CPU (see kernels);
 //   - OPENBLAS_NUM_THREADS=1 (unless OPENBLAS_NUM_THREADS, GOTO_NUM_THREADS
-//     or OMP_NUM_THREADS is set). The products here are small (at most
-//     100×784·784×100) and share the cores with Go's own workers; a second
-//     OpenBLAS thread gained nothing measurable on them on two cores and
-//     lost badly whenever the machine was busy, its threads spinning.
+//     or OMP_NUM_THREADS is set). A training step's products are small (at
+//     most 100×784·784×100) and share the cores with Go's own workers: on
+//     two cores a second OpenBLAS thread made them slower (the five products
+//     of a step: 0.73–1.02 ms with one thread, 0.92–2.35 ms with two) and
+//     far more variable when the machine was busy, its threads spinning.
+//     Large products gain from it (the 10000-image evaluation: 35–44 ms
+//     against 53–58 ms), so OPENBLAS_NUM_THREADS=2 suits evaluation runs.
 //
 // OpenBLAS reads both with libc's getenv when it is loaded. os.Setenv
 // reaches libc's environment both with cgo and without it (purego installs
