@@ -7,6 +7,7 @@ import (
 	"os"
 	"runtime"
 	"strings"
+	"sync"
 	"unsafe"
 
 	"github.com/ebitengine/purego"
@@ -30,6 +31,17 @@ type openBLAS struct {
 	dgemmFn, sgemmFn, daxpyFn, saxpyFn uintptr
 	version, kernels                   string
 	threads                            int
+	// args holds the argument blocks of the calls, reused so that a call
+	// allocates nothing (a block must live on the heap while C reads it).
+	args sync.Pool
+}
+
+// block returns an argument block for one call; put it back with l.args.Put.
+func (l *openBLAS) block() *fortranArgs {
+	if p, ok := l.args.Get().(*fortranArgs); ok {
+		return p
+	}
+	return new(fortranArgs)
 }
 
 // loadOpenBLAS loads OpenBLAS, with two settings made for the load unless
@@ -158,6 +170,29 @@ type fortranArgs struct {
 	inc                    [2]int32
 	alpha, beta            float64
 	salpha, sbeta          float32
+	// call holds the arguments of SyscallN, so that passing them allocates
+	// no slice.
+	call [15]uintptr
+}
+
+// call15 calls fn with 15 arguments through p's argument array. Like
+// purego.SyscallN it is go:uintptrescapes: the objects its callers convert
+// to uintptr in the call stay on the heap and alive until it returns.
+//
+//go:uintptrescapes
+//go:noinline
+func call15(fn uintptr, p *fortranArgs, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12, a13, a14, a15 uintptr) {
+	p.call = [15]uintptr{a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12, a13, a14, a15}
+	purego.SyscallN(fn, p.call[:]...)
+}
+
+// call6 is call15 with 6 arguments.
+//
+//go:uintptrescapes
+//go:noinline
+func call6(fn uintptr, p *fortranArgs, a1, a2, a3, a4, a5, a6 uintptr) {
+	p.call = [15]uintptr{a1, a2, a3, a4, a5, a6}
+	purego.SyscallN(fn, p.call[:6]...)
 }
 
 func transChar(t bool) byte {
@@ -172,9 +207,11 @@ func transChar(t bool) byte {
 // arguments have been checked by gemmOK. The two trailing 1s are the lengths
 // of the two character arguments in the Fortran calling convention.
 func (l *openBLAS) dgemm(tA, tB bool, m, n, k int, alpha float64, a []float64, lda int, b []float64, ldb int, beta float64, c []float64, ldc int) {
-	p := &fortranArgs{tA: transChar(tB), tB: transChar(tA), m: int32(n), n: int32(m), k: int32(k),
+	p := l.block()
+	defer l.args.Put(p)
+	*p = fortranArgs{tA: transChar(tB), tB: transChar(tA), m: int32(n), n: int32(m), k: int32(k),
 		lda: int32(ldb), ldb: int32(lda), ldc: int32(ldc), alpha: alpha, beta: beta}
-	purego.SyscallN(l.dgemmFn, uintptr(unsafe.Pointer(&p.tA)), uintptr(unsafe.Pointer(&p.tB)),
+	call15(l.dgemmFn, p, uintptr(unsafe.Pointer(&p.tA)), uintptr(unsafe.Pointer(&p.tB)),
 		uintptr(unsafe.Pointer(&p.m)), uintptr(unsafe.Pointer(&p.n)), uintptr(unsafe.Pointer(&p.k)),
 		uintptr(unsafe.Pointer(&p.alpha)), uintptr(unsafe.Pointer(&b[0])), uintptr(unsafe.Pointer(&p.lda)),
 		uintptr(unsafe.Pointer(&a[0])), uintptr(unsafe.Pointer(&p.ldb)),
@@ -183,9 +220,11 @@ func (l *openBLAS) dgemm(tA, tB bool, m, n, k int, alpha float64, a []float64, l
 
 // sgemm is dgemm in float32.
 func (l *openBLAS) sgemm(tA, tB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
-	p := &fortranArgs{tA: transChar(tB), tB: transChar(tA), m: int32(n), n: int32(m), k: int32(k),
+	p := l.block()
+	defer l.args.Put(p)
+	*p = fortranArgs{tA: transChar(tB), tB: transChar(tA), m: int32(n), n: int32(m), k: int32(k),
 		lda: int32(ldb), ldb: int32(lda), ldc: int32(ldc), salpha: alpha, sbeta: beta}
-	purego.SyscallN(l.sgemmFn, uintptr(unsafe.Pointer(&p.tA)), uintptr(unsafe.Pointer(&p.tB)),
+	call15(l.sgemmFn, p, uintptr(unsafe.Pointer(&p.tA)), uintptr(unsafe.Pointer(&p.tB)),
 		uintptr(unsafe.Pointer(&p.m)), uintptr(unsafe.Pointer(&p.n)), uintptr(unsafe.Pointer(&p.k)),
 		uintptr(unsafe.Pointer(&p.salpha)), uintptr(unsafe.Pointer(&b[0])), uintptr(unsafe.Pointer(&p.lda)),
 		uintptr(unsafe.Pointer(&a[0])), uintptr(unsafe.Pointer(&p.ldb)),
@@ -194,16 +233,20 @@ func (l *openBLAS) sgemm(tA, tB bool, m, n, k int, alpha float32, a []float32, l
 
 // daxpy computes y ← y + α·x; its arguments have been checked by axpyOK.
 func (l *openBLAS) daxpy(n int, alpha float64, x []float64, incX int, y []float64, incY int) {
-	p := &fortranArgs{n: int32(n), inc: [2]int32{int32(incX), int32(incY)}, alpha: alpha}
-	purego.SyscallN(l.daxpyFn, uintptr(unsafe.Pointer(&p.n)), uintptr(unsafe.Pointer(&p.alpha)),
+	p := l.block()
+	defer l.args.Put(p)
+	*p = fortranArgs{n: int32(n), inc: [2]int32{int32(incX), int32(incY)}, alpha: alpha}
+	call6(l.daxpyFn, p, uintptr(unsafe.Pointer(&p.n)), uintptr(unsafe.Pointer(&p.alpha)),
 		uintptr(unsafe.Pointer(&x[0])), uintptr(unsafe.Pointer(&p.inc[0])),
 		uintptr(unsafe.Pointer(&y[0])), uintptr(unsafe.Pointer(&p.inc[1])))
 }
 
 // saxpy is daxpy in float32.
 func (l *openBLAS) saxpy(n int, alpha float32, x []float32, incX int, y []float32, incY int) {
-	p := &fortranArgs{n: int32(n), inc: [2]int32{int32(incX), int32(incY)}, salpha: alpha}
-	purego.SyscallN(l.saxpyFn, uintptr(unsafe.Pointer(&p.n)), uintptr(unsafe.Pointer(&p.salpha)),
+	p := l.block()
+	defer l.args.Put(p)
+	*p = fortranArgs{n: int32(n), inc: [2]int32{int32(incX), int32(incY)}, salpha: alpha}
+	call6(l.saxpyFn, p, uintptr(unsafe.Pointer(&p.n)), uintptr(unsafe.Pointer(&p.salpha)),
 		uintptr(unsafe.Pointer(&x[0])), uintptr(unsafe.Pointer(&p.inc[0])),
 		uintptr(unsafe.Pointer(&y[0])), uintptr(unsafe.Pointer(&p.inc[1])))
 }
