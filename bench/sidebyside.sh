@@ -4,7 +4,12 @@
 #
 #   compare -impl handrolled and -impl graph, on OpenBLAS and on gonum
 #   (OUTGRAD_BLAS=openblas, =gonum), built once with go build;
-#   the book's numpy code (bench/book_numpy.py), when python3 imports numpy;
+#   compare -impl handrolled -check=false on OpenBLAS (the references only at
+#   the first step);
+#   the book's numpy code (bench/book_numpy.py) with its evaluation
+#   vectorised and made at the printed iterations only, as compare evaluates,
+#   when python3 imports numpy (SIDEBYSIDE_PUBLISHED=1 also times the code as
+#   published, evaluating one image at a time after every iteration: minutes);
 #   PyTorch, when it is importable.
 #
 # It prints the median, min and max wall time of each and the ratio of each
@@ -72,12 +77,22 @@ for impl in handrolled graph; do
 		labels+=("$label")
 	done
 done
+echo "running compare -impl handrolled -check=false -quiet with OUTGRAD_BLAS=openblas, $n times ..." >&2
+timeit handrolled-nocheck env OUTGRAD_BLAS=openblas "$tmp/compare" -impl handrolled -check=false -quiet
+what[handrolled-nocheck]="compare -impl handrolled -check=false [openblas]"
+labels+=(handrolled-nocheck)
 
 if [ -n "$python" ]; then
 	echo "running the book's numpy code with $python, $n times ..." >&2
-	timeit numpy "$python" bench/book_numpy.py "$data"
-	what[numpy]="book's numpy code ($("$python" -c 'import numpy; print("numpy", numpy.__version__)'))"
+	timeit numpy "$python" bench/book_numpy.py "$data" vectorised
+	what[numpy]="book's numpy code, vectorised evaluation ($("$python" -c 'import numpy; print("numpy", numpy.__version__)'))"
 	labels+=(numpy)
+	if [ "${SIDEBYSIDE_PUBLISHED:-}" = 1 ]; then
+		echo "running the book's numpy code as published with $python, $n times ..." >&2
+		timeit numpy-published "$python" bench/book_numpy.py "$data"
+		what[numpy-published]="book's numpy code as published (one image at a time, every iteration)"
+		labels+=(numpy-published)
+	fi
 	echo "numpy's last row:   $(grep 'I:290' "$tmp/numpy.out")"
 	echo "book's published:   I:290 Test-Acc:0.8701 Train-Acc:0.94"
 else
