@@ -8,7 +8,6 @@ import (
 
 	"gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
-	"outgrad/graph"
 	"outgrad/ops"
 )
 
@@ -27,28 +26,9 @@ var ErrNoBuiltin = errors.New("mnist: builtin: not expressible with gorgonia's b
 // scaled by Config.LossScale. The cross-entropy is the stable
 // −s·Σ t⊙(z − m − ln Σ e^(z−m)) with m the row maximum of the logits z.
 // Config.Book does not apply: the gradient is the true one.
-type BuiltinNet[T ops.Float] struct {
-	c    Config
-	prog *graph.Program
-	// Training inputs and weights, as in GraphNet.
-	xNode *gorgonia.Node
-	xData []T
-	t     *tensor.Dense
-	masks []*tensor.Dense // one per hidden layer, holding 2·mask
-	w     []*tensor.Dense
-	ws    [][]T
-	out   gorgonia.Value
-	cost  gorgonia.Value
-	g     [][]T
-	// Test-time network, sharing the weight tensors, compiled for evalRows.
-	eval     gorgonia.VM
-	evalX    *gorgonia.Node
-	evalData []T
-	evalOut  gorgonia.Value
-	evalRows int
-}
+type BuiltinNet[T ops.Float] struct{ *machine[T] }
 
-var _ Net[float64] = (*BuiltinNet[float64])(nil)
+var _ Net[float64] = BuiltinNet[float64]{}
 
 // builtinAct is one activation written with Gorgonia's built-in ops: build
 // makes the node from the pre-activation z, ref is its forward in plain Go,
@@ -363,53 +343,30 @@ func NewBuiltin[T ops.Float](c Config, ws [][]T) (*BuiltinNet[T], error) {
 	if err := checkWeights(c, ws); err != nil {
 		return nil, err
 	}
-	dt, b, sizes, names := dtypeOf[T](), c.Batch, c.Sizes(), c.MatrixNames()
-	n := &BuiltinNet[T]{
-		c:   c,
-		t:   tensor.New(tensor.WithShape(b, Classes), tensor.Of(dt)),
-		out: tensor.New(tensor.WithShape(b, Classes), tensor.Of(dt)),
-	}
-	g := gorgonia.NewGraph()
-	x := gorgonia.NewMatrix(g, dt, gorgonia.WithShape(b, Pixels), gorgonia.WithName("x"),
-		gorgonia.WithValue(tensor.New(tensor.WithShape(b, Pixels), tensor.Of(dt))))
-	n.xNode = x
-	t := gorgonia.NewMatrix(g, dt, gorgonia.WithShape(b, Classes), gorgonia.WithName("t"), gorgonia.WithValue(n.t))
-	var learn gorgonia.Nodes
-	for i, w := range ws {
-		d := tensor.New(tensor.WithShape(sizes[i], sizes[i+1]), tensor.WithBacking(clone(w)))
-		n.w, n.ws = append(n.w, d), append(n.ws, d.Data().([]T))
-		learn = append(learn, gorgonia.NewMatrix(g, dt, gorgonia.WithShape(sizes[i], sizes[i+1]), gorgonia.WithName(names[i]), gorgonia.WithValue(d)))
-	}
-	h := x
-	var err error
-	for l, act := range c.Acts() {
-		if h, err = builtinLayer(h, learn[l], act); err != nil {
-			return nil, err
-		}
-		if c.Dropout {
-			m := tensor.New(tensor.WithShape(b, sizes[l+1]), tensor.Of(dt))
-			n.masks = append(n.masks, m)
-			mn := gorgonia.NewMatrix(g, dt, gorgonia.WithShape(b, sizes[l+1]), gorgonia.WithName(fmt.Sprintf("mask2_%d", l+1)), gorgonia.WithValue(m))
-			if h, err = gorgonia.HadamardProd(h, mn); err != nil {
-				return nil, fmt.Errorf("mnist: builtin: dropout %d: %w", l+1, err)
-			}
-		}
-	}
-	logits, err := gorgonia.Mul(h, learn[len(learn)-1])
+	m, err := newMachine(c, ws, builtinOps{})
 	if err != nil {
-		return nil, fmt.Errorf("mnist: builtin: logits: %w", err)
+		return nil, err
 	}
-	loss, out, err := builtinLoss(c.Output, logits, t, c.LossScale())
-	if err != nil {
-		return nil, fmt.Errorf("mnist: builtin: loss %s: %w", c.Output.Name, err)
-	}
-	gorgonia.Read(out, &n.out)
-	gorgonia.Read(loss, &n.cost)
-	if n.prog, err = graph.Compile(loss, learn, c.Alpha); err != nil {
-		return nil, fmt.Errorf("mnist: builtin: %w", err)
-	}
-	n.g = make([][]T, len(ws))
-	return n, nil
+	return &BuiltinNet[T]{m}, nil
+}
+
+// builtinOps builds the network from Gorgonia's built-in ops.
+type builtinOps struct{}
+
+func (builtinOps) name() string { return ImplBuiltin }
+
+func (builtinOps) hidden(h, w *gorgonia.Node, act ops.Activation) (*gorgonia.Node, error) {
+	return builtinLayer(h, w, act)
+}
+
+func (builtinOps) dropout(h, mask2 *gorgonia.Node) (*gorgonia.Node, error) {
+	return gorgonia.HadamardProd(h, mask2)
+}
+
+func (builtinOps) product(h, w *gorgonia.Node) (*gorgonia.Node, error) { return gorgonia.Mul(h, w) }
+
+func (builtinOps) loss(o ops.Output, logits, t *gorgonia.Node, scale float64) (*gorgonia.Node, *gorgonia.Node, error) {
+	return builtinLoss(o, logits, t, scale)
 }
 
 // builtinLayer returns act(h·w) with Gorgonia's Mul and act's built-in form.
@@ -423,147 +380,4 @@ func builtinLayer(h, w *gorgonia.Node, act ops.Activation) (*gorgonia.Node, erro
 		return nil, fmt.Errorf("mnist: builtin: %s: %w", act.Name(), err)
 	}
 	return y, nil
-}
-
-// Name returns "builtin".
-func (n *BuiltinNet[T]) Name() string { return "builtin" }
-
-// run feeds the batch and masks and runs the machine once.
-func (n *BuiltinNet[T]) run(x, t []T, masks [][]T) error {
-	c := n.c
-	if len(x) != c.Batch*Pixels || len(t) != c.Batch*Classes {
-		return fmt.Errorf("mnist: builtin: got %d pixels and %d targets, want %d and %d", len(x), len(t), c.Batch*Pixels, c.Batch*Classes)
-	}
-	if c.Dropout != (masks != nil) || len(masks) != len(n.masks) {
-		return fmt.Errorf("mnist: builtin: %d masks with dropout %v, want %d", len(masks), c.Dropout, len(n.masks))
-	}
-	for l, mask := range masks {
-		m2 := n.masks[l].Data().([]T)
-		if len(mask) != len(m2) {
-			return fmt.Errorf("mnist: builtin: mask %d has %d values, want %d", l+1, len(mask), len(m2))
-		}
-		for i, m := range mask {
-			m2[i] = m * 2
-		}
-	}
-	if err := bindData(n.xNode, &n.xData, x, c.Batch); err != nil {
-		return fmt.Errorf("mnist: builtin: %w", err)
-	}
-	copy(n.t.Data().([]T), t)
-	if err := n.prog.Run(); err != nil {
-		return fmt.Errorf("mnist: builtin: %w", err)
-	}
-	return nil
-}
-
-// Gradient feeds the batch and masks and runs the machine, without updating.
-// The images are read in place, never written.
-func (n *BuiltinNet[T]) Gradient(x, t []T, masks [][]T) error {
-	if err := n.run(x, t, masks); err != nil {
-		return err
-	}
-	for i := range n.g {
-		g, err := n.prog.Grad(i)
-		if err != nil {
-			return fmt.Errorf("mnist: builtin: %w", err)
-		}
-		n.g[i] = g.Data().([]T)
-	}
-	return nil
-}
-
-// Step is Gradient and the update w ← w − α·∂L/∂w.
-func (n *BuiltinNet[T]) Step(x, t []T, masks [][]T) error {
-	if err := n.Gradient(x, t, masks); err != nil {
-		return err
-	}
-	if err := n.prog.Update(); err != nil {
-		return fmt.Errorf("mnist: builtin step: %w", err)
-	}
-	return nil
-}
-
-// Loss runs the machine on the batch and returns the cost node's value.
-func (n *BuiltinNet[T]) Loss(x, t []T, masks [][]T) (float64, error) {
-	if err := n.run(x, t, masks); err != nil {
-		return 0, err
-	}
-	switch v := n.cost.Data().(type) {
-	case float64:
-		return v, nil
-	case float32:
-		return float64(v), nil
-	}
-	return 0, fmt.Errorf("mnist: builtin loss: cost holds %T", n.cost.Data())
-}
-
-// Output returns the last run's output.
-func (n *BuiltinNet[T]) Output() []T { return n.out.Data().([]T) }
-
-// Grads returns the last run's gradients.
-func (n *BuiltinNet[T]) Grads() [][]T { return n.g }
-
-// Weights returns the current weights: the backing slices of the graph's
-// weight tensors, so writing them changes the net.
-func (n *BuiltinNet[T]) Weights() [][]T { return n.ws }
-
-// Logits runs the test-time network (no dropout), which shares the training
-// weights, on rows images. It is compiled on the first call and again only
-// when the number of images changes.
-func (n *BuiltinNet[T]) Logits(x []T, rows int) ([]T, error) {
-	if rows < 1 || len(x) != rows*Pixels {
-		return nil, fmt.Errorf("mnist: builtin logits: %d pixels for %d images", len(x), rows)
-	}
-	if n.eval == nil || n.evalRows != rows {
-		if err := n.compileEval(rows); err != nil {
-			return nil, err
-		}
-	}
-	if err := bindData(n.evalX, &n.evalData, x, rows); err != nil {
-		return nil, fmt.Errorf("mnist: builtin logits: %w", err)
-	}
-	defer n.eval.Reset()
-	if err := n.eval.RunAll(); err != nil {
-		return nil, fmt.Errorf("mnist: builtin logits: %w", err)
-	}
-	return n.evalOut.Data().([]T), nil
-}
-
-// compileEval builds the test-time graph for rows images.
-func (n *BuiltinNet[T]) compileEval(rows int) error {
-	dt, sizes, names := dtypeOf[T](), n.c.Sizes(), n.c.MatrixNames()
-	g := gorgonia.NewGraph()
-	n.evalOut = tensor.New(tensor.WithShape(rows, Classes), tensor.Of(dt))
-	x := gorgonia.NewMatrix(g, dt, gorgonia.WithShape(rows, Pixels), gorgonia.WithName("x"),
-		gorgonia.WithValue(tensor.New(tensor.WithShape(rows, Pixels), tensor.Of(dt))))
-	n.evalX, n.evalData = x, nil
-	var ws gorgonia.Nodes
-	for i, w := range n.w {
-		ws = append(ws, gorgonia.NewMatrix(g, dt, gorgonia.WithShape(sizes[i], sizes[i+1]), gorgonia.WithName(names[i]), gorgonia.WithValue(w)))
-	}
-	h := x
-	var err error
-	for l, act := range n.c.Acts() {
-		if h, err = builtinLayer(h, ws[l], act); err != nil {
-			return err
-		}
-	}
-	logits, err := gorgonia.Mul(h, ws[len(ws)-1])
-	if err != nil {
-		return fmt.Errorf("mnist: builtin eval: %w", err)
-	}
-	gorgonia.Read(logits, &n.evalOut)
-	if n.eval != nil {
-		n.eval.Close()
-	}
-	n.eval, n.evalRows = gorgonia.NewTapeMachine(g), rows
-	return nil
-}
-
-// Close releases the machines.
-func (n *BuiltinNet[T]) Close() error {
-	if n.eval != nil {
-		n.eval.Close()
-	}
-	return n.prog.Close()
 }

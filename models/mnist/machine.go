@@ -1,0 +1,301 @@
+package mnist
+
+import (
+	"fmt"
+
+	"gorgonia.org/gorgonia"
+	"gorgonia.org/tensor"
+	"outgrad/graph"
+	"outgrad/ops"
+)
+
+// layers builds what differs between the Gorgonia networks: the custom-op
+// graph (GraphNet) and the one of Gorgonia's built-in ops (BuiltinNet).
+type layers interface {
+	// name is the implementation's name.
+	name() string
+	// hidden returns act(h·w).
+	hidden(h, w *gorgonia.Node, act ops.Activation) (*gorgonia.Node, error)
+	// dropout returns h ⊙ mask2.
+	dropout(h, mask2 *gorgonia.Node) (*gorgonia.Node, error)
+	// product returns h·w, the logits.
+	product(h, w *gorgonia.Node) (*gorgonia.Node, error)
+	// loss returns the scaled loss of the logits against t, and the output.
+	loss(o ops.Output, logits, t *gorgonia.Node, scale float64) (loss, out *gorgonia.Node, err error)
+}
+
+// machine is a network of Config as a Gorgonia expression graph, compiled
+// once into one machine that is run for every step: the learnables are the
+// weight matrices, the dropout masks (kept units scaled by 2) are input
+// nodes, and the gradients come from gorgonia.Grad.
+type machine[T ops.Float] struct {
+	c    Config
+	l    layers
+	prog *graph.Program
+	// Training inputs and weights: the nodes' values, updated in place. The
+	// images are not copied: xNode is bound to the caller's batch (xData).
+	xNode *gorgonia.Node
+	xData []T
+	t     *tensor.Dense
+	masks []*tensor.Dense // one per hidden layer, holding 2·mask
+	w     []*tensor.Dense
+	ws    [][]T          // the weights' backing slices
+	out   gorgonia.Value // the output y, read out by the machine
+	cost  gorgonia.Value // the loss, read out by the machine
+	g     [][]T          // the machine's gradients of the last run
+	// Test-time network, sharing the weight tensors, compiled for evalRows.
+	eval     gorgonia.VM
+	evalX    *gorgonia.Node
+	evalData []T
+	evalOut  gorgonia.Value
+	evalRows int
+}
+
+// dtypeOf is the tensor dtype of T.
+func dtypeOf[T ops.Float]() tensor.Dtype {
+	var z T
+	if _, ok := any(z).(float32); ok {
+		return tensor.Float32
+	}
+	return tensor.Float64
+}
+
+// checkWeights checks that ws holds one matrix per layer of the sizes c asks for.
+func checkWeights[T ops.Float](c Config, ws [][]T) error {
+	sizes := c.Sizes()
+	if len(ws) != len(sizes)-1 {
+		return fmt.Errorf("mnist: %d weight matrices, want %d", len(ws), len(sizes)-1)
+	}
+	for i, w := range ws {
+		if len(w) != sizes[i]*sizes[i+1] {
+			return fmt.Errorf("mnist: weight matrix %s has %d values, want %d×%d", c.MatrixNames()[i], len(w), sizes[i], sizes[i+1])
+		}
+	}
+	return nil
+}
+
+// newMachine builds and compiles
+//
+//	h_l = hidden_l(in, w_l); hd_l = dropout(h_l, mask2_l) (dropout only), for each hidden layer
+//	L   = loss(product(hd, w_last), t)   (scaled by Config.LossScale)
+//
+// with the weight matrices as learnables, starting from copies of ws.
+func newMachine[T ops.Float](c Config, ws [][]T, l layers) (*machine[T], error) {
+	if err := c.Validate(); err != nil {
+		return nil, err
+	}
+	if err := checkWeights(c, ws); err != nil {
+		return nil, err
+	}
+	dt, b, sizes, names := dtypeOf[T](), c.Batch, c.Sizes(), c.MatrixNames()
+	n := &machine[T]{
+		c: c, l: l,
+		t:   tensor.New(tensor.WithShape(b, Classes), tensor.Of(dt)),
+		out: tensor.New(tensor.WithShape(b, Classes), tensor.Of(dt)),
+		g:   make([][]T, len(ws)),
+	}
+	what := "mnist: " + l.name()
+	g := gorgonia.NewGraph()
+	x := gorgonia.NewMatrix(g, dt, gorgonia.WithShape(b, Pixels), gorgonia.WithName("x"),
+		gorgonia.WithValue(tensor.New(tensor.WithShape(b, Pixels), tensor.Of(dt))))
+	n.xNode = x
+	t := gorgonia.NewMatrix(g, dt, gorgonia.WithShape(b, Classes), gorgonia.WithName("t"), gorgonia.WithValue(n.t))
+	var learn gorgonia.Nodes
+	for i, w := range ws {
+		d := tensor.New(tensor.WithShape(sizes[i], sizes[i+1]), tensor.WithBacking(clone(w)))
+		n.w, n.ws = append(n.w, d), append(n.ws, d.Data().([]T))
+		learn = append(learn, gorgonia.NewMatrix(g, dt, gorgonia.WithShape(sizes[i], sizes[i+1]), gorgonia.WithName(names[i]), gorgonia.WithValue(d)))
+	}
+	h := x
+	var err error
+	for i, act := range c.Acts() {
+		if h, err = l.hidden(h, learn[i], act); err != nil {
+			return nil, fmt.Errorf("%s: %w", what, err)
+		}
+		if c.Dropout {
+			m := tensor.New(tensor.WithShape(b, sizes[i+1]), tensor.Of(dt))
+			n.masks = append(n.masks, m)
+			mn := gorgonia.NewMatrix(g, dt, gorgonia.WithShape(b, sizes[i+1]), gorgonia.WithName(fmt.Sprintf("mask2_%d", i+1)), gorgonia.WithValue(m))
+			if h, err = l.dropout(h, mn); err != nil {
+				return nil, fmt.Errorf("%s: dropout %d: %w", what, i+1, err)
+			}
+		}
+	}
+	logits, err := l.product(h, learn[len(learn)-1])
+	if err != nil {
+		return nil, fmt.Errorf("%s: logits: %w", what, err)
+	}
+	loss, out, err := l.loss(c.Output, logits, t, c.LossScale())
+	if err != nil {
+		return nil, fmt.Errorf("%s: loss %s: %w", what, c.Output.Name, err)
+	}
+	gorgonia.Read(out, &n.out)
+	gorgonia.Read(loss, &n.cost)
+	if n.prog, err = graph.Compile(loss, learn, c.Alpha); err != nil {
+		return nil, fmt.Errorf("%s: %w", what, err)
+	}
+	return n, nil
+}
+
+// Name is the implementation's name: "graph" or "builtin".
+func (n *machine[T]) Name() string { return n.l.name() }
+
+// run feeds the batch and masks and runs the machine once.
+func (n *machine[T]) run(x, t []T, masks [][]T) error {
+	c, what := n.c, "mnist: "+n.l.name()
+	if len(x) != c.Batch*Pixels || len(t) != c.Batch*Classes {
+		return fmt.Errorf("%s: got %d pixels and %d targets, want %d and %d", what, len(x), len(t), c.Batch*Pixels, c.Batch*Classes)
+	}
+	if c.Dropout != (masks != nil) || len(masks) != len(n.masks) {
+		return fmt.Errorf("%s: %d masks with dropout %v, want %d", what, len(masks), c.Dropout, len(n.masks))
+	}
+	for l, mask := range masks {
+		m2 := n.masks[l].Data().([]T)
+		if len(mask) != len(m2) {
+			return fmt.Errorf("%s: mask %d has %d values, want %d", what, l+1, len(mask), len(m2))
+		}
+		for i, m := range mask {
+			m2[i] = m * 2
+		}
+	}
+	if err := bindData(n.xNode, &n.xData, x, c.Batch); err != nil {
+		return fmt.Errorf("%s: %w", what, err)
+	}
+	copy(n.t.Data().([]T), t)
+	if err := n.prog.Run(); err != nil {
+		return fmt.Errorf("%s: %w", what, err)
+	}
+	return nil
+}
+
+// Gradient feeds the batch and masks and runs the machine, without updating.
+// The images are read in place, never written: the graph refers to x until
+// the next call.
+func (n *machine[T]) Gradient(x, t []T, masks [][]T) error {
+	if err := n.run(x, t, masks); err != nil {
+		return err
+	}
+	for i := range n.g {
+		g, err := n.prog.Grad(i)
+		if err != nil {
+			return fmt.Errorf("mnist: %s: %w", n.l.name(), err)
+		}
+		n.g[i] = g.Data().([]T)
+	}
+	return nil
+}
+
+// Step is Gradient and the update w ← w − α·∂L/∂w.
+func (n *machine[T]) Step(x, t []T, masks [][]T) error {
+	if err := n.Gradient(x, t, masks); err != nil {
+		return err
+	}
+	if err := n.prog.Update(); err != nil {
+		return fmt.Errorf("mnist: %s step: %w", n.l.name(), err)
+	}
+	return nil
+}
+
+// Loss runs the machine on the batch and returns the cost node's value.
+func (n *machine[T]) Loss(x, t []T, masks [][]T) (float64, error) {
+	if err := n.run(x, t, masks); err != nil {
+		return 0, err
+	}
+	switch v := n.cost.Data().(type) {
+	case float64:
+		return v, nil
+	case float32:
+		return float64(v), nil
+	}
+	return 0, fmt.Errorf("mnist: %s loss: cost holds %T", n.l.name(), n.cost.Data())
+}
+
+// Output returns the last run's output.
+func (n *machine[T]) Output() []T { return n.out.Data().([]T) }
+
+// Grads returns the last run's gradients.
+func (n *machine[T]) Grads() [][]T { return n.g }
+
+// Weights returns the current weights: the backing slices of the graph's
+// weight tensors, so writing them changes the net.
+func (n *machine[T]) Weights() [][]T { return n.ws }
+
+// Logits runs the test-time network (no dropout), which shares the training
+// weights, on rows images. It is compiled on the first call and again only
+// when the number of images changes.
+func (n *machine[T]) Logits(x []T, rows int) ([]T, error) {
+	what := "mnist: " + n.l.name() + " logits"
+	if rows < 1 || len(x) != rows*Pixels {
+		return nil, fmt.Errorf("%s: %d pixels for %d images", what, len(x), rows)
+	}
+	if n.eval == nil || n.evalRows != rows {
+		if err := n.compileEval(rows); err != nil {
+			return nil, err
+		}
+	}
+	if err := bindData(n.evalX, &n.evalData, x, rows); err != nil {
+		return nil, fmt.Errorf("%s: %w", what, err)
+	}
+	defer n.eval.Reset()
+	if err := n.eval.RunAll(); err != nil {
+		return nil, fmt.Errorf("%s: %w", what, err)
+	}
+	return n.evalOut.Data().([]T), nil
+}
+
+// compileEval builds the test-time graph for rows images.
+func (n *machine[T]) compileEval(rows int) error {
+	dt, sizes, names := dtypeOf[T](), n.c.Sizes(), n.c.MatrixNames()
+	what := "mnist: " + n.l.name() + " eval"
+	g := gorgonia.NewGraph()
+	n.evalOut = tensor.New(tensor.WithShape(rows, Classes), tensor.Of(dt))
+	x := gorgonia.NewMatrix(g, dt, gorgonia.WithShape(rows, Pixels), gorgonia.WithName("x"),
+		gorgonia.WithValue(tensor.New(tensor.WithShape(rows, Pixels), tensor.Of(dt))))
+	n.evalX, n.evalData = x, nil
+	var ws gorgonia.Nodes
+	for i, w := range n.w {
+		ws = append(ws, gorgonia.NewMatrix(g, dt, gorgonia.WithShape(sizes[i], sizes[i+1]), gorgonia.WithName(names[i]), gorgonia.WithValue(w)))
+	}
+	h := x
+	var err error
+	for l, act := range n.c.Acts() {
+		if h, err = n.l.hidden(h, ws[l], act); err != nil {
+			return fmt.Errorf("%s: %w", what, err)
+		}
+	}
+	logits, err := n.l.product(h, ws[len(ws)-1])
+	if err != nil {
+		return fmt.Errorf("%s: %w", what, err)
+	}
+	gorgonia.Read(logits, &n.evalOut)
+	if n.eval != nil {
+		n.eval.Close()
+	}
+	n.eval, n.evalRows = gorgonia.NewTapeMachine(g), rows
+	return nil
+}
+
+// Close releases the machines.
+func (n *machine[T]) Close() error {
+	if n.eval != nil {
+		n.eval.Close()
+	}
+	return n.prog.Close()
+}
+
+// bindData makes node's value the images in data (rows×Pixels) without
+// copying them, unless it is already bound to the same slice. The graph only
+// reads its input, so the caller's data is never written.
+func bindData[T ops.Float](node *gorgonia.Node, cur *[]T, data []T, rows int) error {
+	if len(*cur) == len(data) && len(data) > 0 && &(*cur)[0] == &data[0] {
+		return nil
+	}
+	if err := gorgonia.Let(node, tensor.New(tensor.WithShape(rows, Pixels), tensor.WithBacking(data))); err != nil {
+		return fmt.Errorf("bind %s: %w", node.Name(), err)
+	}
+	*cur = data
+	return nil
+}
+
+// clone returns a copy of v.
+func clone[T any](v []T) []T { return append([]T(nil), v...) }
