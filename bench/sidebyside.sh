@@ -13,16 +13,15 @@
 #   PyTorch, when it is importable.
 #
 # It prints the median, min and max wall time of each and the ratio of each
-# median to numpy's. OPENBLAS_NUM_THREADS is 1 unless set, for numpy as
-# for Go (package graph/blas runs OpenBLAS on one thread by default): on two
-# busy cores numpy's default of a thread per core made the book's run twice
-# as slow, its threads spinning. The environment passes through otherwise.
+# median to numpy's. Each program runs OpenBLAS as it does by default (numpy:
+# a thread per core; outgrad: one thread, two for large products) unless
+# OPENBLAS_NUM_THREADS is set, which then holds for both. The environment
+# passes through otherwise.
 #
 # Usage: bench/sidebyside.sh [N]
 set -euo pipefail
 
 n=${1:-5}
-export OPENBLAS_NUM_THREADS=${OPENBLAS_NUM_THREADS:-1}
 cd "$(dirname "$0")/.."
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -118,4 +117,4 @@ for label in "${labels[@]}"; do
 	fi
 	printf "%-18s %9s %9s %9s %9s  %s\n" "$label" "$med" "$lo" "$hi" "$ratio" "${what[$label]}"
 done
-echo "($n runs each, wall time of the whole process; OPENBLAS_NUM_THREADS=$OPENBLAS_NUM_THREADS; $(nproc) CPUs, load average $(cut -d' ' -f1-3 /proc/loadavg))"
+echo "($n runs each, wall time of the whole process; OPENBLAS_NUM_THREADS=${OPENBLAS_NUM_THREADS:-unset}; $(nproc) CPUs, load average $(cut -d' ' -f1-3 /proc/loadavg))"
