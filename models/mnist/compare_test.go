@@ -1,6 +1,7 @@
 package mnist
 
 import (
+	"math"
 	"encoding/json"
 	"strings"
 	"testing"
@@ -196,5 +197,27 @@ func TestChecksum(t *testing.T) {
 	s, q := Checksum([]float32{1, -2, 3})
 	if s != 2 || q != 14 {
 		t.Errorf("Checksum = %v, %v, want 2, 14", s, q)
+	}
+}
+
+func TestRelDiff(t *testing.T) {
+	nan, inf := math.NaN(), math.Inf(1)
+	for _, tc := range []struct {
+		a, g     []float64
+		rel, abs float64
+	}{
+		{[]float64{1, 2, 3}, []float64{1, 2, 3}, 0, 0},
+		{[]float64{1, 2.5, 3}, []float64{1, -2, 4}, 4.5 / 4, 4.5},
+		{[]float64{0.5, 0}, []float64{0, 0}, 0.5, 0.5},
+		{[]float64{1, nan}, []float64{1, 2}, nan, nan},
+		{[]float64{1, 2}, []float64{nan, 2}, nan, nan},
+		{[]float64{inf, 2}, []float64{inf, 2}, nan, nan},
+		{[]float64{inf, 2}, []float64{1, 2}, inf / 2, inf},
+	} {
+		rel, abs := relDiff(tc.a, tc.g)
+		same := func(x, y float64) bool { return x == y || (x != x && y != y) }
+		if !same(rel, tc.rel) || !same(abs, tc.abs) {
+			t.Errorf("relDiff(%v, %v) = %v, %v, want %v, %v", tc.a, tc.g, rel, abs, tc.rel, tc.abs)
+		}
 	}
 }

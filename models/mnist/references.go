@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"strings"
 
+	"outgrad/graph/blas"
 	"outgrad/ops"
 	"outgrad/ops/check"
 )
@@ -193,24 +194,14 @@ func newRangeTracker(layers int) *rangeTracker {
 }
 
 // observe runs the training-time forward of the network with weights ws on
-// batch b, in float64 and written out plainly, and records the ranges.
+// batch b, in float64, and records the ranges.
 func (r *rangeTracker) observe(c Config, ws [][]float64, x []float64, masks [][]float64) {
 	sizes, acts := c.Sizes(), c.Acts()
 	in, rows := x, c.Batch
 	for l := range ws {
 		k, m := sizes[l], sizes[l+1]
 		z := make([]float64, rows*m)
-		for i := 0; i < rows; i++ {
-			zi := z[i*m : (i+1)*m]
-			for p, v := range in[i*k : (i+1)*k] {
-				if v == 0 {
-					continue
-				}
-				for j, w := range ws[l][p*m : (p+1)*m] {
-					zi[j] += v * w
-				}
-			}
-		}
+		blas.Gemm(false, false, rows, m, k, in, ws[l], z, nil)
 		for _, v := range z {
 			if !math.IsNaN(v) {
 				r.lo[l], r.hi[l] = math.Min(r.lo[l], v), math.Max(r.hi[l], v)
