@@ -71,7 +71,7 @@ for impl in handrolled graph; do
 		label="$impl-$be"
 		echo "running compare -impl $impl -quiet with OUTGRAD_BLAS=$be, $n times ..." >&2
 		timeit "$label" env OUTGRAD_BLAS=$be "$tmp/compare" -impl "$impl" -quiet
-		blas=$(grep -o 'BLAS: .*)' "$tmp/$label.out" | sed 's/^BLAS: //; s/)$//' || true)
+		blas=$(grep -o '^BLAS: .*' "$tmp/$label.out" | sed 's/^BLAS: //' || true)
 		what[$label]="compare -impl $impl [$blas]"
 		labels+=("$label")
 	done

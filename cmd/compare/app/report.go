@@ -114,7 +114,7 @@ func summary(w io.Writer, rep *mnist.Report) {
 		fmt.Fprintf(w, "%-11s %13.2f× %13.2f× %13.2f×\n", "graph/hand", ratio(g.TrainStepNsMedian, h.TrainStepNsMedian),
 			ratio(g.EvalNsMedian, h.EvalNsMedian), g.WallSeconds/h.WallSeconds)
 	}
-	fmt.Fprintf(w, "(medians of every step and every evaluation; whole run %s; BLAS: %s)\n", time.Duration(rep.WallSeconds*1e9).Round(time.Millisecond), rep.BLAS)
+	fmt.Fprintf(w, "(medians of every step and every evaluation; whole run %s)\nBLAS: %s\n", time.Duration(rep.WallSeconds*1e9).Round(time.Millisecond), rep.BLAS)
 }
 
 func dur(ns int64) string {
