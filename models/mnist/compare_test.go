@@ -1,8 +1,8 @@
 package mnist
 
 import (
-	"math"
 	"encoding/json"
+	"math"
 	"strings"
 	"testing"
 )
