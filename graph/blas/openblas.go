@@ -35,6 +35,12 @@ type openBLAS struct {
 	// for large products (see bigProduct), 0 to leave the count alone.
 	setThreads uintptr
 	big        int
+	// threadsMu keeps products apart while the thread count is raised for a
+	// large one: the count is OpenBLAS's, for the whole process, and a small
+	// product run on two threads would sum in another order, so results
+	// would depend on what ran at the same time. Large products hold it
+	// exclusively, every other call shares it.
+	threadsMu sync.RWMutex
 	// args holds the argument blocks of the calls, reused so that a call
 	// allocates nothing (a block must live on the heap while C reads it).
 	args sync.Pool
@@ -62,9 +68,12 @@ func (l *openBLAS) block() *fortranArgs {
 //     against 53–58 ms), so a product of at least 2²⁶ multiply-adds runs on
 //     two threads (openblas_set_num_threads around the call; bigProduct):
 //     a thread count the user set is kept for every product. The whole book
-//     run went from 5.3 s to 4.7 s (BenchmarkBookRun, three
-//     runs each, interleaved), with the same results, since OpenBLAS splits
-//     a product's rows and columns over its threads, never the sums.
+//     run went from 5.3 s to 4.7 s (BenchmarkBookRun, three runs each,
+//     interleaved), the book's accuracies unchanged. A product's last bits
+//     can depend on OpenBLAS's thread count, so the count is a function of
+//     the product's size alone, and no product runs while another has it
+//     raised (threadsMu): concurrent trainings give the results of one
+//     alone (TestDeterministicAndConcurrent in package mnist).
 //
 // OpenBLAS reads both with libc's getenv when it is loaded. os.Setenv
 // reaches libc's environment both with cgo and without it (purego installs
@@ -225,10 +234,7 @@ func transChar(t bool) byte {
 func (l *openBLAS) dgemm(tA, tB bool, m, n, k int, alpha float64, a []float64, lda int, b []float64, ldb int, beta float64, c []float64, ldc int) {
 	p := l.block()
 	defer l.args.Put(p)
-	if l.bigProduct(m, n, k) {
-		defer l.threadsFor(1)
-		l.threadsFor(l.big)
-	}
+	defer l.leave(l.enter(m, n, k))
 	*p = fortranArgs{tA: transChar(tB), tB: transChar(tA), m: int32(n), n: int32(m), k: int32(k),
 		lda: int32(ldb), ldb: int32(lda), ldc: int32(ldc), alpha: alpha, beta: beta}
 	call15(l.dgemmFn, p, uintptr(unsafe.Pointer(&p.tA)), uintptr(unsafe.Pointer(&p.tB)),
@@ -251,14 +257,35 @@ func (l *openBLAS) bigProduct(m, n, k int) bool {
 // threadsFor sets OpenBLAS's thread count.
 func (l *openBLAS) threadsFor(n int) { purego.SyscallN(l.setThreads, uintptr(n)) }
 
+// enter prepares an m×n×k product and reports whether it is a large one:
+// a large product takes threadsMu alone and runs on l.big threads, any other
+// shares threadsMu, so that no product ever runs on a thread count raised
+// for another. leave undoes it.
+func (l *openBLAS) enter(m, n, k int) (big bool) {
+	if l.bigProduct(m, n, k) {
+		l.threadsMu.Lock()
+		l.threadsFor(l.big)
+		return true
+	}
+	l.threadsMu.RLock()
+	return false
+}
+
+// leave ends what enter began: one thread again after a large product.
+func (l *openBLAS) leave(big bool) {
+	if big {
+		l.threadsFor(1)
+		l.threadsMu.Unlock()
+		return
+	}
+	l.threadsMu.RUnlock()
+}
+
 // sgemm is dgemm in float32.
 func (l *openBLAS) sgemm(tA, tB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
 	p := l.block()
 	defer l.args.Put(p)
-	if l.bigProduct(m, n, k) {
-		defer l.threadsFor(1)
-		l.threadsFor(l.big)
-	}
+	defer l.leave(l.enter(m, n, k))
 	*p = fortranArgs{tA: transChar(tB), tB: transChar(tA), m: int32(n), n: int32(m), k: int32(k),
 		lda: int32(ldb), ldb: int32(lda), ldc: int32(ldc), salpha: alpha, sbeta: beta}
 	call15(l.sgemmFn, p, uintptr(unsafe.Pointer(&p.tA)), uintptr(unsafe.Pointer(&p.tB)),
