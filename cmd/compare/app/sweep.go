@@ -185,7 +185,11 @@ func writeSweepPlot(w io.Writer, rep *mnist.SweepReport) error {
 	}
 	p := plot.New()
 	c := rep.Config
-	p.Title.Text = fmt.Sprintf("MNIST sweep: test accuracy at the last evaluation, %d iterations (%s, %s)", c.Iterations, rep.Impl, c.Dtype)
+	what := "test accuracy after the last iteration"
+	if len(rep.Seeds) > 1 {
+		what = fmt.Sprintf("mean test accuracy over %d seeds after the last iteration", len(rep.Seeds))
+	}
+	p.Title.Text = fmt.Sprintf("MNIST sweep: %s (I:%d of %d iterations; %s, %s)", what, c.Iterations-1, c.Iterations, rep.Impl, c.Dtype)
 	p.X.Label.Text = "hidden activation"
 	p.Y.Label.Text = "final test accuracy"
 	p.Y.Min, p.Y.Max = 0, 1.15 // room for the legend above the bars
@@ -195,8 +199,8 @@ func writeSweepPlot(w io.Writer, rep *mnist.SweepReport) error {
 	for k, out := range outs {
 		vals := make(plotter.Values, len(hidden))
 		for i, h := range hidden {
-			if r, ok := rep.Find(h, out); ok && !r.Diverged {
-				vals[i] = r.FinalTestAcc
+			if cell, ok := rep.Cell(h, out); ok && cell.N > 0 {
+				vals[i] = cell.Mean
 			}
 		}
 		bars, err := plotter.NewBarChart(vals, width)
