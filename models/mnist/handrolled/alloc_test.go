@@ -13,6 +13,9 @@ import (
 // network allocates nothing (gonum's GEMM starts goroutines of its own, so
 // there the test is skipped).
 func TestStepAllocatesNothing(t *testing.T) {
+	if raceEnabled {
+		t.Skip("the race detector allocates")
+	}
 	if !strings.HasPrefix(blas.Name(), "openblas") {
 		t.Skipf("BLAS is %s: gonum's GEMM allocates its workers", blas.Name())
 	}
