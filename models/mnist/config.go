@@ -81,10 +81,22 @@ func (c Config) Acts() []ops.Activation {
 	return c.HiddenAct
 }
 
-// ActNames returns the names of Acts, comma-separated ("tanh" or "tanh,relu").
+// ActNames returns the names of Acts as they are typed: one name when every
+// hidden layer has the same activation ("tanh"), else one per layer,
+// comma-separated ("tanh,relu").
 func (c Config) ActNames() string {
+	acts := c.Acts()
+	if len(acts) > 1 && acts[0] != nil {
+		same := true
+		for _, a := range acts[1:] {
+			same = same && a != nil && a.Name() == acts[0].Name()
+		}
+		if same {
+			acts = acts[:1]
+		}
+	}
 	var b strings.Builder
-	for i, a := range c.Acts() {
+	for i, a := range acts {
 		if i > 0 {
 			b.WriteByte(',')
 		}

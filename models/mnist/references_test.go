@@ -213,3 +213,57 @@ func TestDeeperNetworks(t *testing.T) {
 		}
 	}
 }
+
+// TestFDZeroGradient: a gradient that is wrongly all zero fails the
+// directional check (the loss does change along the random direction);
+// one that is rightly zero passes.
+func TestFDZeroGradient(t *testing.T) {
+	w := [][]float64{{0.1, -0.2, 0.3}}
+	g := []float64{0, 0, 0}
+	d := []float64{0.5, -1, 0.25}
+	sum := func() (float64, error) { return w[0][0] + w[0][1] + w[0][2], nil }
+	r, err := fdDirection(w, 0, g, d, 0.2, FDTol64, sum)
+	if err != nil || !(r.rel > FDTol64) {
+		t.Errorf("zero gradient of a changing loss: rel %v, err %v, want a failure", r.rel, err)
+	}
+	flat := func() (float64, error) { return 0.7, nil }
+	if r, err := fdDirection(w, 0, g, d, 0.7, FDTol64, flat); err != nil || r.rel != 0 {
+		t.Errorf("zero gradient of a flat loss: rel %v, err %v, want 0", r.rel, err)
+	}
+	if _, err := fdDirection(w, 0, g, []float64{0, 0, 0}, 0.7, FDTol64, flat); !errors.Is(err, errNoDirection) {
+		t.Errorf("zero direction: %v, want errNoDirection", err)
+	}
+	if w[0][0] != 0.1 || w[0][1] != -0.2 || w[0][2] != 0.3 {
+		t.Errorf("weights not restored: %v", w)
+	}
+}
+
+// unhashable is a valid activation whose type cannot be compared.
+type unhashable struct {
+	ops.Activation
+	scale []float64
+}
+
+// TestChecksOfOneImplementation: with the built-in network alone its own
+// gradient is checked by finite differences, and the built-in comparison
+// says it did not run; an activation of an uncomparable type is fine.
+func TestChecksOfOneImplementation(t *testing.T) {
+	train, test := loadData(t, 300)
+	test.N = 200
+	c := checkConfig(ops.Tanh)
+	c.Iterations = 1
+	rep, err := Compare(c, train, test, CompareOptions{Impl: ImplBuiltin})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Checks.NetworkFD) != 1 || !rep.Checks.NetworkFD[0].Ran || rep.Checks.NetworkFD[0].Impl != ImplBuiltin {
+		t.Errorf("network checks %+v, want the built-in one run", rep.Checks.NetworkFD)
+	}
+	if b := rep.Checks.Builtin; b.Ran || b.OK || b.Reason == "" {
+		t.Errorf("built-in comparison %+v, want not run with a reason", b)
+	}
+	c.HiddenAct = []ops.Activation{unhashable{Activation: ops.Tanh, scale: []float64{1}}}
+	if _, err := Compare(c, train, test, CompareOptions{}); err != nil {
+		t.Errorf("uncomparable activation: %v", err)
+	}
+}

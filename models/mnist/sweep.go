@@ -317,9 +317,10 @@ func (r *SweepReport) Cell(hidden, output string) (SweepCell, bool) {
 //
 // A claim is supported when a one-sided Welch's t-test of A's final test
 // accuracies against B's (runs that diverged left out) gives p < ClaimLevel,
-// or every run of B diverged and A has runs; not shown otherwise (one seed
-// per cell never shows a claim: it has no spread to test against); not
-// tested when either cell is missing or has no run that finished.
+// or every run of B diverged and A has at least two that did not; not shown
+// otherwise (one seed per cell, or no spread on either side, never shows a
+// claim: there is nothing to test against); not tested when either cell is
+// missing or has no run that finished.
 func (r *SweepReport) Claims() []Claim {
 	hidden := "tanh"
 	if _, ok := r.findHidden(hidden); !ok && len(r.Runs) > 0 {
@@ -371,12 +372,15 @@ func (r *SweepReport) judge(claim, hA, oA, hB, oB string) Claim {
 	}
 	c.Detail = show(nameA, a) + " vs " + show(nameB, b)
 	switch {
-	case a.N > 0 && b.N == 0:
+	case a.N >= 2 && b.N == 0:
 		c.Verdict, c.P = Supported, 0
 		c.Detail += "; every run of the second diverged"
 	case a.N < 2 || b.N < 2:
 		c.Verdict = NotShown
 		c.Detail += "; one run per side has no spread to test (use several seeds)"
+	case a.Std == 0 && b.Std == 0:
+		c.Verdict = NotShown
+		c.Detail += "; no spread on either side to test"
 	default:
 		c.T, c.DF, c.P = welch(a, b)
 		c.Verdict = NotShown
@@ -390,19 +394,13 @@ func (r *SweepReport) judge(claim, hA, oA, hB, oB string) Claim {
 
 // welch returns Welch's t statistic of a's mean over b's, its degrees of
 // freedom (Welch–Satterthwaite) and the one-sided p-value P(T ≥ t) under
-// "the means are equal". Two spreads of 0 give t = ±Inf and p 0 or 1 when the
-// means differ, and p = 1 when they do not.
+// "the means are equal". With no spread on either side the test is not
+// defined: t and df are NaN and p is 1 (nothing shown).
 func welch(a, b SweepCell) (t, df, p float64) {
 	va, vb := a.Std*a.Std/float64(a.N), b.Std*b.Std/float64(b.N)
 	diff := a.Mean - b.Mean
 	if va+vb == 0 {
-		switch {
-		case diff > 0:
-			return math.Inf(1), math.Inf(1), 0
-		case diff < 0:
-			return math.Inf(-1), math.Inf(1), 1
-		}
-		return 0, math.Inf(1), 1
+		return math.NaN(), math.NaN(), 1
 	}
 	t = diff / math.Sqrt(va+vb)
 	df = (va + vb) * (va + vb) / (va*va/float64(a.N-1) + vb*vb/float64(b.N-1))

@@ -123,8 +123,12 @@ func TestClaims(t *testing.T) {
 		{"missing", []SweepRun{run("tanh", "softmax", 0.87, false)}, NotTested, NotTested, "no tanh hidden/sigmoid output run"},
 		{"no tanh: first hidden", cat(runs("relu", "softmax", 0.9, 0.91), runs("relu", "sigmoid", 0.8, 0.79)),
 			NotTested, Supported, "relu hidden/softmax output"},
-		{"diverged loses", []SweepRun{run("tanh", "softmax", 0.87, false), run("tanh", "sigmoid", 0, true), run("sigmoid", "softmax", 0.9, true)},
+		{"diverged loses", cat(runs("tanh", "softmax", 0.87, 0.86), []SweepRun{run("tanh", "sigmoid", 0, true), run("tanh", "sigmoid", 0, true), run("sigmoid", "softmax", 0.9, true)}),
 			Supported, Supported, "tanh hidden/sigmoid output diverged"},
+		{"one seed against divergence", []SweepRun{run("tanh", "softmax", 0.87, false), run("tanh", "sigmoid", 0, true), run("sigmoid", "softmax", 0.9, true)},
+			NotShown, NotShown, "no spread to test"},
+		{"no spread", cat(runs("tanh", "softmax", 0.0982, 0.0982), runs("tanh", "sigmoid", 0.098, 0.098), runs("sigmoid", "softmax", 0.09, 0.09)),
+			NotShown, NotShown, "no spread on either side"},
 		{"both diverged", []SweepRun{run("tanh", "softmax", 0, true), run("tanh", "sigmoid", 0, true)},
 			NotTested, NotTested, "every run"},
 	} {

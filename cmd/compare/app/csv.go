@@ -65,11 +65,15 @@ func writeSweepCSV(w io.Writer, rep *mnist.SweepReport) error {
 	}
 	for _, r := range rep.Runs {
 		cell, _ := rep.Cell(r.HiddenAct, r.Output)
+		mean, std := "", "" // no run of the cell finished
+		if cell.N > 0 {
+			mean, std = num(cell.Mean), num(cell.Std)
+		}
 		if err := cw.Write([]string{r.HiddenAct, r.Output, strconv.FormatUint(uint64(r.Seed), 10),
 			strconv.Itoa(r.FinalIteration), num(r.FinalTestAcc),
 			num(r.BestTestAcc), strconv.Itoa(r.BestIteration), num(r.FinalTrainAcc),
 			strconv.FormatBool(r.Diverged), strconv.FormatFloat(r.WallSeconds, 'f', 3, 64),
-			strconv.Itoa(cell.N), num(cell.Mean), num(cell.Std)}); err != nil {
+			strconv.Itoa(cell.N), mean, std}); err != nil {
 			return err
 		}
 	}

@@ -31,8 +31,8 @@ func (a *App) Main(args []string, stdout, stderr io.Writer) int {
 	return code
 }
 
-// session is one run of the command: its options, outputs and interrupt.
-type session struct {
+// invocation is one run of the command: its options, outputs and interrupt.
+type invocation struct {
 	o              options
 	stdout, stderr io.Writer
 	guard          *outfile.Guard
@@ -54,7 +54,7 @@ func (a *App) run(args []string, stdout, stderr io.Writer) int {
 		a.list(stdout)
 		return 0
 	}
-	s := &session{o: o, stdout: stdout, stderr: stderr, guard: new(outfile.Guard)}
+	s := &invocation{o: o, stdout: stdout, stderr: stderr, guard: new(outfile.Guard)}
 	var stop func()
 	s.ctx, stop, s.sig = outfile.NotifyInterrupt(context.Background(), s.guard)
 	defer stop()
@@ -69,14 +69,14 @@ func (a *App) run(args []string, stdout, stderr io.Writer) int {
 }
 
 // fail prints err on one line and returns code.
-func (s *session) fail(code int, err error) int {
+func (s *invocation) fail(code int, err error) int {
 	fmt.Fprintln(s.stderr, "compare:", oneLine(err))
 	return code
 }
 
 // interrupted stops the progress output, removes the temporary files, says
 // so on one line and returns the signal's exit status.
-func (s *session) interrupted() int {
+func (s *invocation) interrupted() int {
 	s.pr.stop()
 	msg := "temporary files removed"
 	if err := s.guard.Cleanup(); err != nil {
@@ -109,7 +109,7 @@ func background[R any](ctx context.Context, fn func() (R, error)) (r R, err erro
 }
 
 // single trains the implementations once and reports them.
-func (s *session) single() int {
+func (s *invocation) single() int {
 	o := s.o
 	copts := mnist.CompareOptions{Impl: o.impl, Tol: o.tol, FirstStepChecksOnly: !o.check}
 	if o.loadPath != "" {
@@ -183,7 +183,7 @@ const mnistTestImages = 10000
 
 // trainer loads the MNIST sets and converts them for training, after
 // checking that the run fits in memory.
-func (s *session) trainer() (trainer, error) {
+func (s *invocation) trainer() (trainer, error) {
 	elem, impls := 8, 4
 	if s.o.dtype == "float32" {
 		elem = 4
@@ -258,7 +258,7 @@ func matchesConfig(w weightsfile.Weights, c mnist.Config) error {
 }
 
 // writeOutputs writes the files the flags ask for.
-func (s *session) writeOutputs(rep *mnist.Report) error {
+func (s *invocation) writeOutputs(rep *mnist.Report) error {
 	o := s.o
 	final := rep.Runs[rep.Impls[len(rep.Impls)-1]]
 	var errs []error
@@ -289,7 +289,7 @@ func (s *session) writeOutputs(rep *mnist.Report) error {
 }
 
 // write writes t through the guard and, unless quiet, says so on stderr.
-func (s *session) write(t outfile.Target, fn func(io.Writer) error) error {
+func (s *invocation) write(t outfile.Target, fn func(io.Writer) error) error {
 	if err := t.Write(s.guard, fn); err != nil {
 		return err
 	}
@@ -298,7 +298,7 @@ func (s *session) write(t outfile.Target, fn func(io.Writer) error) error {
 }
 
 // wrote prints one line naming a file written, unless quiet.
-func (s *session) wrote(t outfile.Target) {
+func (s *invocation) wrote(t outfile.Target) {
 	if !s.o.quiet {
 		fmt.Fprintln(s.stderr, "compare: wrote", t.Path())
 	}

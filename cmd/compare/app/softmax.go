@@ -53,6 +53,11 @@ func parseBases(o *options, list string, set map[string]bool) error {
 		if err != nil {
 			return err
 		}
+		for _, o := range outs {
+			if o.Name == out.Name {
+				return fmt.Errorf("-softmax-bases: base %v is given twice (its runs would count twice)", b)
+			}
+		}
 		outs = append(outs, out)
 	}
 	if len(outs) == 0 {

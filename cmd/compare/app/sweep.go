@@ -34,11 +34,16 @@ func (a *App) parseSweep(o *options, acts, outs string, set map[string]bool) err
 	o.acts, o.outs = a.Activations(), ops.Outputs()
 	if set["hidden-acts"] {
 		o.acts = nil
+		seen := map[string]bool{}
 		for _, name := range splitList(acts) {
 			act, err := a.Lookup(name)
 			if err != nil {
 				return err
 			}
+			if seen[name] {
+				return fmt.Errorf("-hidden-acts: %s is given twice (its runs would count twice)", name)
+			}
+			seen[name] = true
 			o.acts = append(o.acts, act)
 		}
 		if len(o.acts) == 0 {
@@ -47,11 +52,16 @@ func (a *App) parseSweep(o *options, acts, outs string, set map[string]bool) err
 	}
 	if set["outputs"] {
 		o.outs = nil
+		seen := map[string]bool{}
 		for _, name := range splitList(outs) {
 			out, err := ops.LookupOutput(name)
 			if err != nil {
 				return err
 			}
+			if seen[name] {
+				return fmt.Errorf("-outputs: %s is given twice (its runs would count twice)", name)
+			}
+			seen[name] = true
 			o.outs = append(o.outs, out)
 		}
 		if len(o.outs) == 0 {
@@ -64,7 +74,7 @@ func (a *App) parseSweep(o *options, acts, outs string, set map[string]bool) err
 // sweep runs mnist.Sweep and prints its table and claims. Exit status: 0
 // when the sweep ran (diverged runs included), 1 when it failed, 2 for
 // missing data or files that could not be written.
-func (s *session) sweep() int {
+func (s *invocation) sweep() int {
 	tr, err := s.trainer()
 	if err != nil {
 		return s.fail(2, err)

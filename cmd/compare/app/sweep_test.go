@@ -59,3 +59,18 @@ func TestSweepSmall(t *testing.T) {
 		t.Errorf("plot: %v", err)
 	}
 }
+
+// TestSweepRefusesRepeats: a name given twice would count its runs twice in
+// the claims' test.
+func TestSweepRefusesRepeats(t *testing.T) {
+	for _, args := range [][]string{
+		{"-sweep", "-hidden-acts", "tanh,tanh"},
+		{"-sweep", "-outputs", "softmax,sigmoid,softmax"},
+		{"-sweep", "-softmax-bases", "2,2.0"},
+	} {
+		var out, errb bytes.Buffer
+		if code := New().Main(args, &out, &errb); code != 2 || !strings.Contains(errb.String(), "given twice") {
+			t.Errorf("%v: exit %d, stderr %q, want 2 and \"given twice\"", args, code, errb.String())
+		}
+	}
+}
