@@ -212,6 +212,9 @@ func parseSeeds(s string) ([]uint32, error) {
 	if len(fields) == 0 {
 		return nil, errors.New("no seeds")
 	}
+	if strings.Contains(s, ",") && len(fields) < 2 {
+		return nil, fmt.Errorf("%q: a list needs two seeds or more (a single number N means seeds 1..N)", s)
+	}
 	if len(fields) == 1 {
 		n, err := strconv.Atoi(fields[0])
 		if err != nil || n < 1 || n > maxSeeds {

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -71,6 +72,29 @@ func TestSweepRefusesRepeats(t *testing.T) {
 		var out, errb bytes.Buffer
 		if code := New().Main(args, &out, &errb); code != 2 || !strings.Contains(errb.String(), "given twice") {
 			t.Errorf("%v: exit %d, stderr %q, want 2 and \"given twice\"", args, code, errb.String())
+		}
+	}
+}
+
+func TestParseSeeds(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		want []uint32
+	}{
+		{"3", []uint32{1, 2, 3}},
+		{"3,7,11", []uint32{3, 7, 11}},
+		{" 0, 4294967295 ", []uint32{0, 4294967295}},
+		{"3,", nil}, {"3,3", nil}, {"0", nil}, {"-1", nil}, {",,", nil}, {"1001", nil}, {"1,x", nil},
+	} {
+		got, err := parseSeeds(tc.in)
+		if tc.want == nil {
+			if err == nil {
+				t.Errorf("parseSeeds(%q) = %v, want an error", tc.in, got)
+			}
+			continue
+		}
+		if err != nil || !slices.Equal(got, tc.want) {
+			t.Errorf("parseSeeds(%q) = %v, %v, want %v", tc.in, got, err, tc.want)
 		}
 	}
 }
