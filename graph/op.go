@@ -1,6 +1,7 @@
 package graph
 
 import (
+	"errors"
 	"fmt"
 	"hash"
 	"hash/fnv"
@@ -113,6 +114,9 @@ type kept struct {
 	base
 	res *result
 	k   kernel
+	// panicked is the error of a panic in the last run, until MachineError
+	// takes it.
+	panicked error
 }
 
 // Do checks the inputs and runs the kernel into the kept result.
@@ -126,10 +130,53 @@ func (op *kept) Do(in ...gorgonia.Value) (gorgonia.Value, error) {
 		return nil, err
 	}
 	out := op.res.get(a.dtype(), s)
-	if err := op.k.run(out, a); err != nil {
+	if err := op.run(out, a); err != nil {
 		return nil, err
 	}
 	return out, nil
+}
+
+// ErrPanic is wrapped by the error of an op whose kernel panicked (an
+// activation's forward or backward, say). Gorgonia's TapeMachine runs the
+// ops on a goroutine of its own, where a panic would end the process: the op
+// turns it into an error of its run, which the machine returns.
+var ErrPanic = errors.New("panic")
+
+// run runs the kernel into out, a panic turned into an error wrapping
+// ErrPanic. Gorgonia's machine reports an op's error as text, so the error
+// is also kept for MachineError to find.
+func (op *kept) run(out *tensor.Dense, a args) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("graph: %s: %w: %v", op.name, ErrPanic, r)
+			op.panicked = err
+		}
+	}()
+	return op.k.run(out, a)
+}
+
+// MachineError returns err, the error of a machine that ran g, or, when an op
+// of g panicked during that run, the op's error, which wraps ErrPanic (the
+// machine's own error keeps only its text). It forgets the panic it reports.
+func MachineError(g *gorgonia.ExprGraph, err error) error {
+	if g == nil || err == nil {
+		return err
+	}
+	for _, n := range g.AllNodes() {
+		if k, ok := n.Op().(interface{ takePanic() error }); ok {
+			if p := k.takePanic(); p != nil {
+				return p
+			}
+		}
+	}
+	return err
+}
+
+// takePanic returns and forgets the error of a panic in the op's last run.
+func (op *kept) takePanic() error {
+	err := op.panicked
+	op.panicked = nil
+	return err
 }
 
 // UsePreallocDo checks the inputs and runs the kernel into prealloc, which
@@ -147,7 +194,7 @@ func (op *kept) UsePreallocDo(prealloc gorgonia.Value, in ...gorgonia.Value) (go
 	if !ok || out.Dtype() != a.dtype() || out.Size() != s.TotalSize() || out.IsView() {
 		return nil, fmt.Errorf("graph: %s: cannot write a %v %v result into %T", op.name, a.dtype(), s, prealloc)
 	}
-	if err := op.k.run(out, a); err != nil {
+	if err := op.run(out, a); err != nil {
 		return nil, err
 	}
 	return out, nil

@@ -20,6 +20,7 @@ import (
 // gradient into a second copy, scale it, add it and zero it: four passes over
 // each weight matrix per step instead of one.)
 type Program struct {
+	g     *gorgonia.ExprGraph
 	vm    gorgonia.VM
 	learn gorgonia.Nodes
 	grads gorgonia.Nodes
@@ -52,6 +53,7 @@ func Compile(cost *gorgonia.Node, learn gorgonia.Nodes, alpha float64) (*Program
 		return nil, fmt.Errorf("graph: compile: gradients: %w", err)
 	}
 	return &Program{
+		g:     cost.Graph(),
 		vm:    gorgonia.NewTapeMachine(cost.Graph()),
 		learn: learn,
 		grads: grads,
@@ -63,7 +65,7 @@ func Compile(cost *gorgonia.Node, learn gorgonia.Nodes, alpha float64) (*Program
 func (p *Program) Run() error {
 	defer p.vm.Reset()
 	if err := p.vm.RunAll(); err != nil {
-		return fmt.Errorf("graph: run: %w", err)
+		return fmt.Errorf("graph: run: %w", MachineError(p.g, err))
 	}
 	return nil
 }

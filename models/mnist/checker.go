@@ -140,30 +140,35 @@ func (k *checker[T]) at(b Batch[T], nets []Net[T]) error {
 		masks64 = allF64(b.Masks)
 	}
 	k.ranges.observe(k.c, allF64(nets[0].Weights()), x64, masks64)
+	// Each net's gradient at these weights, computed once for both checks
+	// (the finite differences run the nets again, so they are copied).
+	grads := map[string][][]float64{}
+	for _, n := range nets {
+		if err := n.Gradient(b.X, b.T, b.Masks); err != nil {
+			return fmt.Errorf("mnist: checks at iteration %d: %s: %w", b.Iteration, n.Name(), err)
+		}
+		grads[n.Name()] = allF64(n.Grads())
+	}
 	for _, n := range nets {
 		f := k.fd[n.Name()]
 		if f == nil || f.Skipped != "" {
 			continue
 		}
-		if err := k.fdCheck(f, n, b, x64, masks64); err != nil {
+		if err := k.fdCheck(f, n, b, grads[n.Name()], x64, masks64); err != nil {
 			return fmt.Errorf("mnist: finite-difference check of %s at iteration %d: %w", n.Name(), b.Iteration, err)
 		}
 	}
 	if k.builtin != nil {
-		if err := k.builtinCheck(b, nets); err != nil {
+		if err := k.builtinCheck(b, nets, grads); err != nil {
 			return fmt.Errorf("mnist: built-in check at iteration %d: %w", b.Iteration, err)
 		}
 	}
 	return nil
 }
 
-// fdCheck compares n's gradient with central differences of the loss, along
-// an aligned and a random direction for every matrix.
-func (k *checker[T]) fdCheck(f *FDCheck, n Net[T], b Batch[T], x64 []float64, masks64 [][]float64) error {
-	if err := n.Gradient(b.X, b.T, b.Masks); err != nil {
-		return err
-	}
-	grads := allF64(n.Grads())
+// fdCheck compares n's gradient, grads, with central differences of the
+// loss, along an aligned and a random direction for every matrix.
+func (k *checker[T]) fdCheck(f *FDCheck, n Net[T], b Batch[T], grads [][]float64, x64 []float64, masks64 [][]float64) error {
 	f.Checks++
 	var check func(i int, g, d []float64, dir string) error
 	names := k.c.MatrixNames()
@@ -238,8 +243,9 @@ func (k *checker[T]) fdCheck(f *FDCheck, n Net[T], b Batch[T], x64 []float64, ma
 }
 
 // builtinCheck sets the built-in network to the first net's weights and
-// compares its gradient on b with every net's (in book mode, the graph's only).
-func (k *checker[T]) builtinCheck(b Batch[T], nets []Net[T]) error {
+// compares its gradient on b with every net's, grads (in book mode, the
+// graph's only).
+func (k *checker[T]) builtinCheck(b Batch[T], nets []Net[T], grads map[string][][]float64) error {
 	bw := k.builtin.Weights()
 	for i, w := range nets[0].Weights() {
 		copy(bw[i], w)
@@ -262,10 +268,7 @@ func (k *checker[T]) builtinCheck(b Batch[T], nets []Net[T]) error {
 				bc.Ran, bc.OK = true, true
 			}
 		}
-		if err := n.Gradient(b.X, b.T, b.Masks); err != nil {
-			return err
-		}
-		for i, g := range n.Grads() {
+		for i, g := range grads[n.Name()] {
 			rel, _ := relDiff(g, ref[i])
 			if worse(rel, bc.WorstRelDiff) || bc.Impl == "" {
 				bc.WorstRelDiff, bc.Impl = rel, n.Name()

@@ -414,7 +414,6 @@ func Compare[T ops.Float](c Config, train, test Data[T], opts CompareOptions) (*
 		ag = &Agreement{Tolerance: tol, TrajectoriesEqual: true, BookSlopeIsExpected: c.Book && c.Dropout,
 			GradMaxRelAt: first, GradMaxAbsAt: first, WeightsMaxAbsAt: Where{Step: c.Steps() - 1, Matrix: matrices[0]}}
 	}
-	lastIter := -1
 	hooks := Hooks[T]{
 		BeforeStep: func(b Batch[T]) error {
 			if b.Step == 0 && (b.Iteration == 0 || (!opts.FirstStepChecksOnly && c.Evaluated(b.Iteration-1))) {
@@ -423,7 +422,6 @@ func Compare[T ops.Float](c Config, train, test Data[T], opts CompareOptions) (*
 			return nil
 		},
 		AfterStep: func(b Batch[T]) error {
-			lastIter = b.Iteration
 			if ag != nil {
 				ref := nets[0].Grads()
 				for j := 1; j < len(nets); j++ {
@@ -489,7 +487,6 @@ func Compare[T ops.Float](c Config, train, test Data[T], opts CompareOptions) (*
 	if err != nil {
 		return nil, err
 	}
-	_ = lastIter
 	k.slopesAfter()
 
 	rep := &Report{

@@ -14,13 +14,6 @@ const (
 	MaxHidden       = 1 << 16 // units in one hidden layer
 )
 
-// isSoftmax reports whether a is a softmax (of any base): its name is
-// "softmax" or starts with "softmax-base".
-func isSoftmax(a ops.Activation) bool {
-	n := a.Name()
-	return n == "softmax" || strings.HasPrefix(n, "softmax-base")
-}
-
 // Config is the network and its training. DefaultConfig gives the book's values.
 type Config struct {
 	Seed        uint32 // np.random.seed: initial weights, then one dropout mask per batch
@@ -165,7 +158,7 @@ func (c Config) Validate() error {
 	if c.Output.Act.DerivedFrom() != ops.FromOutput {
 		return fmt.Errorf("mnist: output activation %s is input-derived: an output must read its slope off y", c.Output.Act.Name())
 	}
-	if c.Output.CrossEntropy && !isSoftmax(c.Output.Act) {
+	if _, softmax := c.Output.LogitScale(); c.Output.CrossEntropy && !softmax {
 		return fmt.Errorf("mnist: output %q pairs cross-entropy with %s: the fused loss needs a softmax", c.Output.Name, c.Output.Act.Name())
 	}
 	return nil

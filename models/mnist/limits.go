@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"outgrad/graph"
 	"runtime/debug"
 	"strconv"
 	"strings"
@@ -16,8 +17,9 @@ var ErrTooLarge = errors.New("needs more memory than is available")
 
 // ErrPanic is wrapped by the error of a call during which an implementation
 // or an activation panicked: the panic is turned into an error of the call
-// that ran it.
-var ErrPanic = errors.New("panic")
+// that ran it. It is graph.ErrPanic, which the graph's ops return for a
+// panic on the Gorgonia machine's own goroutine.
+var ErrPanic = graph.ErrPanic
 
 // MemoryBytes estimates the memory a run of c needs with impls
 // implementations trained at once, elem bytes per value (8 for float64, 4

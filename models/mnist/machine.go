@@ -45,6 +45,7 @@ type machine[T ops.Float] struct {
 	g     [][]T          // the machine's gradients of the last run
 	// Test-time network, sharing the weight tensors, compiled for evalRows.
 	eval     gorgonia.VM
+	evalG    *gorgonia.ExprGraph
 	evalX    *gorgonia.Node
 	evalData []T
 	evalOut  gorgonia.Value
@@ -238,7 +239,7 @@ func (n *machine[T]) Logits(x []T, rows int) ([]T, error) {
 	}
 	defer n.eval.Reset()
 	if err := n.eval.RunAll(); err != nil {
-		return nil, fmt.Errorf("%s: %w", what, err)
+		return nil, fmt.Errorf("%s: %w", what, graph.MachineError(n.evalG, err))
 	}
 	return n.evalOut.Data().([]T), nil
 }
@@ -271,7 +272,7 @@ func (n *machine[T]) compileEval(rows int) error {
 	if n.eval != nil {
 		n.eval.Close()
 	}
-	n.eval, n.evalRows = gorgonia.NewTapeMachine(g), rows
+	n.eval, n.evalG, n.evalRows = gorgonia.NewTapeMachine(g), g, rows
 	return nil
 }
 

@@ -159,6 +159,20 @@ func TestPanicBecomesError(t *testing.T) {
 		if !errors.Is(err, ErrPanic) || !strings.Contains(err.Error(), "boom") {
 			t.Errorf("%s: Compare = %v, want an error wrapping ErrPanic", impl, err)
 		}
+		// The training loop alone, without the checks that run first.
+		tr, ws, err := NewTrainer(c, train, test)
+		if err != nil {
+			t.Fatal(err)
+		}
+		n, closeNet, err := newNet(impl, c, ws)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = tr.Run([]Net[float64]{n}, Hooks[float64]{})
+		closeNet()
+		if !errors.Is(err, ErrPanic) || !strings.Contains(err.Error(), "boom") {
+			t.Errorf("%s: Run = %v, want an error wrapping ErrPanic", impl, err)
+		}
 	}
 }
 

@@ -56,6 +56,9 @@ func (s Spec) Validate() error {
 	case s.Output.Act.DerivedFrom() != ops.FromOutput:
 		return fmt.Errorf("handrolled: output activation %s is input-derived; outputs must read their slope off y", s.Output.Act.Name())
 	}
+	if _, softmax := s.Output.LogitScale(); s.Output.CrossEntropy && !softmax {
+		return fmt.Errorf("handrolled: output %q pairs cross-entropy with %s: the fused loss needs a softmax", s.Output.Name, s.Output.Act.Name())
+	}
 	for i, n := range s.Sizes {
 		if n < 1 {
 			return fmt.Errorf("handrolled: layer %d has %d units: want at least 1", i, n)
@@ -265,10 +268,9 @@ func (n *Net[T]) Step(x, t []T, masks [][]T) error {
 
 // Loss returns the scaled loss s·Σ_rows loss of one batch at the current
 // weights, with the masks held fixed (the training-time network). It is
-// computed here, in float64: softmax cross-entropy as
-// −Σ t·(z − max − ln Σ e^(z−max)) from the logits z, squared error as
-// ½Σ(y − t)² from the output y. A softmax of another base (ops.NewSoftmax)
-// gets −Σ t·ln y from its output.
+// computed here, in float64: the cross-entropy of a softmax of base e^k as
+// −Σ t·(kz − max − ln Σ e^(kz−max)) from the logits z, squared error as
+// ½Σ(y − t)² from the output y.
 func (n *Net[T]) Loss(x, t []T, masks [][]T) (float64, error) {
 	if err := n.checkBatch(x, t, masks); err != nil {
 		return 0, err
@@ -276,17 +278,9 @@ func (n *Net[T]) Loss(x, t []T, masks [][]T) (float64, error) {
 	s := n.s
 	L := len(s.Sizes) - 1
 	cols := s.Sizes[L]
-	if !s.Output.CrossEntropy || s.Output.Act != ops.Softmax {
-		n.forward(x, masks)
-		if s.Output.CrossEntropy {
-			var sum float64
-			for i, v := range n.y {
-				if t[i] != 0 {
-					sum -= float64(t[i]) * math.Log(float64(v))
-				}
-			}
-			return s.Scale * sum, nil
-		}
+	in := n.forward(x, masks)
+	k, softmax := s.Output.LogitScale()
+	if !softmax {
 		var sum float64
 		for i, v := range n.y {
 			d := float64(v) - float64(t[i])
@@ -294,9 +288,8 @@ func (n *Net[T]) Loss(x, t []T, masks [][]T) (float64, error) {
 		}
 		return s.Scale * sum / 2, nil
 	}
-	// Cross-entropy needs the logits, which forward overwrites with the
-	// softmax: recompute the last product into the output delta buffer.
-	in := n.forward(x, masks)
+	// The logits: forward overwrote them with the softmax, so the last
+	// product is computed again, into the output delta buffer.
 	z := n.d
 	blas.Gemm(false, false, s.Batch, cols, s.Sizes[L-1], in, n.w[L-1], z, &n.scratch)
 	var sum float64
@@ -304,16 +297,16 @@ func (n *Net[T]) Loss(x, t []T, masks [][]T) (float64, error) {
 		row, tr := z[r*cols:(r+1)*cols], t[r*cols:(r+1)*cols]
 		mx := math.Inf(-1)
 		for _, v := range row {
-			mx = math.Max(mx, float64(v))
+			mx = math.Max(mx, k*float64(v))
 		}
 		var se float64
 		for _, v := range row {
-			se += math.Exp(float64(v) - mx)
+			se += math.Exp(k*float64(v) - mx)
 		}
 		lse := mx + math.Log(se)
 		for j, v := range row {
 			if tr[j] != 0 {
-				sum -= float64(tr[j]) * (float64(v) - lse)
+				sum -= float64(tr[j]) * (k*float64(v) - lse)
 			}
 		}
 	}
