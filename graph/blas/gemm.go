@@ -1,5 +1,10 @@
 package blas
 
+import (
+	"runtime"
+	"unsafe"
+)
+
 // Float is the element type of the routines: float32 or float64.
 type Float interface{ float32 | float64 }
 
@@ -20,6 +25,16 @@ func Gemm[T Float](tA, tB bool, m, n, k int, a, b, c []T, scratch *[]T) {
 	if k == 0 {
 		clear(c[:m*n])
 		return
+	}
+	if _, f64 := any(a).([]float64); f64 && !tB {
+		if o := (opA{a: asF64(a[:m*k]), m: m, k: k, t: tA}); sparseWorth(o, n) {
+			workers := 1
+			if int64(m)*int64(n)*int64(k) >= bigWork {
+				workers = bigThreads
+			}
+			gemmSparse(o, n, asF64(b[:k*n]), asF64(c[:m*n]), workers)
+			return
+		}
 	}
 	be := active()
 	lda, ldb := k, n
@@ -74,4 +89,22 @@ func transpose[T Float](dst, src []T, rows, cols int) {
 			}
 		}
 	}
+}
+
+// bigThreads is the number of threads for a large product: OpenBLAS's
+// threads, or the sparse kernel's goroutines.
+var bigThreads = min(runtime.NumCPU(), 2)
+
+// bigWork is the smallest m·n·k that runs on bigThreads: the 10000-image
+// evaluation (10000×100×784) does, a training step's products (at most
+// 100×100×784) do not.
+const bigWork = 1 << 26
+
+// asF64 is v, of element type float64, as a []float64 (a conversion through
+// an interface would allocate when the slice reaches a goroutine).
+func asF64[T Float](v []T) []float64 {
+	if len(v) == 0 {
+		return nil
+	}
+	return unsafe.Slice((*float64)(unsafe.Pointer(&v[0])), len(v))
 }

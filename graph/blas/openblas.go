@@ -244,14 +244,11 @@ func (l *openBLAS) dgemm(tA, tB bool, m, n, k int, alpha float64, a []float64, l
 		uintptr(unsafe.Pointer(&p.beta)), uintptr(unsafe.Pointer(&c[0])), uintptr(unsafe.Pointer(&p.ldc)), 1, 1)
 }
 
-// bigThreads is the number of OpenBLAS threads for a large product.
-var bigThreads = min(runtime.NumCPU(), 2)
-
 // bigProduct reports whether an m×n×k product is large enough for several
 // threads: the 10000-image evaluation (10000×100×784) is, a training step's
 // products (at most 100×100×784) are not.
 func (l *openBLAS) bigProduct(m, n, k int) bool {
-	return l.big > 1 && l.threads == 1 && int64(m)*int64(n)*int64(k) >= 1<<26
+	return l.big > 1 && l.threads == 1 && int64(m)*int64(n)*int64(k) >= bigWork
 }
 
 // threadsFor sets OpenBLAS's thread count.
