@@ -53,10 +53,23 @@ type sparseBuf struct {
 	tmp  []float64 // 4 rows of C, for a last block of fewer than 4 rows
 }
 
-var sparseBufs = sync.Pool{New: func() any { return new(sparseBuf) }}
+// sparseFree holds the buffers not in use: as many as products have run at
+// once. (A sync.Pool may drop them, and then a step would allocate.)
+var sparseFree struct {
+	sync.Mutex
+	bufs []*sparseBuf
+}
 
+// getSparseBuf returns a buffer for lists of k columns and rows of n.
 func getSparseBuf(k, n int) *sparseBuf {
-	s := sparseBufs.Get().(*sparseBuf)
+	sparseFree.Lock()
+	var s *sparseBuf
+	if last := len(sparseFree.bufs) - 1; last >= 0 {
+		s, sparseFree.bufs = sparseFree.bufs[last], sparseFree.bufs[:last]
+	} else {
+		s = new(sparseBuf)
+	}
+	sparseFree.Unlock()
 	if cap(s.offs) < k+1 {
 		// One entry of slack: the list writes an entry before it knows
 		// whether to keep it.
@@ -66,6 +79,13 @@ func getSparseBuf(k, n int) *sparseBuf {
 		s.tmp = make([]float64, 4*n)
 	}
 	return s
+}
+
+// putSparseBuf returns s to the free list.
+func putSparseBuf(s *sparseBuf) {
+	sparseFree.Lock()
+	sparseFree.bufs = append(sparseFree.bufs, s)
+	sparseFree.Unlock()
 }
 
 // opA is op(A) of a product: m×k, stored row-major as m×k (t false) or as
@@ -154,7 +174,7 @@ func sparseWorth(o opA, n int) bool {
 		return false
 	}
 	s := getSparseBuf(o.k, n)
-	defer sparseBufs.Put(s)
+	defer putSparseBuf(s)
 	return float64(o.list(s, 0, n)) <= sparseMaxDensity*float64(o.k)
 }
 
@@ -190,7 +210,7 @@ func sparseParallel(o opA, n int, b, c []float64, workers, blocks int) {
 // sparseBlocks computes rows lo..hi−1 of C, lo a multiple of 4.
 func sparseBlocks(o opA, lo, hi, n int, b, c []float64) {
 	s := getSparseBuf(o.k, n)
-	defer sparseBufs.Put(s)
+	defer putSparseBuf(s)
 	for i := lo; i < hi; i += 4 {
 		t := o.list(s, i, n)
 		rows := min(4, hi-i)
