@@ -45,13 +45,20 @@ const (
 	sparseMinN = 8
 )
 
-// sparseBuf holds the list of one block: for each listed column of op(A),
-// the byte offset of B's row and the four values of the block's rows.
+// sparseBuf holds the list of one block: for each listed column t of
+// op(A), the byte offset offs[t] of B's row and the four values of the
+// block's rows, row r's at vals[r·stride + t]; and four rows of C for a
+// last block of fewer than four rows.
 type sparseBuf struct {
-	offs []int
-	vals []float64 // 4 per listed column
-	tmp  []float64 // 4 rows of C, for a last block of fewer than 4 rows
+	offs   []int
+	vals   []float64
+	stride int
+	tmp    []float64
 }
+
+// sparseSlack is the room a list needs beyond its k entries: the assembly
+// lister writes eight entries at a time before it knows how many to keep.
+const sparseSlack = 8
 
 // sparseFree holds the buffers not in use: as many as products have run at
 // once. (A sync.Pool may drop them, and then a step would allocate.)
@@ -70,10 +77,9 @@ func getSparseBuf(k, n int) *sparseBuf {
 		s = new(sparseBuf)
 	}
 	sparseFree.Unlock()
-	if cap(s.offs) < k+1 {
-		// One entry of slack: the list writes an entry before it knows
-		// whether to keep it.
-		s.offs, s.vals = make([]int, k+1), make([]float64, 4*k+4)
+	if s.stride < k+sparseSlack {
+		s.stride = k + sparseSlack
+		s.offs, s.vals = make([]int, s.stride), make([]float64, 4*s.stride)
 	}
 	if cap(s.tmp) < 4*n {
 		s.tmp = make([]float64, 4*n)
@@ -99,72 +105,54 @@ type opA struct {
 // list fills s with the columns of op(A) where any of rows i..i+3 (those
 // below m) is nonzero, with B's rows n values long, and returns how many.
 func (o opA) list(s *sparseBuf, i, n int) int {
-	offs, vals := s.offs[:o.k+1], s.vals[:4*o.k+4]
+	offs, st := s.offs, s.stride
+	v0, v1, v2, v3 := s.vals[:st], s.vals[st:2*st], s.vals[2*st:3*st], s.vals[3*st:]
 	rows := min(4, o.m-i)
-	t := 0
+	t, p := 0, 0
 	switch {
 	case o.t && rows == 4:
 		// Stored k×m: the block's four values in column p are contiguous.
-		for p := 0; p < o.k; p++ {
+		for ; p < o.k; p++ {
 			v := o.a[p*o.m+i : p*o.m+i+4]
 			if v[0] != 0 || v[1] != 0 || v[2] != 0 || v[3] != 0 {
 				offs[t] = p * n * 8
-				copy(vals[4*t:4*t+4], v)
+				v0[t], v1[t], v2[t], v3[t] = v[0], v[1], v[2], v[3]
 				t++
 			}
 		}
 	case !o.t && rows == 4:
 		r0, r1 := o.a[i*o.k:(i+1)*o.k], o.a[(i+1)*o.k:(i+2)*o.k]
 		r2, r3 := o.a[(i+2)*o.k:(i+3)*o.k], o.a[(i+3)*o.k:(i+4)*o.k]
-		p := 0
-		for ; p+4 <= len(r0); p += 4 {
-			// Skip four columns at once when all sixteen values are zero
-			// (the bits of ±0 are zero but for the sign).
-			if (bits(r0[p:p+4])|bits(r1[p:p+4])|bits(r2[p:p+4])|bits(r3[p:p+4]))<<1 == 0 {
-				continue
-			}
-			// Branch-free: write the entry, count it if nonzero.
-			for q := p; q < p+4; q++ {
-				u := (math.Float64bits(r0[q]) | math.Float64bits(r1[q]) | math.Float64bits(r2[q]) | math.Float64bits(r3[q])) << 1
-				offs[t] = q * n * 8
-				v := vals[4*t : 4*t+4]
-				v[0], v[1], v[2], v[3] = r0[q], r1[q], r2[q], r3[q]
-				t += int((u | -u) >> 63)
-			}
+		if haveSparse {
+			t, p = list4(o.a[i*o.k:(i+4)*o.k], o.k, n, s)
 		}
-		for ; p < len(r0); p++ {
+		for ; p < o.k; p++ {
 			if r0[p] != 0 || r1[p] != 0 || r2[p] != 0 || r3[p] != 0 {
 				offs[t] = p * n * 8
-				vals[4*t], vals[4*t+1], vals[4*t+2], vals[4*t+3] = r0[p], r1[p], r2[p], r3[p]
+				v0[t], v1[t], v2[t], v3[t] = r0[p], r1[p], r2[p], r3[p]
 				t++
 			}
 		}
 	default:
-		for p := 0; p < o.k; p++ {
+		for ; p < o.k; p++ {
 			var v [4]float64
-			any := false
+			nz := false
 			for r := range rows {
 				if o.t {
 					v[r] = o.a[p*o.m+i+r]
 				} else {
 					v[r] = o.a[(i+r)*o.k+p]
 				}
-				any = any || v[r] != 0
+				nz = nz || v[r] != 0
 			}
-			if any {
+			if nz {
 				offs[t] = p * n * 8
-				copy(vals[4*t:4*t+4], v[:])
+				v0[t], v1[t], v2[t], v3[t] = v[0], v[1], v[2], v[3]
 				t++
 			}
 		}
 	}
 	return t
-}
-
-// bits is the OR of the bit patterns of four values.
-func bits(v []float64) uint64 {
-	_ = v[3]
-	return math.Float64bits(v[0]) | math.Float64bits(v[1]) | math.Float64bits(v[2]) | math.Float64bits(v[3])
 }
 
 // sparseWorth reports whether op(A) is sparse enough for the sparse
@@ -218,18 +206,18 @@ func sparseBlocks(o opA, lo, hi, n int, b, c []float64) {
 		if rows < 4 {
 			dst = s.tmp[:4*n]
 		}
-		block4(dst, n, b, s.offs[:t], s.vals[:4*t])
+		block4(dst, n, b, s, t)
 		if rows < 4 {
 			copy(c[i*n:(i+rows)*n], dst)
 		}
 	}
 }
 
-// block4 sets four rows of C (row r at c[r·n:]) to the chains over the
-// listed columns, for all n columns.
-func block4(c []float64, n int, b []float64, offs []int, vals []float64) {
+// block4 sets four rows of C (row r at c[r·n:]) to the chains over the t
+// columns listed in s, for all n columns.
+func block4(c []float64, n int, b []float64, s *sparseBuf, t int) {
 	_ = c[3*n+n-1]
-	if len(offs) == 0 {
+	if t == 0 {
 		for r := range 4 {
 			clear(c[r*n : r*n+n])
 		}
@@ -237,27 +225,28 @@ func block4(c []float64, n int, b []float64, offs []int, vals []float64) {
 	}
 	j := 0
 	for ; j+32 <= n; j += 32 {
-		block4x32(c[j:], n, b[j:], offs, vals)
+		block4x32(c[j:], n, b[j:], s, t)
 	}
 	for ; j+8 <= n; j += 8 {
-		block4x8(c[j:], n, b[j:], offs, vals)
+		block4x8(c[j:], n, b[j:], s, t)
 	}
 	for ; j+4 <= n; j += 4 {
-		block4x4(c[j:], n, b[j:], offs, vals)
+		block4x4(c[j:], n, b[j:], s, t)
 	}
 	if j < n {
-		block4Go(c[j:], n, n-j, b[j:], offs, vals)
+		block4Go(c[j:], n, n-j, b[j:], s, t)
 	}
 }
 
 // block4Go is the kernel in Go: four rows of w columns of C, row r at
-// c[r·ldc:], each element the chain of math.FMA over the listed columns.
-func block4Go(c []float64, ldc, w int, b []float64, offs []int, vals []float64) {
+// c[r·ldc:], each element the chain of math.FMA over the t listed columns.
+func block4Go(c []float64, ldc, w int, b []float64, s *sparseBuf, t int) {
 	for r := range 4 {
 		row := c[r*ldc : r*ldc+w]
 		clear(row)
-		for t, o := range offs {
-			v, brow := vals[4*t+r], b[o/8:o/8+w]
+		vals := s.vals[r*s.stride : r*s.stride+t]
+		for q, o := range s.offs[:t] {
+			v, brow := vals[q], b[o/8:o/8+w]
 			for j := range row {
 				row[j] = math.FMA(v, brow[j], row[j])
 			}

@@ -2,19 +2,23 @@
 
 #include "textflag.h"
 
-// The sparse kernels (see sparse.go): for each listed column, one row of B
-// (32, 8 or 4 values) is loaded once and multiplied into four rows of C
-// held in registers, with the four rows' values of the column broadcast.
-// Each C element is a chain of VFMADD231PD in list order, from +0.
+// The sparse kernels (see sparse.go). block4x*: for each listed column, one
+// row of B (32, 8 or 4 values) is loaded once and multiplied into four rows
+// of C held in registers, with the four rows' values of the column
+// broadcast; each C element is a chain of VFMADD231PD in list order, from
+// +0. list4AVX512 lists the columns of four rows, eight at a time.
 
-// func block4x32AVX512(c *float64, ldc int, b *float64, offs *int, vals *float64, nnz int)
-TEXT ·block4x32AVX512(SB), NOSPLIT, $0-48
+// func block4x32AVX512(c *float64, ldc int, b *float64, offs *int, vals *float64, vstride int, nnz int)
+TEXT ·block4x32AVX512(SB), NOSPLIT, $0-56
 	MOVQ c+0(FP), DI
 	MOVQ ldc+8(FP), DX
 	MOVQ b+16(FP), SI
 	MOVQ offs+24(FP), R8
 	MOVQ vals+32(FP), R9
-	MOVQ nnz+40(FP), CX
+	MOVQ vstride+40(FP), R10
+	MOVQ nnz+48(FP), CX
+	LEAQ (R9)(R10*2), R11
+	ADDQ R10, R11
 	VPXORQ Z0, Z0, Z0
 	VPXORQ Z1, Z1, Z1
 	VPXORQ Z2, Z2, Z2
@@ -39,10 +43,10 @@ loop:
 	VMOVUPD 64(SI)(AX*1), Z17
 	VMOVUPD 128(SI)(AX*1), Z18
 	VMOVUPD 192(SI)(AX*1), Z19
-	VBROADCASTSD 0(R9), Z20
-	VBROADCASTSD 8(R9), Z21
-	VBROADCASTSD 16(R9), Z22
-	VBROADCASTSD 24(R9), Z23
+	VBROADCASTSD (R9), Z20
+	VBROADCASTSD (R9)(R10*1), Z21
+	VBROADCASTSD (R9)(R10*2), Z22
+	VBROADCASTSD (R11), Z23
 	VFMADD231PD Z16, Z20, Z0
 	VFMADD231PD Z17, Z20, Z1
 	VFMADD231PD Z18, Z20, Z2
@@ -60,7 +64,8 @@ loop:
 	VFMADD231PD Z18, Z23, Z14
 	VFMADD231PD Z19, Z23, Z15
 	ADDQ $8, R8
-	ADDQ $32, R9
+	ADDQ $8, R9
+	ADDQ $8, R11
 	DECQ CX
 	JNE loop
 done:
@@ -86,14 +91,17 @@ done:
 	VZEROUPPER
 	RET
 
-// func block4x8AVX512(c *float64, ldc int, b *float64, offs *int, vals *float64, nnz int)
-TEXT ·block4x8AVX512(SB), NOSPLIT, $0-48
+// func block4x8AVX512(c *float64, ldc int, b *float64, offs *int, vals *float64, vstride int, nnz int)
+TEXT ·block4x8AVX512(SB), NOSPLIT, $0-56
 	MOVQ c+0(FP), DI
 	MOVQ ldc+8(FP), DX
 	MOVQ b+16(FP), SI
 	MOVQ offs+24(FP), R8
 	MOVQ vals+32(FP), R9
-	MOVQ nnz+40(FP), CX
+	MOVQ vstride+40(FP), R10
+	MOVQ nnz+48(FP), CX
+	LEAQ (R9)(R10*2), R11
+	ADDQ R10, R11
 	VPXORQ Z0, Z0, Z0
 	VPXORQ Z1, Z1, Z1
 	VPXORQ Z2, Z2, Z2
@@ -103,16 +111,17 @@ TEXT ·block4x8AVX512(SB), NOSPLIT, $0-48
 loop:
 	MOVQ (R8), AX
 	VMOVUPD 0(SI)(AX*1), Z16
-	VBROADCASTSD 0(R9), Z20
-	VBROADCASTSD 8(R9), Z21
-	VBROADCASTSD 16(R9), Z22
-	VBROADCASTSD 24(R9), Z23
+	VBROADCASTSD (R9), Z20
+	VBROADCASTSD (R9)(R10*1), Z21
+	VBROADCASTSD (R9)(R10*2), Z22
+	VBROADCASTSD (R11), Z23
 	VFMADD231PD Z16, Z20, Z0
 	VFMADD231PD Z16, Z21, Z1
 	VFMADD231PD Z16, Z22, Z2
 	VFMADD231PD Z16, Z23, Z3
 	ADDQ $8, R8
-	ADDQ $32, R9
+	ADDQ $8, R9
+	ADDQ $8, R11
 	DECQ CX
 	JNE loop
 done:
@@ -125,14 +134,18 @@ done:
 	VMOVUPD Z3, 0(DI)
 	VZEROUPPER
 	RET
-// func block4x4AVX512(c *float64, ldc int, b *float64, offs *int, vals *float64, nnz int)
-TEXT ·block4x4AVX512(SB), NOSPLIT, $0-48
+
+// func block4x4AVX512(c *float64, ldc int, b *float64, offs *int, vals *float64, vstride int, nnz int)
+TEXT ·block4x4AVX512(SB), NOSPLIT, $0-56
 	MOVQ c+0(FP), DI
 	MOVQ ldc+8(FP), DX
 	MOVQ b+16(FP), SI
 	MOVQ offs+24(FP), R8
 	MOVQ vals+32(FP), R9
-	MOVQ nnz+40(FP), CX
+	MOVQ vstride+40(FP), R10
+	MOVQ nnz+48(FP), CX
+	LEAQ (R9)(R10*2), R11
+	ADDQ R10, R11
 	VXORPD Y0, Y0, Y0
 	VXORPD Y1, Y1, Y1
 	VXORPD Y2, Y2, Y2
@@ -142,25 +155,78 @@ TEXT ·block4x4AVX512(SB), NOSPLIT, $0-48
 loop:
 	MOVQ (R8), AX
 	VMOVUPD (SI)(AX*1), Y4
-	VBROADCASTSD 0(R9), Y5
-	VBROADCASTSD 8(R9), Y6
-	VBROADCASTSD 16(R9), Y7
-	VBROADCASTSD 24(R9), Y8
+	VBROADCASTSD (R9), Y5
+	VBROADCASTSD (R9)(R10*1), Y6
+	VBROADCASTSD (R9)(R10*2), Y7
+	VBROADCASTSD (R11), Y8
 	VFMADD231PD Y4, Y5, Y0
 	VFMADD231PD Y4, Y6, Y1
 	VFMADD231PD Y4, Y7, Y2
 	VFMADD231PD Y4, Y8, Y3
 	ADDQ $8, R8
-	ADDQ $32, R9
+	ADDQ $8, R9
+	ADDQ $8, R11
 	DECQ CX
 	JNE loop
 done:
-	VMOVUPD Y0, (DI)
+	VMOVUPD Y0, 0(DI)
 	ADDQ DX, DI
-	VMOVUPD Y1, (DI)
+	VMOVUPD Y1, 0(DI)
 	ADDQ DX, DI
-	VMOVUPD Y2, (DI)
+	VMOVUPD Y2, 0(DI)
 	ADDQ DX, DI
-	VMOVUPD Y3, (DI)
+	VMOVUPD Y3, 0(DI)
+	VZEROUPPER
+	RET
+
+// func list4AVX512(a *float64, lda int, blocks int, first *[8]int, step int, offs *int, vals *float64, vstride int) int
+TEXT ·list4AVX512(SB), NOSPLIT, $0-72
+	MOVQ a+0(FP), SI
+	MOVQ lda+8(FP), DX
+	MOVQ blocks+16(FP), CX
+	MOVQ first+24(FP), AX
+	VMOVDQU64 (AX), Z16
+	MOVQ step+32(FP), AX
+	VPBROADCASTQ AX, Z17
+	MOVQ offs+40(FP), R8
+	MOVQ vals+48(FP), R9
+	MOVQ vstride+56(FP), R10
+	LEAQ (R9)(R10*1), R12
+	LEAQ (R9)(R10*2), R13
+	LEAQ (R12)(R10*2), R14
+	LEAQ (SI)(DX*2), R11
+	XORQ BX, BX
+lloop:
+	VMOVUPD (SI), Z0
+	VMOVUPD (SI)(DX*1), Z1
+	VMOVUPD (R11), Z2
+	VMOVUPD (R11)(DX*1), Z3
+	VPORQ Z0, Z1, Z4
+	VPORQ Z2, Z3, Z5
+	VPORQ Z4, Z5, Z4
+	VPSLLQ $1, Z4, Z4
+	VPTESTMQ Z4, Z4, K1
+	KMOVW K1, AX
+	TESTL AX, AX
+	JEQ lnext
+	VPCOMPRESSQ Z16, K1, Z6
+	VMOVDQU64 Z6, (R8)(BX*8)
+	VPCOMPRESSQ Z0, K1, Z6
+	VMOVUPD Z6, (R9)(BX*8)
+	VPCOMPRESSQ Z1, K1, Z6
+	VMOVUPD Z6, (R12)(BX*8)
+	VPCOMPRESSQ Z2, K1, Z6
+	VMOVUPD Z6, (R13)(BX*8)
+	VPCOMPRESSQ Z3, K1, Z6
+	VMOVUPD Z6, (R14)(BX*8)
+	POPCNTL AX, AX
+	ADDQ AX, BX
+lnext:
+	VPADDQ Z17, Z16, Z16
+	ADDQ $64, SI
+	ADDQ $64, R11
+	DECQ CX
+	JNE lloop
+	MOVQ BX, ret+64(FP)
 	VZEROUPPER
 	RET

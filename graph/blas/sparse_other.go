@@ -2,17 +2,20 @@
 
 package blas
 
-// haveSparse is false: without the assembly kernel, every product is dense.
+// haveSparse is false: without the assembly kernels, every product is dense.
 var haveSparse = false
 
-func block4x32(c []float64, ldc int, b []float64, offs []int, vals []float64) {
-	block4Go(c, ldc, 32, b, offs, vals)
+func block4x32(c []float64, ldc int, b []float64, s *sparseBuf, t int) {
+	block4Go(c, ldc, 32, b, s, t)
 }
 
-func block4x8(c []float64, ldc int, b []float64, offs []int, vals []float64) {
-	block4Go(c, ldc, 8, b, offs, vals)
+func block4x8(c []float64, ldc int, b []float64, s *sparseBuf, t int) {
+	block4Go(c, ldc, 8, b, s, t)
 }
 
-func block4x4(c []float64, ldc int, b []float64, offs []int, vals []float64) {
-	block4Go(c, ldc, 4, b, offs, vals)
+func block4x4(c []float64, ldc int, b []float64, s *sparseBuf, t int) {
+	block4Go(c, ldc, 4, b, s, t)
 }
+
+// list4 lists nothing: the Go loop lists every column.
+func list4([]float64, int, int, *sparseBuf) (t, p int) { return 0, 0 }

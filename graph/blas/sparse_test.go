@@ -9,8 +9,8 @@ import (
 
 // sparseMatrix returns an r×c matrix whose rows, in groups of four, share a
 // set of nonzero columns chosen with probability density (each value of the
-// set is still zero with probability 1/4, so that a block's list holds zeros
-// too); values are in (−1, 1).
+// set is still zero, +0 or −0, with probability 1/4, so that a block's
+// list holds zeros too); values are in (−1, 1).
 func sparseMatrix(rng *rand.Rand, r, c int, density float64) []float64 {
 	v := make([]float64, r*c)
 	for g := 0; g < r; g += 4 {
@@ -19,7 +19,11 @@ func sparseMatrix(rng *rand.Rand, r, c int, density float64) []float64 {
 				continue
 			}
 			for i := g; i < min(g+4, r); i++ {
-				if rng.IntN(4) != 0 {
+				switch rng.IntN(8) {
+				case 0:
+				case 1:
+					v[i*c+j] = math.Copysign(0, -1) // skipped as +0 is
+				default:
 					v[i*c+j] = 2*rng.Float64() - 1
 				}
 			}
@@ -127,22 +131,24 @@ func TestSparseKernels(t *testing.T) {
 	const k, ldb, ldc = 50, 45, 41
 	b := fill[float64](k*ldb, 0.1)
 	for _, nnz := range []int{1, 2, 17, k} {
-		offs, vals := make([]int, nnz), make([]float64, 4*nnz)
+		s := getSparseBuf(k, ldc)
 		for i, p := range rng.Perm(k)[:nnz] {
-			offs[i] = p * ldb * 8
+			s.offs[i] = p * ldb * 8
 		}
-		for i := range vals {
-			if rng.IntN(3) != 0 {
-				vals[i] = 2*rng.Float64() - 1
+		for r := range 4 {
+			for i := range nnz {
+				if rng.IntN(3) != 0 {
+					s.vals[r*s.stride+i] = 2*rng.Float64() - 1
+				}
 			}
 		}
 		for _, kern := range []struct {
 			w int
-			f func(c []float64, ldc int, b []float64, offs []int, vals []float64)
+			f func(c []float64, ldc int, b []float64, s *sparseBuf, t int)
 		}{{32, block4x32}, {8, block4x8}, {4, block4x4}} {
 			got, want := make([]float64, 4*ldc), make([]float64, 4*ldc)
-			kern.f(got, ldc, b[3:], offs, vals)
-			block4Go(want, ldc, kern.w, b[3:], offs, vals)
+			kern.f(got, ldc, b[3:], s, nnz)
+			block4Go(want, ldc, kern.w, b[3:], s, nnz)
 			for r := range 4 {
 				for j := range kern.w {
 					if g, w := got[r*ldc+j], want[r*ldc+j]; math.Float64bits(g) != math.Float64bits(w) {
@@ -151,6 +157,7 @@ func TestSparseKernels(t *testing.T) {
 				}
 			}
 		}
+		putSparseBuf(s)
 	}
 }
 
