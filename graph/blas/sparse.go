@@ -112,6 +112,9 @@ func (o opA) list(s *sparseBuf, i, n int) int {
 	switch {
 	case o.t && rows == 4:
 		// Stored k×m: the block's four values in column p are contiguous.
+		if haveSparse {
+			t, p = list4T(o.a, o.m, o.k, i, n, s)
+		}
 		for ; p < o.k; p++ {
 			v := o.a[p*o.m+i : p*o.m+i+4]
 			if v[0] != 0 || v[1] != 0 || v[2] != 0 || v[3] != 0 {

@@ -58,3 +58,24 @@ func list4(a []float64, k, n int, s *sparseBuf) (t, p int) {
 	t = list4AVX512(&a[0], 8*k, blocks, &first, 64*n, &s.offs[0], &s.vals[0], 8*s.stride)
 	return t, 8 * blocks
 }
+
+//go:noescape
+func list4TAVX512(a *float64, lda int, blocks int, first *[8]int, step int, offs *int, vals *float64, vstride int, index *[8]int) int
+
+// list4T lists into s the rows p < 8⌊k/8⌋ of a (k×m, row-major) where any
+// of the four values a[p·m+i : p·m+i+4] is nonzero, B's rows being n values
+// long, and returns how many it listed and the first row it did not look
+// at.
+func list4T(a []float64, m, k, i, n int, s *sparseBuf) (t, p int) {
+	blocks := k / 8
+	if blocks == 0 || i+4 > m || s.stride < k+sparseSlack {
+		return 0, 0
+	}
+	_, _ = a[(8*blocks-1)*m+i+3], s.vals[3*s.stride+8*blocks-1]
+	var first, index [8]int
+	for j := range first {
+		first[j], index[j] = 8*j*n, 8*j*m
+	}
+	t = list4TAVX512(&a[i], m, blocks, &first, 64*n, &s.offs[0], &s.vals[0], 8*s.stride, &index)
+	return t, 8 * blocks
+}

@@ -6,7 +6,9 @@
 // row of B (32, 8 or 4 values) is loaded once and multiplied into four rows
 // of C held in registers, with the four rows' values of the column
 // broadcast; each C element is a chain of VFMADD231PD in list order, from
-// +0. list4AVX512 lists the columns of four rows, eight at a time.
+// +0. list4AVX512 lists the columns of four rows, eight at a time;
+// list4TAVX512 the same for four columns of a transposed operand, eight of
+// its rows at a time, gathered.
 
 // func block4x32AVX512(c *float64, ldc int, b *float64, offs *int, vals *float64, vstride int, nnz int)
 TEXT ·block4x32AVX512(SB), NOSPLIT, $0-56
@@ -228,5 +230,62 @@ lnext:
 	DECQ CX
 	JNE lloop
 	MOVQ BX, ret+64(FP)
+	VZEROUPPER
+	RET
+// func list4TAVX512(a *float64, lda int, blocks int, first *[8]int, step int, offs *int, vals *float64, vstride int, index *[8]int) int
+TEXT ·list4TAVX512(SB), NOSPLIT, $0-80
+	MOVQ a+0(FP), SI
+	MOVQ lda+8(FP), DX
+	MOVQ blocks+16(FP), CX
+	MOVQ first+24(FP), AX
+	VMOVDQU64 (AX), Z16
+	MOVQ step+32(FP), AX
+	VPBROADCASTQ AX, Z17
+	MOVQ index+64(FP), AX
+	VMOVDQU64 (AX), Z18
+	MOVQ offs+40(FP), R8
+	MOVQ vals+48(FP), R9
+	MOVQ vstride+56(FP), R10
+	LEAQ (R9)(R10*1), R12
+	LEAQ (R9)(R10*2), R13
+	LEAQ (R12)(R10*2), R14
+	SHLQ $6, DX
+	XORQ BX, BX
+	MOVL $0xff, DI
+tloop:
+	KMOVW DI, K2
+	VGATHERQPD (SI)(Z18*1), K2, Z0
+	KMOVW DI, K2
+	VGATHERQPD 8(SI)(Z18*1), K2, Z1
+	KMOVW DI, K2
+	VGATHERQPD 16(SI)(Z18*1), K2, Z2
+	KMOVW DI, K2
+	VGATHERQPD 24(SI)(Z18*1), K2, Z3
+	VPORQ Z0, Z1, Z4
+	VPORQ Z2, Z3, Z5
+	VPORQ Z4, Z5, Z4
+	VPSLLQ $1, Z4, Z4
+	VPTESTMQ Z4, Z4, K1
+	KMOVW K1, AX
+	TESTL AX, AX
+	JEQ tnext
+	VPCOMPRESSQ Z16, K1, Z6
+	VMOVDQU64 Z6, (R8)(BX*8)
+	VPCOMPRESSQ Z0, K1, Z6
+	VMOVUPD Z6, (R9)(BX*8)
+	VPCOMPRESSQ Z1, K1, Z6
+	VMOVUPD Z6, (R12)(BX*8)
+	VPCOMPRESSQ Z2, K1, Z6
+	VMOVUPD Z6, (R13)(BX*8)
+	VPCOMPRESSQ Z3, K1, Z6
+	VMOVUPD Z6, (R14)(BX*8)
+	POPCNTL AX, AX
+	ADDQ AX, BX
+tnext:
+	VPADDQ Z17, Z16, Z16
+	ADDQ DX, SI
+	DECQ CX
+	JNE tloop
+	MOVQ BX, ret+72(FP)
 	VZEROUPPER
 	RET

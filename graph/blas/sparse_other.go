@@ -19,3 +19,6 @@ func block4x4(c []float64, ldc int, b []float64, s *sparseBuf, t int) {
 
 // list4 lists nothing: the Go loop lists every column.
 func list4([]float64, int, int, *sparseBuf) (t, p int) { return 0, 0 }
+
+// list4T lists nothing: the Go loop lists every row.
+func list4T([]float64, int, int, int, int, *sparseBuf) (t, p int) { return 0, 0 }
