@@ -137,9 +137,11 @@ func (op *kept) Do(in ...gorgonia.Value) (gorgonia.Value, error) {
 }
 
 // ErrPanic is wrapped by the error of an op whose kernel panicked (an
-// activation's forward or backward, say). Gorgonia's TapeMachine runs the
-// ops on a goroutine of its own, where a panic would end the process: the op
-// turns it into an error of its run, which the machine returns.
+// activation's forward or backward, say). Gorgonia's RunAll runs the ops on
+// a goroutine of its own, where a panic would end the process: the op turns
+// it into an error of its run, which the machine returns. (A [Runner] runs
+// them on the caller's goroutine, and turns a panic of Gorgonia's own code
+// into such an error too.)
 var ErrPanic = errors.New("panic")
 
 // run runs the kernel into out, a panic turned into an error wrapping

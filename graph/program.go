@@ -12,7 +12,8 @@ import (
 )
 
 // Program is a compiled graph with learnables: one TapeMachine, built once and
-// run for every step, that computes the cost and its gradients.
+// run for every step (by a [Runner]), that computes the cost and its
+// gradients.
 //
 // The gradients are the values of the nodes that gorgonia.Grad adds, read
 // where the machine wrote them, and Update applies them with one AXPY per
@@ -20,8 +21,7 @@ import (
 // gradient into a second copy, scale it, add it and zero it: four passes over
 // each weight matrix per step instead of one.)
 type Program struct {
-	g     *gorgonia.ExprGraph
-	vm    gorgonia.VM
+	run   *Runner
 	learn gorgonia.Nodes
 	grads gorgonia.Nodes
 	alpha float64
@@ -53,8 +53,7 @@ func Compile(cost *gorgonia.Node, learn gorgonia.Nodes, alpha float64) (*Program
 		return nil, fmt.Errorf("graph: compile: gradients: %w", err)
 	}
 	return &Program{
-		g:     cost.Graph(),
-		vm:    gorgonia.NewTapeMachine(cost.Graph()),
+		run:   NewRunner(cost.Graph()),
 		learn: learn,
 		grads: grads,
 		alpha: alpha,
@@ -63,9 +62,8 @@ func Compile(cost *gorgonia.Node, learn gorgonia.Nodes, alpha float64) (*Program
 
 // Run executes the forward and backward pass once.
 func (p *Program) Run() error {
-	defer p.vm.Reset()
-	if err := p.vm.RunAll(); err != nil {
-		return fmt.Errorf("graph: run: %w", MachineError(p.g, err))
+	if err := p.run.Run(); err != nil {
+		return fmt.Errorf("graph: run: %w", err)
 	}
 	return nil
 }
@@ -108,7 +106,7 @@ func (p *Program) Update() error {
 }
 
 // Close releases the machine.
-func (p *Program) Close() error { return p.vm.Close() }
+func (p *Program) Close() error { return p.run.Close() }
 
 // Axpy computes y ← y + a·x, with the BLAS that Gemm uses (one rounding of
 // a·x and one of the sum per element, as in the loop). x and y must have the

@@ -44,8 +44,7 @@ type machine[T ops.Float] struct {
 	cost  gorgonia.Value // the loss, read out by the machine
 	g     [][]T          // the machine's gradients of the last run
 	// Test-time network, sharing the weight tensors, compiled for evalRows.
-	eval     gorgonia.VM
-	evalG    *gorgonia.ExprGraph
+	eval     *graph.Runner
 	evalX    *gorgonia.Node
 	evalData []T
 	evalOut  gorgonia.Value
@@ -237,9 +236,8 @@ func (n *machine[T]) Logits(x []T, rows int) ([]T, error) {
 	if err := bindData(n.evalX, &n.evalData, x, rows); err != nil {
 		return nil, fmt.Errorf("%s: %w", what, err)
 	}
-	defer n.eval.Reset()
-	if err := n.eval.RunAll(); err != nil {
-		return nil, fmt.Errorf("%s: %w", what, graph.MachineError(n.evalG, err))
+	if err := n.eval.Run(); err != nil {
+		return nil, fmt.Errorf("%s: %w", what, err)
 	}
 	return n.evalOut.Data().([]T), nil
 }
@@ -272,7 +270,7 @@ func (n *machine[T]) compileEval(rows int) error {
 	if n.eval != nil {
 		n.eval.Close()
 	}
-	n.eval, n.evalG, n.evalRows = gorgonia.NewTapeMachine(g), g, rows
+	n.eval, n.evalRows = graph.NewRunner(g), rows
 	return nil
 }
 

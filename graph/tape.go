@@ -1,0 +1,108 @@
+package graph
+
+import (
+	"fmt"
+	"reflect"
+	"runtime/debug"
+	"sync"
+	"unsafe"
+
+	"gorgonia.org/gorgonia"
+)
+
+// Runner runs a Gorgonia TapeMachine over a graph, once per Run, on the
+// calling goroutine.
+//
+// Gorgonia's TapeMachine.RunAll locks the calling goroutine to its thread,
+// starts a goroutine that runs the program and waits for it on channels: two
+// hand-overs between threads per run, measured at 16–60 µs for a program of
+// one op on a 2-core machine (BenchmarkRunner), a tenth of a training step
+// of the book's network. The machine's own loop (runall, in vm_tape.go)
+// needs neither, and a Runner calls it directly, with buffered channels for
+// its result. That loop is unexported: it is reached with go:linkname, and
+// only where the Gorgonia linked in is the version it was read from
+// (v0.9.18, the one go.mod requires) and the machine is one NewRunner built
+// with no options (no CUDA or batched BLAS work to flush, no dual values to
+// bind, nothing to watch). Anywhere else, Run calls RunAll.
+//
+// A panic in Gorgonia's loop, which on RunAll's goroutine would end the
+// process, is an error of Run wrapping ErrPanic; ops of this package turn
+// their own panics into errors either way.
+type Runner struct {
+	g    *gorgonia.ExprGraph
+	vm   gorgonia.VM
+	m    unsafe.Pointer // the *gorgonia.tapeMachine in vm, or nil: RunAll
+	errc chan error
+	done chan struct{}
+}
+
+//go:linkname tapeRunAll gorgonia.org/gorgonia.(*tapeMachine).runall
+func tapeRunAll(m unsafe.Pointer, errChan chan error, doneChan chan struct{})
+
+// gorgoniaVersion is the version of Gorgonia whose loop a Runner calls.
+const gorgoniaVersion = "v0.9.18"
+
+// directOK reports whether the Gorgonia linked in is that version: the
+// binary's build information says so, or, in a test binary, which records
+// no dependencies, the main module is this one, built with its go.mod.
+var directOK = sync.OnceValue(func() bool {
+	info, ok := debug.ReadBuildInfo()
+	if !ok {
+		return false
+	}
+	for _, d := range info.Deps {
+		if d.Path == "gorgonia.org/gorgonia" {
+			return d.Version == gorgoniaVersion && d.Replace == nil
+		}
+	}
+	return len(info.Deps) == 0 && info.Main.Path == "outgrad"
+})
+
+// NewRunner compiles g into a TapeMachine (gorgonia.NewTapeMachine, no
+// options) and returns its runner.
+func NewRunner(g *gorgonia.ExprGraph) *Runner {
+	vm := gorgonia.NewTapeMachine(g)
+	r := &Runner{g: g, vm: vm, errc: make(chan error, 1), done: make(chan struct{}, 1)}
+	if v := reflect.ValueOf(vm); directOK() && v.Type().String() == "*gorgonia.tapeMachine" {
+		r.m = v.UnsafePointer()
+	}
+	return r
+}
+
+// Direct reports whether Run calls the machine's loop directly rather than
+// RunAll.
+func (r *Runner) Direct() bool { return r.m != nil }
+
+// Run executes the program once and resets the machine. Its error is the
+// machine's, or an op's as MachineError gives it.
+func (r *Runner) Run() (err error) {
+	defer r.vm.Reset()
+	if r.m == nil {
+		err = r.vm.RunAll()
+	} else {
+		err = r.direct()
+	}
+	if err != nil {
+		return MachineError(r.g, err)
+	}
+	return nil
+}
+
+// direct runs the machine's loop on this goroutine.
+func (r *Runner) direct() (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("graph: gorgonia's machine: %w: %v", ErrPanic, p)
+		}
+	}()
+	tapeRunAll(r.m, r.errc, r.done)
+	select {
+	case err := <-r.errc:
+		return err
+	case <-r.done:
+		return nil
+	}
+}
+
+// Close releases the machine.
+func (r *Runner) Close() error { return r.vm.Close() }
