@@ -79,3 +79,17 @@ func list4T(a []float64, m, k, i, n int, s *sparseBuf) (t, p int) {
 	t = list4TAVX512(&a[i], m, blocks, &first, 64*n, &s.offs[0], &s.vals[0], 8*s.stride, &index)
 	return t, 8 * blocks
 }
+
+//go:noescape
+func finiteBlocksAVX512(v *float64, blocks int) int
+
+// finiteBlocks returns how many of the leading blocks of eight values of v
+// hold no NaN or ±Inf: all ⌊len(v)/8⌋ of them, or the index of the first
+// block that does.
+func finiteBlocks(v []float64) int {
+	blocks := len(v) / 8
+	if blocks == 0 {
+		return 0
+	}
+	return finiteBlocksAVX512(&v[0], blocks)
+}

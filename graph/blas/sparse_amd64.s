@@ -289,3 +289,25 @@ tnext:
 	MOVQ BX, ret+72(FP)
 	VZEROUPPER
 	RET
+
+// func finiteBlocksAVX512(v *float64, blocks int) int
+// A value is NaN or ±Inf when its exponent bits are all ones.
+TEXT ·finiteBlocksAVX512(SB), NOSPLIT, $0-24
+	MOVQ v+0(FP), SI
+	MOVQ blocks+8(FP), CX
+	MOVQ $0x7ff0000000000000, AX
+	VPBROADCASTQ AX, Z1
+	XORQ BX, BX
+floop:
+	VPANDQ (SI), Z1, Z2
+	VPCMPEQQ Z1, Z2, K1
+	KORTESTW K1, K1
+	JNE fdone
+	ADDQ $64, SI
+	INCQ BX
+	CMPQ BX, CX
+	JLT floop
+fdone:
+	MOVQ BX, ret+16(FP)
+	VZEROUPPER
+	RET

@@ -22,3 +22,6 @@ func list4([]float64, int, int, *sparseBuf) (t, p int) { return 0, 0 }
 
 // list4T lists nothing: the Go loop lists every row.
 func list4T([]float64, int, int, int, int, *sparseBuf) (t, p int) { return 0, 0 }
+
+// finiteBlocks is not used without AVX-512.
+func finiteBlocks([]float64) int { return 0 }

@@ -2,8 +2,8 @@ package mnist
 
 import (
 	"fmt"
-	"math"
 
+	"outgrad/graph/blas"
 	"outgrad/ops"
 )
 
@@ -99,37 +99,9 @@ func countCorrect[T ops.Float](out []T, labels []uint8) int {
 	return n
 }
 
-// firstNonFinite returns the index of the first NaN or ±Inf in v, or −1.
-//
-// It runs after every step over every weight and gradient, so it first sums
-// x − x over v, which is 0 for finite x and NaN otherwise, in four independent
-// sums that the CPU overlaps; only a non-zero sum needs the search.
-func firstNonFinite[T ops.Float](v []T) int {
-	var s0, s1, s2, s3 T
-	i := 0
-	for ; i+4 <= len(v); i += 4 {
-		s0 += v[i] - v[i]
-		s1 += v[i+1] - v[i+1]
-		s2 += v[i+2] - v[i+2]
-		s3 += v[i+3] - v[i+3]
-	}
-	for ; i < len(v); i++ {
-		s0 += v[i] - v[i]
-	}
-	if s0+s1+s2+s3 == 0 {
-		return -1
-	}
-	for i, x := range v {
-		if f := float64(x); math.IsNaN(f) || math.IsInf(f, 0) {
-			return i
-		}
-	}
-	return -1
-}
-
 // checkFinite returns an error naming the matrix and the first non-finite entry.
 func checkFinite[T ops.Float](name string, v []T, cols int) error {
-	if i := firstNonFinite(v); i >= 0 {
+	if i := blas.FirstNonFinite(v); i >= 0 {
 		return fmt.Errorf("%s[%d,%d] = %v", name, i/cols, i%cols, v[i])
 	}
 	return nil
