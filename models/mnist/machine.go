@@ -41,8 +41,13 @@ type machine[T ops.Float] struct {
 	w     []*tensor.Dense
 	ws    [][]T          // the weights' backing slices
 	out   gorgonia.Value // the output y, read out by the machine
-	cost  gorgonia.Value // the loss, read out by the machine
 	g     [][]T          // the machine's gradients of the last run
+	// Training-time forward alone (no gradients), sharing the weight, mask
+	// and target tensors, for Loss; compiled on the first call.
+	fwd     *graph.Runner
+	fwdX    *gorgonia.Node
+	fwdData []T
+	fwdCost gorgonia.Value
 	// Test-time network, sharing the weight tensors, compiled for evalRows.
 	eval     *graph.Runner
 	evalX    *gorgonia.Node
@@ -74,12 +79,46 @@ func checkWeights[T ops.Float](c Config, ws [][]T) error {
 	return nil
 }
 
-// newMachine builds and compiles
+// forward builds, in g, the training-time network on the machine's
+// weight, mask and target tensors, with an input node for the images:
 //
 //	h_l = hidden_l(in, w_l); hd_l = dropout(h_l, mask2_l) (dropout only), for each hidden layer
 //	L   = loss(product(hd, w_last), t)   (scaled by Config.LossScale)
 //
-// with the weight matrices as learnables, starting from copies of ws.
+// and returns the input node, the weight nodes, the loss and the output.
+func (n *machine[T]) forward(g *gorgonia.ExprGraph) (x *gorgonia.Node, learn gorgonia.Nodes, loss, out *gorgonia.Node, err error) {
+	c, l := n.c, n.l
+	dt, b, sizes, names := dtypeOf[T](), c.Batch, c.Sizes(), c.MatrixNames()
+	x = gorgonia.NewMatrix(g, dt, gorgonia.WithShape(b, Pixels), gorgonia.WithName("x"),
+		gorgonia.WithValue(tensor.New(tensor.WithShape(b, Pixels), tensor.Of(dt))))
+	t := gorgonia.NewMatrix(g, dt, gorgonia.WithShape(b, Classes), gorgonia.WithName("t"), gorgonia.WithValue(n.t))
+	for i, d := range n.w {
+		learn = append(learn, gorgonia.NewMatrix(g, dt, gorgonia.WithShape(sizes[i], sizes[i+1]), gorgonia.WithName(names[i]), gorgonia.WithValue(d)))
+	}
+	h := x
+	for i, act := range c.Acts() {
+		if h, err = l.hidden(h, learn[i], act); err != nil {
+			return nil, nil, nil, nil, err
+		}
+		if c.Dropout {
+			mn := gorgonia.NewMatrix(g, dt, gorgonia.WithShape(b, sizes[i+1]), gorgonia.WithName(fmt.Sprintf("mask2_%d", i+1)), gorgonia.WithValue(n.masks[i]))
+			if h, err = l.dropout(h, mn); err != nil {
+				return nil, nil, nil, nil, fmt.Errorf("dropout %d: %w", i+1, err)
+			}
+		}
+	}
+	logits, err := l.product(h, learn[len(learn)-1])
+	if err != nil {
+		return nil, nil, nil, nil, fmt.Errorf("logits: %w", err)
+	}
+	if loss, out, err = l.loss(c.Output, logits, t, c.LossScale()); err != nil {
+		return nil, nil, nil, nil, fmt.Errorf("loss %s: %w", c.Output.Name, err)
+	}
+	return x, learn, loss, out, nil
+}
+
+// newMachine builds the network (forward) and compiles it with the weight
+// matrices as learnables, starting from copies of ws.
 func newMachine[T ops.Float](c Config, ws [][]T, l layers) (*machine[T], error) {
 	if err := c.Validate(); err != nil {
 		return nil, err
@@ -87,50 +126,30 @@ func newMachine[T ops.Float](c Config, ws [][]T, l layers) (*machine[T], error) 
 	if err := checkWeights(c, ws); err != nil {
 		return nil, err
 	}
-	dt, b, sizes, names := dtypeOf[T](), c.Batch, c.Sizes(), c.MatrixNames()
+	dt, b, sizes := dtypeOf[T](), c.Batch, c.Sizes()
 	n := &machine[T]{
 		c: c, l: l,
 		t:   tensor.New(tensor.WithShape(b, Classes), tensor.Of(dt)),
 		out: tensor.New(tensor.WithShape(b, Classes), tensor.Of(dt)),
 		g:   make([][]T, len(ws)),
 	}
-	what := "mnist: " + l.name()
-	g := gorgonia.NewGraph()
-	x := gorgonia.NewMatrix(g, dt, gorgonia.WithShape(b, Pixels), gorgonia.WithName("x"),
-		gorgonia.WithValue(tensor.New(tensor.WithShape(b, Pixels), tensor.Of(dt))))
-	n.xNode = x
-	t := gorgonia.NewMatrix(g, dt, gorgonia.WithShape(b, Classes), gorgonia.WithName("t"), gorgonia.WithValue(n.t))
-	var learn gorgonia.Nodes
 	for i, w := range ws {
 		d := tensor.New(tensor.WithShape(sizes[i], sizes[i+1]), tensor.WithBacking(clone(w)))
 		n.w, n.ws = append(n.w, d), append(n.ws, d.Data().([]T))
-		learn = append(learn, gorgonia.NewMatrix(g, dt, gorgonia.WithShape(sizes[i], sizes[i+1]), gorgonia.WithName(names[i]), gorgonia.WithValue(d)))
 	}
-	h := x
-	var err error
-	for i, act := range c.Acts() {
-		if h, err = l.hidden(h, learn[i], act); err != nil {
-			return nil, fmt.Errorf("%s: %w", what, err)
-		}
-		if c.Dropout {
-			m := tensor.New(tensor.WithShape(b, sizes[i+1]), tensor.Of(dt))
-			n.masks = append(n.masks, m)
-			mn := gorgonia.NewMatrix(g, dt, gorgonia.WithShape(b, sizes[i+1]), gorgonia.WithName(fmt.Sprintf("mask2_%d", i+1)), gorgonia.WithValue(m))
-			if h, err = l.dropout(h, mn); err != nil {
-				return nil, fmt.Errorf("%s: dropout %d: %w", what, i+1, err)
-			}
+	if c.Dropout {
+		for i := range c.Acts() {
+			n.masks = append(n.masks, tensor.New(tensor.WithShape(b, sizes[i+1]), tensor.Of(dt)))
 		}
 	}
-	logits, err := l.product(h, learn[len(learn)-1])
+	what := "mnist: " + l.name()
+	g := gorgonia.NewGraph()
+	x, learn, loss, out, err := n.forward(g)
 	if err != nil {
-		return nil, fmt.Errorf("%s: logits: %w", what, err)
+		return nil, fmt.Errorf("%s: %w", what, err)
 	}
-	loss, out, err := l.loss(c.Output, logits, t, c.LossScale())
-	if err != nil {
-		return nil, fmt.Errorf("%s: loss %s: %w", what, c.Output.Name, err)
-	}
+	n.xNode = x
 	gorgonia.Read(out, &n.out)
-	gorgonia.Read(loss, &n.cost)
 	if n.prog, err = graph.Compile(loss, learn, c.Alpha); err != nil {
 		return nil, fmt.Errorf("%s: %w", what, err)
 	}
@@ -140,8 +159,9 @@ func newMachine[T ops.Float](c Config, ws [][]T, l layers) (*machine[T], error) 
 // Name is the implementation's name: "graph" or "builtin".
 func (n *machine[T]) Name() string { return n.l.name() }
 
-// run feeds the batch and masks and runs the machine once.
-func (n *machine[T]) run(x, t []T, masks [][]T) error {
+// feed checks the batch and masks and writes the masks (×2) and targets
+// into the tensors both programs read; the images are bound by the caller.
+func (n *machine[T]) feed(x, t []T, masks [][]T) error {
 	c, what := n.c, "mnist: "+n.l.name()
 	if len(x) != c.Batch*Pixels || len(t) != c.Batch*Classes {
 		return fmt.Errorf("%s: got %d pixels and %d targets, want %d and %d", what, len(x), len(t), c.Batch*Pixels, c.Batch*Classes)
@@ -158,10 +178,19 @@ func (n *machine[T]) run(x, t []T, masks [][]T) error {
 			m2[i] = m * 2
 		}
 	}
-	if err := bindData(n.xNode, &n.xData, x, c.Batch); err != nil {
+	copy(n.t.Data().([]T), t)
+	return nil
+}
+
+// run feeds the batch and masks and runs the machine once.
+func (n *machine[T]) run(x, t []T, masks [][]T) error {
+	what := "mnist: " + n.l.name()
+	if err := n.feed(x, t, masks); err != nil {
+		return err
+	}
+	if err := bindData(n.xNode, &n.xData, x, n.c.Batch); err != nil {
 		return fmt.Errorf("%s: %w", what, err)
 	}
-	copy(n.t.Data().([]T), t)
 	if err := n.prog.Run(); err != nil {
 		return fmt.Errorf("%s: %w", what, err)
 	}
@@ -196,18 +225,38 @@ func (n *machine[T]) Step(x, t []T, masks [][]T) error {
 	return nil
 }
 
-// Loss runs the machine on the batch and returns the cost node's value.
+// Loss returns the cost of the batch at the current weights, with the masks
+// held fixed. It runs the training-time forward alone, a program of its
+// own sharing the weights (built on the first call): the gradients are not
+// computed, and the training program's values, the last step's gradients
+// among them, are left as they were.
 func (n *machine[T]) Loss(x, t []T, masks [][]T) (float64, error) {
-	if err := n.run(x, t, masks); err != nil {
+	what := "mnist: " + n.l.name() + " loss"
+	if err := n.feed(x, t, masks); err != nil {
 		return 0, err
 	}
-	switch v := n.cost.Data().(type) {
+	if n.fwd == nil {
+		g := gorgonia.NewGraph()
+		fx, _, loss, _, err := n.forward(g)
+		if err != nil {
+			return 0, fmt.Errorf("%s: %w", what, err)
+		}
+		gorgonia.Read(loss, &n.fwdCost)
+		n.fwd, n.fwdX, n.fwdData = graph.NewRunner(g), fx, nil
+	}
+	if err := bindData(n.fwdX, &n.fwdData, x, n.c.Batch); err != nil {
+		return 0, fmt.Errorf("%s: %w", what, err)
+	}
+	if err := n.fwd.Run(); err != nil {
+		return 0, fmt.Errorf("%s: %w", what, err)
+	}
+	switch v := n.fwdCost.Data().(type) {
 	case float64:
 		return v, nil
 	case float32:
 		return float64(v), nil
 	}
-	return 0, fmt.Errorf("mnist: %s loss: cost holds %T", n.l.name(), n.cost.Data())
+	return 0, fmt.Errorf("%s: cost holds %T", what, n.fwdCost.Data())
 }
 
 // Output returns the last run's output.
@@ -278,6 +327,9 @@ func (n *machine[T]) compileEval(rows int) error {
 func (n *machine[T]) Close() error {
 	if n.eval != nil {
 		n.eval.Close()
+	}
+	if n.fwd != nil {
+		n.fwd.Close()
 	}
 	return n.prog.Close()
 }
