@@ -3,6 +3,7 @@ package ops
 import (
 	"math"
 	"runtime"
+	"sync"
 	"testing"
 )
 
@@ -59,7 +60,7 @@ func TestPoolSplits(t *testing.T) {
 	x, y := make([]float64, rows*cols), make([]float64, rows*cols)
 	count := func(p *Pool) (calls int, whole bool) {
 		var got []int
-		p.Forward64(recorder{Identity, &got}, y, x, cols)
+		p.Forward64(recorder{Identity, &got, new(sync.Mutex)}, y, x, cols)
 		whole = true
 		for i := 0; i < len(got); i += 2 {
 			whole = whole && got[i]%cols == 0 && got[i+1] == cols
@@ -149,7 +150,7 @@ func TestSplitPanicReachesCaller(t *testing.T) {
 // the activation as given, with the caller's cols.
 func TestUnevenSlicesPassedWhole(t *testing.T) {
 	var got []int
-	rec := recorder{Identity, &got}
+	rec := recorder{Identity, &got, new(sync.Mutex)}
 	p := NewPool(4)
 	defer p.Close()
 	p.Forward64(rec, make([]float64, 10001), make([]float64, 10001), 100)
@@ -158,12 +159,19 @@ func TestUnevenSlicesPassedWhole(t *testing.T) {
 	}
 }
 
+// recorder records the (len, cols) of every forward call; the parts of a
+// split call it from several goroutines at once.
 type recorder struct {
 	Activation
 	got *[]int
+	mu  *sync.Mutex
 }
 
-func (r recorder) Forward64(y, x []float64, cols int) { *r.got = append(*r.got, len(x), cols) }
+func (r recorder) Forward64(y, x []float64, cols int) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	*r.got = append(*r.got, len(x), cols)
+}
 
 // nested is an activation built on a pool: a split inside a split.
 type nested struct {
