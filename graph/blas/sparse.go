@@ -14,7 +14,9 @@ import (
 // The kernel takes the rows of op(A) four at a time. For a block of four
 // rows it lists the columns k where any of the four is nonzero, and for
 // each such k adds a_ik·(row k of B) to each of the four rows of C, with
-// fused multiply-adds: one load of B's row serves four rows of C. Element
+// fused multiply-adds: one load of B's row serves four rows of C. (A
+// transposed operand, the images in imagesᵀ·delta, is listed for all its
+// blocks in one pass over its rows, which are contiguous in memory.) Element
 // (i, j) of C is so the chain c ← fma(a_ik, b_kj, c), from c = +0, over
 // those k in ascending order. The zero entries of A it meets on the way
 // (a_ik = 0 where another row of the block is not) add ±0, which changes
@@ -54,6 +56,22 @@ type sparseBuf struct {
 	vals   []float64
 	stride int
 	tmp    []float64
+	all    allLists
+}
+
+// allLists holds the lists of every whole block of a transposed op(A),
+// made in one pass over A (listAllT): block b's entries at offs[b·ls:],
+// entry q's four values at vals[4(b·ls + q):], counts[b] of them.
+type allLists struct {
+	offs   []int
+	vals   []float64
+	counts []int
+	ls, nb int
+}
+
+// view is block b's list.
+func (a *allLists) view(b int) view {
+	return view{offs: a.offs[b*a.ls:], vals: a.vals[4*b*a.ls:], ps: 1, es: 4, t: a.counts[b]}
 }
 
 // sparseSlack is the room a list needs beyond its k entries: the assembly
@@ -94,6 +112,21 @@ func putSparseBuf(s *sparseBuf) {
 	sparseFree.Unlock()
 }
 
+// view is one block's list as the kernels read it: t entries, entry q's
+// offset at offs[q] and row r's value at vals[r·ps + q·es] (ps = stride,
+// es = 1 as list writes them; ps = 1, es = 4 as listAllT does).
+type view struct {
+	offs   []int
+	vals   []float64
+	ps, es int
+	t      int
+}
+
+// planar is the view of the t entries list wrote into s.
+func (s *sparseBuf) planar(t int) view {
+	return view{offs: s.offs, vals: s.vals, ps: s.stride, es: 1, t: t}
+}
+
 // opA is op(A) of a product: m×k, stored row-major as m×k (t false) or as
 // its transpose k×m (t true).
 type opA struct {
@@ -112,9 +145,8 @@ func (o opA) list(s *sparseBuf, i, n int) int {
 	switch {
 	case o.t && rows == 4:
 		// Stored k×m: the block's four values in column p are contiguous.
-		if haveSparse {
-			t, p = list4T(o.a, o.m, o.k, i, n, s)
-		}
+		// (Only the first block is listed here, to judge the density:
+		// listAllT lists them all.)
 		for ; p < o.k; p++ {
 			v := o.a[p*o.m+i : p*o.m+i+4]
 			if v[0] != 0 || v[1] != 0 || v[2] != 0 || v[3] != 0 {
@@ -174,17 +206,26 @@ func sparseWorth(o opA, n int) bool {
 // goroutines.
 func gemmSparse(o opA, n int, b, c []float64, workers int) {
 	b, c = b[:o.k*n], c[:o.m*n]
+	var all *allLists
+	if o.t {
+		// A transposed operand is listed in one pass over its rows, for
+		// all blocks at once, before any block is computed.
+		s := getSparseBuf(o.k, n)
+		defer putSparseBuf(s)
+		o.listAllT(&s.all, n)
+		all = &s.all
+	}
 	blocks := (o.m + 3) / 4
 	if workers < 2 || blocks < 2*workers {
-		sparseBlocks(o, 0, o.m, n, b, c)
+		sparseBlocks(o, all, 0, o.m, n, b, c)
 		return
 	}
-	sparseParallel(o, n, b, c, workers, blocks)
+	sparseParallel(o, all, n, b, c, workers, blocks)
 }
 
 // sparseParallel is gemmSparse on several goroutines, each taking a range
 // of blocks (its arguments escape to them, so it is a function of its own).
-func sparseParallel(o opA, n int, b, c []float64, workers, blocks int) {
+func sparseParallel(o opA, all *allLists, n int, b, c []float64, workers, blocks int) {
 	var wg sync.WaitGroup
 	per := 4 * ((blocks + workers - 1) / workers)
 	for lo := 0; lo < o.m; lo += per {
@@ -192,35 +233,72 @@ func sparseParallel(o opA, n int, b, c []float64, workers, blocks int) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			sparseBlocks(o, lo, hi, n, b, c)
+			sparseBlocks(o, all, lo, hi, n, b, c)
 		}()
 	}
 	wg.Wait()
 }
 
-// sparseBlocks computes rows lo..hi−1 of C, lo a multiple of 4.
-func sparseBlocks(o opA, lo, hi, n int, b, c []float64) {
+// sparseBlocks computes rows lo..hi−1 of C, lo a multiple of 4, with the
+// lists in all where it has them and lists made block by block elsewhere.
+func sparseBlocks(o opA, all *allLists, lo, hi, n int, b, c []float64) {
 	s := getSparseBuf(o.k, n)
 	defer putSparseBuf(s)
 	for i := lo; i < hi; i += 4 {
-		t := o.list(s, i, n)
+		var l view
+		if all != nil && i/4 < all.nb {
+			l = all.view(i / 4)
+		} else {
+			l = s.planar(o.list(s, i, n))
+		}
 		rows := min(4, hi-i)
 		dst := c[i*n:]
 		if rows < 4 {
 			dst = s.tmp[:4*n]
 		}
-		block4(dst, n, b, s, t)
+		block4(dst, n, b, l)
 		if rows < 4 {
 			copy(c[i*n:(i+rows)*n], dst)
 		}
 	}
 }
 
-// block4 sets four rows of C (row r at c[r·n:]) to the chains over the t
-// columns listed in s, for all n columns.
-func block4(c []float64, n int, b []float64, s *sparseBuf, t int) {
+// listAllT fills a with the lists of every whole block of four rows of
+// op(A), A stored k×m, in one pass over A's rows: entry p of block b when
+// any of a[p·m + 4b : p·m + 4b + 4] is nonzero, in ascending p.
+func (o opA) listAllT(a *allLists, n int) {
+	nb, ls := o.m/4, o.k
+	if cap(a.counts) < nb {
+		a.counts = make([]int, nb)
+	}
+	if cap(a.offs) < nb*ls {
+		a.offs, a.vals = make([]int, nb*ls), make([]float64, 4*nb*ls)
+	}
+	a.counts, a.offs, a.vals, a.ls, a.nb = a.counts[:nb], a.offs[:nb*ls], a.vals[:4*nb*ls], ls, nb
+	clear(a.counts)
+	if haveSparse {
+		listAllTAsm(o.a, o.m, o.k, n, a)
+		return
+	}
+	for p := 0; p < o.k; p++ {
+		row, off := o.a[p*o.m:p*o.m+4*nb], p*n*8
+		for blk := range nb {
+			v := row[4*blk : 4*blk+4]
+			if v[0] != 0 || v[1] != 0 || v[2] != 0 || v[3] != 0 {
+				e := blk*ls + a.counts[blk]
+				a.offs[e] = off
+				copy(a.vals[4*e:4*e+4], v)
+				a.counts[blk]++
+			}
+		}
+	}
+}
+
+// block4 sets four rows of C (row r at c[r·n:]) to the chains over the
+// columns listed in l, for all n columns.
+func block4(c []float64, n int, b []float64, l view) {
 	_ = c[3*n+n-1]
-	if t == 0 {
+	if l.t == 0 {
 		for r := range 4 {
 			clear(c[r*n : r*n+n])
 		}
@@ -228,28 +306,27 @@ func block4(c []float64, n int, b []float64, s *sparseBuf, t int) {
 	}
 	j := 0
 	for ; j+32 <= n; j += 32 {
-		block4x32(c[j:], n, b[j:], s, t)
+		block4x32(c[j:], n, b[j:], l)
 	}
 	for ; j+8 <= n; j += 8 {
-		block4x8(c[j:], n, b[j:], s, t)
+		block4x8(c[j:], n, b[j:], l)
 	}
 	for ; j+4 <= n; j += 4 {
-		block4x4(c[j:], n, b[j:], s, t)
+		block4x4(c[j:], n, b[j:], l)
 	}
 	if j < n {
-		block4Go(c[j:], n, n-j, b[j:], s, t)
+		block4Go(c[j:], n, n-j, b[j:], l)
 	}
 }
 
 // block4Go is the kernel in Go: four rows of w columns of C, row r at
-// c[r·ldc:], each element the chain of math.FMA over the t listed columns.
-func block4Go(c []float64, ldc, w int, b []float64, s *sparseBuf, t int) {
+// c[r·ldc:], each element the chain of math.FMA over the listed columns.
+func block4Go(c []float64, ldc, w int, b []float64, l view) {
 	for r := range 4 {
 		row := c[r*ldc : r*ldc+w]
 		clear(row)
-		vals := s.vals[r*s.stride : r*s.stride+t]
-		for q, o := range s.offs[:t] {
-			v, brow := vals[q], b[o/8:o/8+w]
+		for q, o := range l.offs[:l.t] {
+			v, brow := l.vals[r*l.ps+q*l.es], b[o/8:o/8+w]
 			for j := range row {
 				row[j] = math.FMA(v, brow[j], row[j])
 			}

@@ -8,35 +8,35 @@ import "golang.org/x/sys/cpu"
 var haveSparse = cpu.X86.HasAVX512F
 
 //go:noescape
-func block4x32AVX512(c *float64, ldc int, b *float64, offs *int, vals *float64, vstride int, nnz int)
+func block4x32AVX512(c *float64, ldc int, b *float64, offs *int, vals *float64, vstride, estride int, nnz int)
 
 //go:noescape
-func block4x8AVX512(c *float64, ldc int, b *float64, offs *int, vals *float64, vstride int, nnz int)
+func block4x8AVX512(c *float64, ldc int, b *float64, offs *int, vals *float64, vstride, estride int, nnz int)
 
 //go:noescape
-func block4x4AVX512(c *float64, ldc int, b *float64, offs *int, vals *float64, vstride int, nnz int)
+func block4x4AVX512(c *float64, ldc int, b *float64, offs *int, vals *float64, vstride, estride int, nnz int)
 
 //go:noescape
 func list4AVX512(a *float64, lda int, blocks int, first *[8]int, step int, offs *int, vals *float64, vstride int) int
 
 // block4x32 sets four rows of 32 columns of C (row r at c[r·ldc:]) to the
-// chains over the t > 0 columns listed in s; every listed offset, plus 32
+// chains over the l.t > 0 listed columns; every listed offset, plus 32
 // values, lies within b.
-func block4x32(c []float64, ldc int, b []float64, s *sparseBuf, t int) {
-	_, _, _ = c[3*ldc+31], b[s.offs[t-1]/8+31], s.vals[3*s.stride+t-1]
-	block4x32AVX512(&c[0], 8*ldc, &b[0], &s.offs[0], &s.vals[0], 8*s.stride, t)
+func block4x32(c []float64, ldc int, b []float64, l view) {
+	_, _, _ = c[3*ldc+31], b[l.offs[l.t-1]/8+31], l.vals[3*l.ps+(l.t-1)*l.es]
+	block4x32AVX512(&c[0], 8*ldc, &b[0], &l.offs[0], &l.vals[0], 8*l.ps, 8*l.es, l.t)
 }
 
 // block4x8 is block4x32 for 8 columns.
-func block4x8(c []float64, ldc int, b []float64, s *sparseBuf, t int) {
-	_, _, _ = c[3*ldc+7], b[s.offs[t-1]/8+7], s.vals[3*s.stride+t-1]
-	block4x8AVX512(&c[0], 8*ldc, &b[0], &s.offs[0], &s.vals[0], 8*s.stride, t)
+func block4x8(c []float64, ldc int, b []float64, l view) {
+	_, _, _ = c[3*ldc+7], b[l.offs[l.t-1]/8+7], l.vals[3*l.ps+(l.t-1)*l.es]
+	block4x8AVX512(&c[0], 8*ldc, &b[0], &l.offs[0], &l.vals[0], 8*l.ps, 8*l.es, l.t)
 }
 
 // block4x4 is block4x32 for 4 columns.
-func block4x4(c []float64, ldc int, b []float64, s *sparseBuf, t int) {
-	_, _, _ = c[3*ldc+3], b[s.offs[t-1]/8+3], s.vals[3*s.stride+t-1]
-	block4x4AVX512(&c[0], 8*ldc, &b[0], &s.offs[0], &s.vals[0], 8*s.stride, t)
+func block4x4(c []float64, ldc int, b []float64, l view) {
+	_, _, _ = c[3*ldc+3], b[l.offs[l.t-1]/8+3], l.vals[3*l.ps+(l.t-1)*l.es]
+	block4x4AVX512(&c[0], 8*ldc, &b[0], &l.offs[0], &l.vals[0], 8*l.ps, 8*l.es, l.t)
 }
 
 // list4 lists into s the columns p < 8⌊k/8⌋ where any of the four rows of
@@ -60,27 +60,6 @@ func list4(a []float64, k, n int, s *sparseBuf) (t, p int) {
 }
 
 //go:noescape
-func list4TAVX512(a *float64, lda int, blocks int, first *[8]int, step int, offs *int, vals *float64, vstride int, index *[8]int) int
-
-// list4T lists into s the rows p < 8⌊k/8⌋ of a (k×m, row-major) where any
-// of the four values a[p·m+i : p·m+i+4] is nonzero, B's rows being n values
-// long, and returns how many it listed and the first row it did not look
-// at.
-func list4T(a []float64, m, k, i, n int, s *sparseBuf) (t, p int) {
-	blocks := k / 8
-	if blocks == 0 || i+4 > m || s.stride < k+sparseSlack {
-		return 0, 0
-	}
-	_, _ = a[(8*blocks-1)*m+i+3], s.vals[3*s.stride+8*blocks-1]
-	var first, index [8]int
-	for j := range first {
-		first[j], index[j] = 8*j*n, 8*j*m
-	}
-	t = list4TAVX512(&a[i], m, blocks, &first, 64*n, &s.offs[0], &s.vals[0], 8*s.stride, &index)
-	return t, 8 * blocks
-}
-
-//go:noescape
 func finiteBlocksAVX512(v *float64, blocks int) int
 
 // finiteBlocks returns how many of the leading blocks of eight values of v
@@ -92,4 +71,30 @@ func finiteBlocks(v []float64) int {
 		return 0
 	}
 	return finiteBlocksAVX512(&v[0], blocks)
+}
+
+//go:noescape
+func listAllTAVX512(a *float64, lda int, k int, pairs int, step int, offs *int, vals *float64, counts *int, ls int)
+
+// listAllTAsm is listAllT's pass over A (k×m) with AVX-512, eight values of
+// a row (two blocks) at a time; a last block that is not in a group of
+// eight is listed in Go.
+func listAllTAsm(a []float64, m, k, n int, l *allLists) {
+	pairs := m / 8
+	if pairs > 0 && k > 0 {
+		_, _ = a[(k-1)*m+8*pairs-1], l.vals[4*((2*pairs-1)*l.ls+k)-1]
+		_, _ = l.offs[(2*pairs-1)*l.ls+k-1], l.counts[2*pairs-1]
+		listAllTAVX512(&a[0], 8*m, k, pairs, 8*n, &l.offs[0], &l.vals[0], &l.counts[0], l.ls)
+	}
+	for blk := 2 * pairs; blk < l.nb; blk++ {
+		for p := 0; p < k; p++ {
+			v := a[p*m+4*blk : p*m+4*blk+4]
+			if v[0] != 0 || v[1] != 0 || v[2] != 0 || v[3] != 0 {
+				e := blk*l.ls + l.counts[blk]
+				l.offs[e] = p * n * 8
+				copy(l.vals[4*e:4*e+4], v)
+				l.counts[blk]++
+			}
+		}
+	}
 }

@@ -6,19 +6,22 @@
 // row of B (32, 8 or 4 values) is loaded once and multiplied into four rows
 // of C held in registers, with the four rows' values of the column
 // broadcast; each C element is a chain of VFMADD231PD in list order, from
-// +0. list4AVX512 lists the columns of four rows, eight at a time;
-// list4TAVX512 the same for four columns of a transposed operand, eight of
-// its rows at a time, gathered.
+// +0 (row r's value of entry t at vals + r·vstride + t·estride bytes).
+// They are unrolled by hand for each width: 4 rows × 4 ZMM, × 1 ZMM, × 1 YMM.
+// list4AVX512 lists the columns of four rows, eight at a time;
+// listAllTAVX512 lists every block of a transposed operand in one pass
+// over its rows.
 
-// func block4x32AVX512(c *float64, ldc int, b *float64, offs *int, vals *float64, vstride int, nnz int)
-TEXT ·block4x32AVX512(SB), NOSPLIT, $0-56
+// func block4x32AVX512(c *float64, ldc int, b *float64, offs *int, vals *float64, vstride int, estride int, nnz int)
+TEXT ·block4x32AVX512(SB), NOSPLIT, $0-64
 	MOVQ c+0(FP), DI
 	MOVQ ldc+8(FP), DX
 	MOVQ b+16(FP), SI
 	MOVQ offs+24(FP), R8
 	MOVQ vals+32(FP), R9
 	MOVQ vstride+40(FP), R10
-	MOVQ nnz+48(FP), CX
+	MOVQ estride+48(FP), R12
+	MOVQ nnz+56(FP), CX
 	LEAQ (R9)(R10*2), R11
 	ADDQ R10, R11
 	VPXORQ Z0, Z0, Z0
@@ -66,8 +69,8 @@ loop:
 	VFMADD231PD Z18, Z23, Z14
 	VFMADD231PD Z19, Z23, Z15
 	ADDQ $8, R8
-	ADDQ $8, R9
-	ADDQ $8, R11
+	ADDQ R12, R9
+	ADDQ R12, R11
 	DECQ CX
 	JNE loop
 done:
@@ -93,15 +96,16 @@ done:
 	VZEROUPPER
 	RET
 
-// func block4x8AVX512(c *float64, ldc int, b *float64, offs *int, vals *float64, vstride int, nnz int)
-TEXT ·block4x8AVX512(SB), NOSPLIT, $0-56
+// func block4x8AVX512(c *float64, ldc int, b *float64, offs *int, vals *float64, vstride int, estride int, nnz int)
+TEXT ·block4x8AVX512(SB), NOSPLIT, $0-64
 	MOVQ c+0(FP), DI
 	MOVQ ldc+8(FP), DX
 	MOVQ b+16(FP), SI
 	MOVQ offs+24(FP), R8
 	MOVQ vals+32(FP), R9
 	MOVQ vstride+40(FP), R10
-	MOVQ nnz+48(FP), CX
+	MOVQ estride+48(FP), R12
+	MOVQ nnz+56(FP), CX
 	LEAQ (R9)(R10*2), R11
 	ADDQ R10, R11
 	VPXORQ Z0, Z0, Z0
@@ -122,8 +126,8 @@ loop:
 	VFMADD231PD Z16, Z22, Z2
 	VFMADD231PD Z16, Z23, Z3
 	ADDQ $8, R8
-	ADDQ $8, R9
-	ADDQ $8, R11
+	ADDQ R12, R9
+	ADDQ R12, R11
 	DECQ CX
 	JNE loop
 done:
@@ -137,15 +141,16 @@ done:
 	VZEROUPPER
 	RET
 
-// func block4x4AVX512(c *float64, ldc int, b *float64, offs *int, vals *float64, vstride int, nnz int)
-TEXT ·block4x4AVX512(SB), NOSPLIT, $0-56
+// func block4x4AVX512(c *float64, ldc int, b *float64, offs *int, vals *float64, vstride int, estride int, nnz int)
+TEXT ·block4x4AVX512(SB), NOSPLIT, $0-64
 	MOVQ c+0(FP), DI
 	MOVQ ldc+8(FP), DX
 	MOVQ b+16(FP), SI
 	MOVQ offs+24(FP), R8
 	MOVQ vals+32(FP), R9
 	MOVQ vstride+40(FP), R10
-	MOVQ nnz+48(FP), CX
+	MOVQ estride+48(FP), R12
+	MOVQ nnz+56(FP), CX
 	LEAQ (R9)(R10*2), R11
 	ADDQ R10, R11
 	VXORPD Y0, Y0, Y0
@@ -166,8 +171,8 @@ loop:
 	VFMADD231PD Y4, Y7, Y2
 	VFMADD231PD Y4, Y8, Y3
 	ADDQ $8, R8
-	ADDQ $8, R9
-	ADDQ $8, R11
+	ADDQ R12, R9
+	ADDQ R12, R11
 	DECQ CX
 	JNE loop
 done:
@@ -232,61 +237,62 @@ lnext:
 	MOVQ BX, ret+64(FP)
 	VZEROUPPER
 	RET
-// func list4TAVX512(a *float64, lda int, blocks int, first *[8]int, step int, offs *int, vals *float64, vstride int, index *[8]int) int
-TEXT ·list4TAVX512(SB), NOSPLIT, $0-80
+
+// func listAllTAVX512(a *float64, lda int, k int, pairs int, step int, offs *int, vals *float64, counts *int, ls int)
+// For each row p of A (k rows, lda bytes apart) and each group of eight
+// values: block 2g gets the entry (p·step, low four values) when any of
+// them is nonzero, block 2g+1 the same with the high four.
+TEXT ·listAllTAVX512(SB), NOSPLIT, $0-72
 	MOVQ a+0(FP), SI
-	MOVQ lda+8(FP), DX
-	MOVQ blocks+16(FP), CX
-	MOVQ first+24(FP), AX
-	VMOVDQU64 (AX), Z16
-	MOVQ step+32(FP), AX
-	VPBROADCASTQ AX, Z17
-	MOVQ index+64(FP), AX
-	VMOVDQU64 (AX), Z18
+	MOVQ k+16(FP), CX
+	MOVQ step+32(FP), R13
+	MOVQ ls+64(FP), R11
+	MOVQ R11, R12
+	SHLQ $3, R11
+	SHLQ $5, R12
+	XORQ BX, BX
+aploop:
 	MOVQ offs+40(FP), R8
 	MOVQ vals+48(FP), R9
-	MOVQ vstride+56(FP), R10
-	LEAQ (R9)(R10*1), R12
-	LEAQ (R9)(R10*2), R13
-	LEAQ (R12)(R10*2), R14
-	SHLQ $6, DX
-	XORQ BX, BX
-	MOVL $0xff, DI
-tloop:
-	KMOVW DI, K2
-	VGATHERQPD (SI)(Z18*1), K2, Z0
-	KMOVW DI, K2
-	VGATHERQPD 8(SI)(Z18*1), K2, Z1
-	KMOVW DI, K2
-	VGATHERQPD 16(SI)(Z18*1), K2, Z2
-	KMOVW DI, K2
-	VGATHERQPD 24(SI)(Z18*1), K2, Z3
-	VPORQ Z0, Z1, Z4
-	VPORQ Z2, Z3, Z5
-	VPORQ Z4, Z5, Z4
-	VPSLLQ $1, Z4, Z4
-	VPTESTMQ Z4, Z4, K1
+	MOVQ counts+56(FP), R10
+	MOVQ SI, DI
+	MOVQ pairs+24(FP), R14
+agloop:
+	VMOVUPD (DI), Z0
+	VPSLLQ $1, Z0, Z1
+	VPTESTMQ Z1, Z1, K1
 	KMOVW K1, AX
-	TESTL AX, AX
-	JEQ tnext
-	VPCOMPRESSQ Z16, K1, Z6
-	VMOVDQU64 Z6, (R8)(BX*8)
-	VPCOMPRESSQ Z0, K1, Z6
-	VMOVUPD Z6, (R9)(BX*8)
-	VPCOMPRESSQ Z1, K1, Z6
-	VMOVUPD Z6, (R12)(BX*8)
-	VPCOMPRESSQ Z2, K1, Z6
-	VMOVUPD Z6, (R13)(BX*8)
-	VPCOMPRESSQ Z3, K1, Z6
-	VMOVUPD Z6, (R14)(BX*8)
-	POPCNTL AX, AX
-	ADDQ AX, BX
-tnext:
-	VPADDQ Z17, Z16, Z16
-	ADDQ DX, SI
+	TESTL $15, AX
+	JEQ ahigh
+	MOVQ (R10), DX
+	MOVQ BX, (R8)(DX*8)
+	SHLQ $5, DX
+	VMOVUPD Y0, (R9)(DX*1)
+	INCQ (R10)
+ahigh:
+	TESTL $240, AX
+	JEQ anext
+	MOVQ 8(R10), DX
+	SHLQ $3, DX
+	ADDQ R11, DX
+	MOVQ BX, (R8)(DX*1)
+	MOVQ 8(R10), DX
+	SHLQ $5, DX
+	ADDQ R12, DX
+	VEXTRACTF64X4 $1, Z0, Y2
+	VMOVUPD Y2, (R9)(DX*1)
+	INCQ 8(R10)
+anext:
+	ADDQ $64, DI
+	LEAQ (R8)(R11*2), R8
+	LEAQ (R9)(R12*2), R9
+	ADDQ $16, R10
+	DECQ R14
+	JNE agloop
+	ADDQ lda+8(FP), SI
+	ADDQ R13, BX
 	DECQ CX
-	JNE tloop
-	MOVQ BX, ret+72(FP)
+	JNE aploop
 	VZEROUPPER
 	RET
 

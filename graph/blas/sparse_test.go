@@ -122,7 +122,7 @@ func TestSparseMatchesChain(t *testing.T) {
 }
 
 // TestSparseKernels checks that each assembly kernel gives the Go kernel's
-// bits, on lists that hold zeros and on an empty list.
+// bits, on lists that hold zeros, stored per row or interleaved.
 func TestSparseKernels(t *testing.T) {
 	if !haveSparse {
 		t.Skip("no AVX-512 here: the Go kernel runs alone")
@@ -142,20 +142,37 @@ func TestSparseKernels(t *testing.T) {
 				}
 			}
 		}
-		for _, kern := range []struct {
-			w int
-			f func(c []float64, ldc int, b []float64, s *sparseBuf, t int)
-		}{{32, block4x32}, {8, block4x8}, {4, block4x4}} {
-			got, want := make([]float64, 4*ldc), make([]float64, 4*ldc)
-			kern.f(got, ldc, b[3:], s, nnz)
-			block4Go(want, ldc, kern.w, b[3:], s, nnz)
-			for r := range 4 {
-				for j := range kern.w {
-					if g, w := got[r*ldc+j], want[r*ldc+j]; math.Float64bits(g) != math.Float64bits(w) {
-						t.Errorf("width %d, %d entries: (%d, %d) = %v, the Go kernel gives %v", kern.w, nnz, r, j, g, w)
+		// The same entries interleaved, four values an entry, as listAllT
+		// writes them.
+		inter := view{offs: s.offs, vals: make([]float64, 4*nnz), ps: 1, es: 4, t: nnz}
+		for r := range 4 {
+			for q := range nnz {
+				inter.vals[4*q+r] = s.vals[r*s.stride+q]
+			}
+		}
+		for _, l := range []view{s.planar(nnz), inter} {
+			for _, kern := range []struct {
+				w int
+				f func(c []float64, ldc int, b []float64, l view)
+			}{{32, block4x32}, {8, block4x8}, {4, block4x4}} {
+				got, want := make([]float64, 4*ldc), make([]float64, 4*ldc)
+				kern.f(got, ldc, b[3:], l)
+				block4Go(want, ldc, kern.w, b[3:], l)
+				for r := range 4 {
+					for j := range kern.w {
+						if g, w := got[r*ldc+j], want[r*ldc+j]; math.Float64bits(g) != math.Float64bits(w) {
+							t.Errorf("width %d, %d entries, entry stride %d: (%d, %d) = %v, the Go kernel gives %v", kern.w, nnz, l.es, r, j, g, w)
+						}
 					}
 				}
 			}
+		}
+		planarWant := make([]float64, 4*ldc)
+		block4Go(planarWant, ldc, 32, b[3:], s.planar(nnz))
+		interGot := make([]float64, 4*ldc)
+		block4Go(interGot, ldc, 32, b[3:], inter)
+		if i := sameBits(interGot, planarWant); i >= 0 {
+			t.Errorf("%d entries: the interleaved list gives %v at %d, the planar one %v", nnz, interGot[i], i, planarWant[i])
 		}
 		putSparseBuf(s)
 	}
