@@ -247,7 +247,9 @@ func (r *rangeTracker) observe(c Config, ws [][]float64, x []float64, masks [][]
 func direction(d []float64, g []float64, aligned bool, rng *rand.Rand) {
 	var s float64
 	for _, v := range g {
-		s = math.Max(s, math.Abs(v))
+		if a := math.Abs(v); a > s { // not math.Max: this loop runs over every weight
+			s = a
+		}
 	}
 	if s == 0 {
 		s = 1
@@ -295,8 +297,12 @@ func fdDirection[T ops.Float](ws [][]T, i int, g, d []float64, l0, tol float64, 
 	var sabs, dmax, wmax float64
 	for k := range g {
 		sabs += math.Abs(g[k] * d[k])
-		dmax = math.Max(dmax, math.Abs(d[k]))
-		wmax = math.Max(wmax, math.Abs(float64(save[k])))
+		if a := math.Abs(d[k]); a > dmax {
+			dmax = a
+		}
+		if a := math.Abs(float64(save[k])); a > wmax {
+			wmax = a
+		}
 	}
 	if dmax == 0 {
 		return fdResult{rel: math.NaN()}, errNoDirection
