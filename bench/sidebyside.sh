@@ -12,8 +12,9 @@
 #   published, evaluating one image at a time after every iteration: minutes);
 #   PyTorch, when it is importable.
 #
-# It prints the median, min and max wall time of each and the ratio of each
-# median to numpy's. Each program runs OpenBLAS as it does by default (numpy:
+# The programs run in turn, one run of each per round, so that a drift of
+# the machine's speed reaches them all alike. It prints the median, min and
+# max wall time of each and the ratio of each median to numpy's. Each program runs OpenBLAS as it does by default (numpy:
 # a thread per core; outgrad: one thread, two for large products) unless
 # OPENBLAS_NUM_THREADS is set, which then holds for both. The environment
 # passes through otherwise.
@@ -41,20 +42,50 @@ for p in python3 /usr/bin/python3; do
 	fi
 done
 
-# timeit LABEL CMD...: runs CMD n times, keeping the output of the last run
-# in $tmp/LABEL.out and the wall times in seconds in $tmp/LABEL.times.
-timeit() {
-	local label=$1
-	shift
+# The commands, by label; they run in turn, one run of each per round, n
+# rounds, so that a drift of the machine's speed reaches them all alike.
+labels=()
+declare -A what cmd
+add() { # add LABEL WHAT CMD...
+	local label=$1 desc=$2
+	shift 2
+	labels+=("$label")
+	what[$label]=$desc
+	cmd[$label]=$(printf '%q ' "$@")
 	: >"$tmp/$label.times"
-	for _ in $(seq "$n"); do
-		local t0 t1
+}
+for impl in handrolled graph; do
+	for be in openblas gonum; do
+		add "$impl-$be" "compare -impl $impl" env OUTGRAD_BLAS=$be "$tmp/compare" -impl "$impl" -quiet
+	done
+done
+add handrolled-nocheck "compare -impl handrolled -check=false [openblas]" env OUTGRAD_BLAS=openblas "$tmp/compare" -impl handrolled -check=false -quiet
+if [ -n "$python" ]; then
+	add numpy "book's numpy code, vectorised evaluation ($("$python" -c 'import numpy; print("numpy", numpy.__version__)'))" \
+		"$python" bench/book_numpy.py "$data" vectorised
+	if [ "${SIDEBYSIDE_PUBLISHED:-}" = 1 ]; then
+		add numpy-published "book's numpy code as published (one image at a time, every iteration)" \
+			"$python" bench/book_numpy.py "$data"
+	fi
+fi
+
+for round in $(seq "$n"); do
+	echo "round $round of $n: ${labels[*]} ..." >&2
+	for label in "${labels[@]}"; do
 		t0=$(date +%s.%N)
-		"$@" >"$tmp/$label.out" 2>&1
+		eval "${cmd[$label]}" >"$tmp/$label.out" 2>&1
 		t1=$(date +%s.%N)
 		awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f\n", b - a }' >>"$tmp/$label.times"
 	done
-}
+done
+for label in "${labels[@]}"; do
+	case $label in
+	handrolled-openblas | handrolled-gonum | graph-openblas | graph-gonum)
+		blas=$(grep -o '^BLAS: .*' "$tmp/$label.out" | sed 's/^BLAS: //' || true)
+		what[$label]="${what[$label]} [$blas]"
+		;;
+	esac
+done
 
 # stats LABEL: median min max of LABEL's times.
 stats() {
@@ -64,34 +95,7 @@ stats() {
 	}'
 }
 
-labels=()
-declare -A what
-for impl in handrolled graph; do
-	for be in openblas gonum; do
-		label="$impl-$be"
-		echo "running compare -impl $impl -quiet with OUTGRAD_BLAS=$be, $n times ..." >&2
-		timeit "$label" env OUTGRAD_BLAS=$be "$tmp/compare" -impl "$impl" -quiet
-		blas=$(grep -o '^BLAS: .*' "$tmp/$label.out" | sed 's/^BLAS: //' || true)
-		what[$label]="compare -impl $impl [$blas]"
-		labels+=("$label")
-	done
-done
-echo "running compare -impl handrolled -check=false -quiet with OUTGRAD_BLAS=openblas, $n times ..." >&2
-timeit handrolled-nocheck env OUTGRAD_BLAS=openblas "$tmp/compare" -impl handrolled -check=false -quiet
-what[handrolled-nocheck]="compare -impl handrolled -check=false [openblas]"
-labels+=(handrolled-nocheck)
-
 if [ -n "$python" ]; then
-	echo "running the book's numpy code with $python, $n times ..." >&2
-	timeit numpy "$python" bench/book_numpy.py "$data" vectorised
-	what[numpy]="book's numpy code, vectorised evaluation ($("$python" -c 'import numpy; print("numpy", numpy.__version__)'))"
-	labels+=(numpy)
-	if [ "${SIDEBYSIDE_PUBLISHED:-}" = 1 ]; then
-		echo "running the book's numpy code as published with $python, $n times ..." >&2
-		timeit numpy-published "$python" bench/book_numpy.py "$data"
-		what[numpy-published]="book's numpy code as published (one image at a time, every iteration)"
-		labels+=(numpy-published)
-	fi
 	echo "numpy's last row:   $(grep 'I:290' "$tmp/numpy.out")"
 	echo "book's published:   I:290 Test-Acc:0.8701 Train-Acc:0.94"
 else
@@ -117,4 +121,7 @@ for label in "${labels[@]}"; do
 	fi
 	printf "%-18s %9s %9s %9s %9s  %s\n" "$label" "$med" "$lo" "$hi" "$ratio" "${what[$label]}"
 done
-echo "($n runs each, wall time of the whole process; OPENBLAS_NUM_THREADS=${OPENBLAS_NUM_THREADS:-unset}; $(nproc) CPUs, load average $(cut -d' ' -f1-3 /proc/loadavg))"
+read -r g _ < <(stats graph-openblas)
+read -r h _ < <(stats handrolled-openblas)
+echo "graph/handrolled on openblas: $(awk -v a="$g" -v b="$h" 'BEGIN { printf "%.3f", a / b }')"
+echo "($n runs each, in turn, wall time of the whole process; OPENBLAS_NUM_THREADS=${OPENBLAS_NUM_THREADS:-unset}; $(nproc) CPUs, load average $(cut -d' ' -f1-3 /proc/loadavg))"

@@ -27,5 +27,7 @@ func Gemm[T ops.Float](tA, tB bool, m, n, k int, a, b, c []T, scratch *[]T) {
 	blas.Gemm(tA, tB, m, n, k, a, b, c, scratch)
 }
 
-// BLAS describes the BLAS in use; it is [blas.Name].
-func BLAS() string { return blas.Name() }
+// BLAS describes the BLAS in use: [blas.Name] and [blas.Kernels], e.g.
+// "openblas 0.3.21 (SkylakeX kernels, 1 thread, loaded at run time) + sparse
+// float64 kernels (AVX-512)".
+func BLAS() string { return blas.Name() + " + " + blas.Kernels() }

@@ -17,7 +17,7 @@ func TestBLASInstalled(t *testing.T) {
 	if _, ok := blas32.Implementation().(blas.Implementation); !ok {
 		t.Errorf("blas32 uses %T, want blas.Implementation", blas32.Implementation())
 	}
-	if BLAS() != blas.Name() {
-		t.Errorf("BLAS() = %q, blas.Name() = %q", BLAS(), blas.Name())
+	if want := blas.Name() + " + " + blas.Kernels(); BLAS() != want {
+		t.Errorf("BLAS() = %q, want %q", BLAS(), want)
 	}
 }

@@ -112,6 +112,16 @@ func putSparseBuf(s *sparseBuf) {
 	sparseFree.Unlock()
 }
 
+// Kernels says whether float64 products with a mostly-zero left operand
+// skip its zeros here: "sparse float64 kernels (AVX-512)", or "no sparse
+// kernels" and why not.
+func Kernels() string {
+	if haveSparse {
+		return "sparse float64 kernels (AVX-512)"
+	}
+	return "no sparse kernels (" + sparseOff + ")"
+}
+
 // view is one block's list as the kernels read it: t entries, entry q's
 // offset at offs[q] and row r's value at vals[r·ps + q·es] (ps = stride,
 // es = 1 as list writes them; ps = 1, es = 4 as listAllT does).

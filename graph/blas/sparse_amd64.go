@@ -7,6 +7,9 @@ import "golang.org/x/sys/cpu"
 // haveSparse reports whether the sparse kernels run here: they need AVX-512.
 var haveSparse = cpu.X86.HasAVX512F
 
+// sparseOff says why they do not.
+const sparseOff = "the CPU has no AVX-512"
+
 //go:noescape
 func block4x32AVX512(c *float64, ldc int, b *float64, offs *int, vals *float64, vstride, estride int, nnz int)
 

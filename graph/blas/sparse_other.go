@@ -5,6 +5,10 @@ package blas
 // haveSparse is false: without the assembly kernels, every product is dense.
 var haveSparse = false
 
+// sparseOff says why: the kernels are amd64 assembly, left out by the noasm
+// build tag.
+const sparseOff = "amd64 assembly, not in this build"
+
 func block4x32(c []float64, ldc int, b []float64, l view) { block4Go(c, ldc, 32, b, l) }
 
 func block4x8(c []float64, ldc int, b []float64, l view) { block4Go(c, ldc, 8, b, l) }
