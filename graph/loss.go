@@ -15,7 +15,8 @@ import (
 // rows are examples) scaled by scale, and the node of the output
 // o.Act(logits). For cross-entropy the loss is one fused op on the logits (a
 // stable log-softmax, ops.CrossEntropy) whose derivative is ops.Delta's
-// (y − t)·s; the output node is then a separate softmax of the same logits.
+// (y − t)·s; the output node is then a separate softmax of the same logits,
+// which the derivative reads.
 // For squared error the loss is ops.SquaredError of the output. The options
 // apply to the output activation (see Apply).
 func Loss(o ops.Output, logits, targets *gorgonia.Node, scale float64, opts ...Option) (loss, out *gorgonia.Node, err error) {
@@ -42,7 +43,9 @@ func Loss(o ops.Output, logits, targets *gorgonia.Node, scale float64, opts ...O
 		if _, ok := o.LogitScale(); !ok {
 			return nil, nil, fmt.Errorf("graph: loss %s: cross-entropy needs softmax, got %s", o.Name, o.Act.Name())
 		}
-		loss, err = gorgonia.ApplyOp(newLossOp(o, scale), logits, targets)
+		// The output is a third input: the derivative reads the softmax
+		// there instead of computing it again.
+		loss, err = gorgonia.ApplyOp(newLossOp(o, scale), logits, targets, out)
 	} else {
 		loss, err = gorgonia.ApplyOp(newLossOp(o, scale), out, targets)
 	}
@@ -53,8 +56,10 @@ func Loss(o ops.Output, logits, targets *gorgonia.Node, scale float64, opts ...O
 }
 
 // lossOp is the scalar loss s·Σ −t ln softmax(x) (cross-entropy) or
-// s·½Σ(y − t)² of its two inputs. Its derivative with respect to the first
-// input is g·s·(softmax(x) − t) or g·s·(y − t); the targets get none.
+// s·½Σ(y − t)² of its first two inputs. Its derivative with respect to the
+// first input is g·s·(softmax(x) − t), the softmax read from a third input,
+// the output node y = softmax(x), or g·s·(y − t); the targets and the output
+// get none.
 type lossOp struct {
 	base
 	o     ops.Output
@@ -78,31 +83,33 @@ var (
 
 // newLossOp returns the loss op of o scaled by scale.
 func newLossOp(o ops.Output, scale float64) *lossOp {
-	kind := "squaredError"
+	kind, arity := "squaredError", 2
 	k, _ := o.LogitScale()
 	if o.CrossEntropy {
-		kind = "softmaxCrossEntropy"
+		kind, arity = "softmaxCrossEntropy", 3
 	}
 	return &lossOp{
 		base: base{
 			name: fmt.Sprintf("%s{%g}", kind, scale), key: fmt.Sprintf("%s{%v %v}", kind, scale, k),
-			arity: 2, dense: 2, sameSize: true,
+			arity: arity, dense: arity, sameSize: true,
 			typ: func() hm.Type {
 				a := hm.TypeVariable('a')
 				t := gorgonia.TensorType{Dims: 2, Of: a}
-				return hm.NewFnType(t, t, a)
+				ts := []hm.Type{t, t, t}[:arity]
+				return hm.NewFnType(append(ts, a)...)
 			},
 		},
 		o: o, scale: scale, k: k,
 	}
 }
 
-// DiffWRT says the first input has a gradient, the targets none.
-func (op *lossOp) DiffWRT(int) []bool { return []bool{true, false} }
+// DiffWRT says the first input has a gradient, the targets (and the
+// output) none.
+func (op *lossOp) DiffWRT(int) []bool { return []bool{true, false, false}[:op.arity] }
 
-// InferShape checks that both inputs have one shape; the loss is a scalar.
+// InferShape checks that the inputs have one shape; the loss is a scalar.
 func (op *lossOp) InferShape(in ...gorgonia.DimSizer) (tensor.Shape, error) {
-	if _, err := sameShape(op, 2, in); err != nil {
+	if _, err := sameShape(op, op.arity, in); err != nil {
 		return nil, err
 	}
 	return tensor.ScalarShape(), nil
@@ -140,16 +147,23 @@ func lossSum[T ops.Float](op *lossOp, x, t []T, cols int) (float64, error) {
 	return ops.SquaredError(x, t), nil
 }
 
-// SymDiff returns g·s·(softmax(x) − t) or g·s·(y − t) for the first input.
+// SymDiff returns g·s·(y − t) for the first input, y the output node
+// (softmax(x), for cross-entropy) or the first input itself.
 func (op *lossOp) SymDiff(inputs gorgonia.Nodes, output, grad *gorgonia.Node) (gorgonia.Nodes, error) {
-	if len(inputs) != 2 {
-		return nil, fmt.Errorf("graph: %v: got %d inputs, want 2", op, len(inputs))
+	if len(inputs) != op.arity {
+		return nil, fmt.Errorf("graph: %v: got %d inputs, want %d", op, len(inputs), op.arity)
 	}
-	dx, err := gorgonia.ApplyOp(newLossBackOp(op), inputs[0], inputs[1], grad)
+	y := inputs[0]
+	if op.o.CrossEntropy {
+		y = inputs[2]
+	}
+	dx, err := gorgonia.ApplyOp(newLossBackOp(op), y, inputs[1], grad)
 	if err != nil {
 		return nil, fmt.Errorf("graph: %v backward: %w", op, err)
 	}
-	return gorgonia.Nodes{dx, nil}, nil
+	grads := make(gorgonia.Nodes, op.arity)
+	grads[0] = dx
+	return grads, nil
 }
 
 func newLossBackOp(fwd *lossOp) *lossBackOp {
@@ -179,26 +193,25 @@ func (op *lossBackOp) InferShape(in ...gorgonia.DimSizer) (tensor.Shape, error) 
 
 func (op *lossBackOp) shape(a args) (tensor.Shape, error) { return likeFirst(a) }
 
-// run writes g·s·(softmax(x) − t) (ops.Delta of the softmax of x) or
-// g·s·(y − t).
+// run writes g·s·(y − t) from the output y: ops.Delta of the softmax for
+// cross-entropy, the scaled difference for squared error.
 func (op *lossBackOp) run(out *tensor.Dense, a args) error {
-	x, t, cols, s := a.d[0], a.d[1], lastDim(a.d[0].Shape()), op.fwd.scale*a.s
-	switch x.Dtype() {
+	y, t, cols, s := a.d[0], a.d[1], lastDim(a.d[0].Shape()), op.fwd.scale*a.s
+	switch y.Dtype() {
 	case tensor.Float64:
-		lossGrad(op.fwd.o, out.Float64s(), x.Float64s(), t.Float64s(), cols, s)
+		lossGrad(op.fwd.o, out.Float64s(), y.Float64s(), t.Float64s(), cols, s)
 	case tensor.Float32:
-		lossGrad(op.fwd.o, out.Float32s(), x.Float32s(), t.Float32s(), cols, s)
+		lossGrad(op.fwd.o, out.Float32s(), y.Float32s(), t.Float32s(), cols, s)
 	}
 	return nil
 }
 
 // lossGrad writes the gradient of the scaled loss with respect to the loss
-// op's first input into d.
-func lossGrad[T ops.Float](o ops.Output, d, x, t []T, cols int, s float64) {
+// op's first input into d, from the output y.
+func lossGrad[T ops.Float](o ops.Output, d, y, t []T, cols int, s float64) {
 	if o.CrossEntropy {
-		ops.Forward(o.Act, d, x, cols)
-		ops.Delta(o, d, d, t, cols, s)
+		ops.Delta(o, d, y, t, cols, s)
 		return
 	}
-	ops.ScaledDiff(d, x, t, s)
+	ops.ScaledDiff(d, y, t, s)
 }
