@@ -121,7 +121,11 @@ for label in "${labels[@]}"; do
 	fi
 	printf "%-18s %9s %9s %9s %9s  %s\n" "$label" "$med" "$lo" "$hi" "$ratio" "${what[$label]}"
 done
+# graph/handrolled: the median of the rounds' ratios (each round runs both
+# within seconds of each other), and the ratio of the medians.
 read -r g _ < <(stats graph-openblas)
 read -r h _ < <(stats handrolled-openblas)
-echo "graph/handrolled on openblas: $(awk -v a="$g" -v b="$h" 'BEGIN { printf "%.3f", a / b }')"
+paired=$(paste "$tmp/graph-openblas.times" "$tmp/handrolled-openblas.times" | awk '{print $1 / $2}' | sort -g |
+	awk '{v[NR] = $1} END { m = (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2; printf "%.3f (rounds %.3f to %.3f)", m, v[1], v[NR] }')
+echo "graph/handrolled on openblas: $paired, median of the rounds' ratios; $(awk -v a="$g" -v b="$h" 'BEGIN { printf "%.3f", a / b }'), ratio of the medians"
 echo "($n runs each, in turn, wall time of the whole process; OPENBLAS_NUM_THREADS=${OPENBLAS_NUM_THREADS:-unset}; $(nproc) CPUs, load average $(cut -d' ' -f1-3 /proc/loadavg))"
