@@ -36,9 +36,10 @@ const (
 	// sparseMaxDensity is the largest fraction of the columns of the first
 	// block of four rows that may be listed for the sparse kernel to be
 	// used. On a step's 100×784·784×100 product (BenchmarkSparse, AMD EPYC
-	// with AVX-512) the sparse kernel took 0.08, 0.16, 0.23, 0.28 and 0.34
+	// with AVX-512) the sparse kernel took 0.04, 0.11, 0.18, 0.23 and 0.29
 	// ms with 10, 30, 50, 70 and 90% of the columns listed, OpenBLAS 0.35
-	// ms; MNIST's batches list about a third.
+	// ms; MNIST's batches list about a third. The margin left at ¾ is for
+	// operands whose zeros are not spread like the images'.
 	sparseMaxDensity = 0.75
 	// sparseMinWork is the smallest m·n·k worth the sparse kernel.
 	sparseMinWork = 1 << 16
