@@ -44,7 +44,8 @@ const gorgoniaVersion = "v0.9.18"
 
 // directOK reports whether the Gorgonia linked in is that version: the
 // binary's build information says so, or, in a test binary, which records
-// no dependencies, the main module is this one, built with its go.mod.
+// no dependencies, the main module is this one, built with its go.mod
+// (TestGorgoniaVersion holds go.mod to gorgoniaVersion).
 var directOK = sync.OnceValue(func() bool {
 	info, ok := debug.ReadBuildInfo()
 	if !ok {

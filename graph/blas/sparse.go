@@ -117,7 +117,7 @@ func putSparseBuf(s *sparseBuf) {
 // skip its zeros here: "sparse float64 kernels (AVX-512)", or "no sparse
 // kernels" and why not.
 func Kernels() string {
-	if haveSparse {
+	if haveAVX512 {
 		return "sparse float64 kernels (AVX-512)"
 	}
 	return "no sparse kernels (" + sparseOff + ")"
@@ -169,7 +169,7 @@ func (o opA) list(s *sparseBuf, i, n int) int {
 	case !o.t && rows == 4:
 		r0, r1 := o.a[i*o.k:(i+1)*o.k], o.a[(i+1)*o.k:(i+2)*o.k]
 		r2, r3 := o.a[(i+2)*o.k:(i+3)*o.k], o.a[(i+3)*o.k:(i+4)*o.k]
-		if haveSparse {
+		if haveAVX512 {
 			t, p = list4(o.a[i*o.k:(i+4)*o.k], o.k, n, s)
 		}
 		for ; p < o.k; p++ {
@@ -204,7 +204,7 @@ func (o opA) list(s *sparseBuf, i, n int) int {
 // sparseWorth reports whether op(A) is sparse enough for the sparse
 // kernel, judged on its first block of four rows.
 func sparseWorth(o opA, n int) bool {
-	if !haveSparse || n < sparseMinN || o.m < 4 || int64(o.m)*int64(n)*int64(o.k) < sparseMinWork {
+	if !haveAVX512 || n < sparseMinN || o.m < 4 || int64(o.m)*int64(n)*int64(o.k) < sparseMinWork {
 		return false
 	}
 	s := getSparseBuf(o.k, n)
@@ -287,19 +287,24 @@ func (o opA) listAllT(a *allLists, n int) {
 	}
 	a.counts, a.offs, a.vals, a.ls, a.nb = a.counts[:nb], a.offs[:nb*ls], a.vals[:4*nb*ls], ls, nb
 	clear(a.counts)
-	if haveSparse {
-		listAllTAsm(o.a, o.m, o.k, n, a)
-		return
+	from := 0
+	if haveAVX512 {
+		from = listAllTAsm(o.a, o.m, o.k, n, a)
 	}
-	for p := 0; p < o.k; p++ {
-		row, off := o.a[p*o.m:p*o.m+4*nb], p*n*8
-		for blk := range nb {
+	listBlocksT(o.a, o.m, o.k, n, a, from)
+}
+
+// listBlocksT is listAllT in Go for the blocks from on.
+func listBlocksT(a []float64, m, k, n int, l *allLists, from int) {
+	for p := 0; p < k; p++ {
+		row, off := a[p*m:p*m+4*l.nb], p*n*8
+		for blk := from; blk < l.nb; blk++ {
 			v := row[4*blk : 4*blk+4]
 			if v[0] != 0 || v[1] != 0 || v[2] != 0 || v[3] != 0 {
-				e := blk*ls + a.counts[blk]
-				a.offs[e] = off
-				copy(a.vals[4*e:4*e+4], v)
-				a.counts[blk]++
+				e := blk*l.ls + l.counts[blk]
+				l.offs[e] = off
+				copy(l.vals[4*e:4*e+4], v)
+				l.counts[blk]++
 			}
 		}
 	}

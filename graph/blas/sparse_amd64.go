@@ -4,8 +4,9 @@ package blas
 
 import "golang.org/x/sys/cpu"
 
-// haveSparse reports whether the sparse kernels run here: they need AVX-512.
-var haveSparse = cpu.X86.HasAVX512F
+// haveAVX512 reports whether the AVX-512 kernels run here: the sparse
+// kernels and FirstNonFinite's.
+var haveAVX512 = cpu.X86.HasAVX512F
 
 // sparseOff says why they do not.
 const sparseOff = "the CPU has no AVX-512"
@@ -80,24 +81,14 @@ func finiteBlocks(v []float64) int {
 func listAllTAVX512(a *float64, lda int, k int, pairs int, step int, offs *int, vals *float64, counts *int, ls int)
 
 // listAllTAsm is listAllT's pass over A (k×m) with AVX-512, eight values of
-// a row (two blocks) at a time; a last block that is not in a group of
-// eight is listed in Go.
-func listAllTAsm(a []float64, m, k, n int, l *allLists) {
+// a row (two blocks) at a time. It returns the first block it did not list:
+// a last block that is not in a group of eight.
+func listAllTAsm(a []float64, m, k, n int, l *allLists) int {
 	pairs := m / 8
 	if pairs > 0 && k > 0 {
 		_, _ = a[(k-1)*m+8*pairs-1], l.vals[4*((2*pairs-1)*l.ls+k)-1]
 		_, _ = l.offs[(2*pairs-1)*l.ls+k-1], l.counts[2*pairs-1]
 		listAllTAVX512(&a[0], 8*m, k, pairs, 8*n, &l.offs[0], &l.vals[0], &l.counts[0], l.ls)
 	}
-	for blk := 2 * pairs; blk < l.nb; blk++ {
-		for p := 0; p < k; p++ {
-			v := a[p*m+4*blk : p*m+4*blk+4]
-			if v[0] != 0 || v[1] != 0 || v[2] != 0 || v[3] != 0 {
-				e := blk*l.ls + l.counts[blk]
-				l.offs[e] = p * n * 8
-				copy(l.vals[4*e:4*e+4], v)
-				l.counts[blk]++
-			}
-		}
-	}
+	return 2 * pairs
 }

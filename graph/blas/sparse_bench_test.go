@@ -12,7 +12,7 @@ import (
 // fraction up to which the sparse kernel is faster sets sparseMaxDensity.
 // MNIST's batches list about a third.
 func BenchmarkSparse(b *testing.B) {
-	if !haveSparse {
+	if !haveAVX512 {
 		b.Skip("no AVX-512 here: every product is dense")
 	}
 	const m, n, k = 100, 100, 784
