@@ -5,7 +5,10 @@ package blas
 import "golang.org/x/sys/cpu"
 
 // haveAVX512 reports whether the AVX-512 kernels run here: the sparse
-// kernels and FirstNonFinite's.
+// kernels and FirstNonFinite's. Every function of this file checks it
+// itself, so that no caller, a test included, can reach an instruction the
+// CPU lacks: without AVX-512 each one does its work in Go or leaves it to
+// the Go code after it.
 var haveAVX512 = cpu.X86.HasAVX512F
 
 // sparseOff says why they do not.
@@ -27,18 +30,30 @@ func list4AVX512(a *float64, lda int, blocks int, first *[8]int, step int, offs 
 // chains over the l.t > 0 listed columns; every listed offset, plus 32
 // values, lies within b.
 func block4x32(c []float64, ldc int, b []float64, l view) {
+	if !haveAVX512 || l.t == 0 {
+		block4Go(c, ldc, 32, b, l)
+		return
+	}
 	_, _, _ = c[3*ldc+31], b[l.offs[l.t-1]/8+31], l.vals[3*l.ps+(l.t-1)*l.es]
 	block4x32AVX512(&c[0], 8*ldc, &b[0], &l.offs[0], &l.vals[0], 8*l.ps, 8*l.es, l.t)
 }
 
 // block4x8 is block4x32 for 8 columns.
 func block4x8(c []float64, ldc int, b []float64, l view) {
+	if !haveAVX512 || l.t == 0 {
+		block4Go(c, ldc, 8, b, l)
+		return
+	}
 	_, _, _ = c[3*ldc+7], b[l.offs[l.t-1]/8+7], l.vals[3*l.ps+(l.t-1)*l.es]
 	block4x8AVX512(&c[0], 8*ldc, &b[0], &l.offs[0], &l.vals[0], 8*l.ps, 8*l.es, l.t)
 }
 
 // block4x4 is block4x32 for 4 columns.
 func block4x4(c []float64, ldc int, b []float64, l view) {
+	if !haveAVX512 || l.t == 0 {
+		block4Go(c, ldc, 4, b, l)
+		return
+	}
 	_, _, _ = c[3*ldc+3], b[l.offs[l.t-1]/8+3], l.vals[3*l.ps+(l.t-1)*l.es]
 	block4x4AVX512(&c[0], 8*ldc, &b[0], &l.offs[0], &l.vals[0], 8*l.ps, 8*l.es, l.t)
 }
@@ -48,7 +63,7 @@ func block4x4(c []float64, ldc int, b []float64, l view) {
 // and returns how many it listed and the first column it did not look at.
 func list4(a []float64, k, n int, s *sparseBuf) (t, p int) {
 	blocks := k / 8
-	if blocks == 0 {
+	if !haveAVX512 || blocks == 0 {
 		return 0, 0
 	}
 	_, _ = a[3*k+8*blocks-1], s.vals[3*s.stride+8*blocks-1]
@@ -71,7 +86,7 @@ func finiteBlocksAVX512(v *float64, blocks int) int
 // block that does.
 func finiteBlocks(v []float64) int {
 	blocks := len(v) / 8
-	if blocks == 0 {
+	if !haveAVX512 || blocks == 0 {
 		return 0
 	}
 	return finiteBlocksAVX512(&v[0], blocks)
@@ -84,6 +99,9 @@ func listAllTAVX512(a *float64, lda int, k int, pairs int, step int, offs *int, 
 // a row (two blocks) at a time. It returns the first block it did not list:
 // a last block that is not in a group of eight.
 func listAllTAsm(a []float64, m, k, n int, l *allLists) int {
+	if !haveAVX512 {
+		return 0
+	}
 	pairs := m / 8
 	if pairs > 0 && k > 0 {
 		_, _ = a[(k-1)*m+8*pairs-1], l.vals[4*((2*pairs-1)*l.ls+k)-1]
