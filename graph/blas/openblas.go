@@ -78,7 +78,15 @@ func (l *openBLAS) block() *fortranArgs {
 // OpenBLAS reads both with libc's getenv when it is loaded. os.Setenv
 // reaches libc's environment both with cgo and without it (purego installs
 // the same setenv hook as runtime/cgo); TestKernels checks it.
+//
+// A user's OPENBLAS_CORETYPE that names kernels this CPU cannot run is
+// refused (checkCoreType): OpenBLAS would load them and die of SIGILL.
 func loadOpenBLAS() (*openBLAS, error) {
+	if v, set := os.LookupEnv("OPENBLAS_CORETYPE"); set {
+		if err := checkCoreType(v, hostFeatures()); err != nil {
+			return nil, fmt.Errorf("%w: %v", ErrUnavailable, err)
+		}
+	}
 	defer setForLoad("OPENBLAS_CORETYPE", kernels())()
 	userThreads := anySet("OPENBLAS_NUM_THREADS", "GOTO_NUM_THREADS", "OMP_NUM_THREADS")
 	if !userThreads {
