@@ -9,7 +9,7 @@ import "math"
 // search only when the sum is not zero.
 func FirstNonFinite[T Float](v []T) int {
 	i := 0
-	if v64, ok := any(v).([]float64); ok && haveAVX512 && len(v64) >= 8 {
+	if v64, ok := any(v).([]float64); ok && len(v64) >= 8 {
 		i = 8 * finiteBlocks(v64) // the values before i are finite
 	}
 	var s0, s1, s2, s3 T

@@ -29,8 +29,10 @@ import (
 // non-finite entry of B times a zero of A may give NaN, as it does in a
 // dense product, or be skipped.
 //
-// It runs where the CPU has AVX-512 (F): four rows of 32 columns of C fill
-// 16 of its 32 vector registers. Elsewhere every product is dense.
+// It runs where a vector kernel for the CPU exists (block4Vector, beside
+// its dispatch in the architecture's file): AVX-512 (F), where four rows
+// of 32 columns of C fill 16 of its 32 vector registers. Elsewhere every
+// product is dense.
 
 const (
 	// sparseMaxDensity is the largest fraction of the columns of the first
@@ -114,13 +116,13 @@ func putSparseBuf(s *sparseBuf) {
 }
 
 // Kernels says whether float64 products with a mostly-zero left operand
-// skip its zeros here: "sparse float64 kernels (AVX-512)", or "no sparse
-// kernels" and why not.
+// skip its zeros here: "sparse float64 kernels (AVX-512)" (or AVX2+FMA,
+// ASIMD: the vector kernel that runs), or "no sparse kernels" and why not.
 func Kernels() string {
-	if haveAVX512 {
-		return "sparse float64 kernels (AVX-512)"
+	if k := sparseKernel(); k != "" {
+		return "sparse float64 kernels (" + k + ")"
 	}
-	return "no sparse kernels (" + sparseOff + ")"
+	return "no sparse kernels (" + sparseOff() + ")"
 }
 
 // view is one block's list as the kernels read it: t entries, entry q's
@@ -169,9 +171,7 @@ func (o opA) list(s *sparseBuf, i, n int) int {
 	case !o.t && rows == 4:
 		r0, r1 := o.a[i*o.k:(i+1)*o.k], o.a[(i+1)*o.k:(i+2)*o.k]
 		r2, r3 := o.a[(i+2)*o.k:(i+3)*o.k], o.a[(i+3)*o.k:(i+4)*o.k]
-		if haveAVX512 {
-			t, p = list4(o.a[i*o.k:(i+4)*o.k], o.k, n, s)
-		}
+		t, p = list4(o.a[i*o.k:(i+4)*o.k], o.k, n, s)
 		for ; p < o.k; p++ {
 			if r0[p] != 0 || r1[p] != 0 || r2[p] != 0 || r3[p] != 0 {
 				offs[t] = p * n * 8
@@ -204,7 +204,7 @@ func (o opA) list(s *sparseBuf, i, n int) int {
 // sparseWorth reports whether op(A) is sparse enough for the sparse
 // kernel, judged on its first block of four rows.
 func sparseWorth(o opA, n int) bool {
-	if !haveAVX512 || n < sparseMinN || o.m < 4 || int64(o.m)*int64(n)*int64(o.k) < sparseMinWork {
+	if sparseKernel() == "" || n < sparseMinN || o.m < 4 || int64(o.m)*int64(n)*int64(o.k) < sparseMinWork {
 		return false
 	}
 	s := getSparseBuf(o.k, n)
@@ -287,10 +287,7 @@ func (o opA) listAllT(a *allLists, n int) {
 	}
 	a.counts, a.offs, a.vals, a.ls, a.nb = a.counts[:nb], a.offs[:nb*ls], a.vals[:4*nb*ls], ls, nb
 	clear(a.counts)
-	from := 0
-	if haveAVX512 {
-		from = listAllTAsm(o.a, o.m, o.k, n, a)
-	}
+	from := listAllTAsm(o.a, o.m, o.k, n, a)
 	listBlocksT(o.a, o.m, o.k, n, a, from)
 }
 
@@ -320,16 +317,7 @@ func block4(c []float64, n int, b []float64, l view) {
 		}
 		return
 	}
-	j := 0
-	for ; j+32 <= n; j += 32 {
-		block4x32(c[j:], n, b[j:], l)
-	}
-	for ; j+8 <= n; j += 8 {
-		block4x8(c[j:], n, b[j:], l)
-	}
-	for ; j+4 <= n; j += 4 {
-		block4x4(c[j:], n, b[j:], l)
-	}
+	j := block4Vector(c, n, b, l)
 	if j < n {
 		block4Go(c[j:], n, n-j, b[j:], l)
 	}
@@ -348,4 +336,14 @@ func block4Go(c []float64, ldc, w int, b []float64, l view) {
 			}
 		}
 	}
+}
+
+// block4Impl is one vector kernel of block4: it computes the leading
+// columns of block4(c, n, b, l) its widths fill and returns how many. ok
+// says whether this CPU runs it; a kernel the CPU does not run must not
+// be called.
+type block4Impl struct {
+	name string
+	ok   bool
+	f    func(c []float64, n int, b []float64, l view) int
 }

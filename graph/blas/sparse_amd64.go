@@ -11,8 +11,49 @@ import "golang.org/x/sys/cpu"
 // the Go code after it.
 var haveAVX512 = cpu.X86.HasAVX512F
 
-// sparseOff says why they do not.
-const sparseOff = "the CPU has no AVX-512"
+// sparseKernel names the vector kernel that block4Vector runs here, or ""
+// when there is none and every product is dense.
+func sparseKernel() string {
+	if haveAVX512 {
+		return "AVX-512"
+	}
+	return ""
+}
+
+// sparseOff says why there is no sparse kernel.
+func sparseOff() string { return "the CPU has no AVX-512" }
+
+// block4Impls are the vector kernels of block4 for this architecture, each
+// with whether the CPU runs it, so that a test checks every one the
+// machine can run against block4Go (and says which it cannot).
+var block4Impls = []block4Impl{
+	{"avx512", haveAVX512, block4AVX512},
+}
+
+// block4Vector computes the leading columns of block4 with the widest
+// vector kernel the CPU runs, and returns how many: 0 where none runs.
+func block4Vector(c []float64, n int, b []float64, l view) int {
+	if haveAVX512 {
+		return block4AVX512(c, n, b, l)
+	}
+	return 0
+}
+
+// block4AVX512 computes the columns of block4 that fill kernels of 32, 8
+// and 4 columns, and returns how many.
+func block4AVX512(c []float64, n int, b []float64, l view) int {
+	j := 0
+	for ; j+32 <= n; j += 32 {
+		block4x32(c[j:], n, b[j:], l)
+	}
+	for ; j+8 <= n; j += 8 {
+		block4x8(c[j:], n, b[j:], l)
+	}
+	for ; j+4 <= n; j += 4 {
+		block4x4(c[j:], n, b[j:], l)
+	}
+	return j
+}
 
 //go:noescape
 func block4x32AVX512(c *float64, ldc int, b *float64, offs *int, vals *float64, vstride, estride int, nnz int)

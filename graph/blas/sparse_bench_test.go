@@ -12,8 +12,8 @@ import (
 // fraction up to which the sparse kernel is faster sets sparseMaxDensity.
 // MNIST's batches list about a third.
 func BenchmarkSparse(b *testing.B) {
-	if !haveAVX512 {
-		b.Skip("no AVX-512 here: every product is dense")
+	if sparseKernel() == "" {
+		b.Skipf("no sparse kernel here (%s): every product is dense", sparseOff())
 	}
 	const m, n, k = 100, 100, 784
 	w, c := fill[float64](k*n, 0.2), make([]float64, m*n)

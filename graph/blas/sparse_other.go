@@ -2,24 +2,24 @@
 
 package blas
 
-// haveAVX512 is false: without the assembly kernels, every product is dense.
-var haveAVX512 = false
+// sparseKernel is "": without the assembly kernels, every product is dense.
+func sparseKernel() string { return "" }
 
-// sparseOff says why: the kernels are amd64 assembly, left out by the noasm
-// build tag.
-const sparseOff = "amd64 assembly, not in this build"
+// sparseOff says why: the kernels are assembly for amd64, left out by the
+// noasm build tag.
+func sparseOff() string { return "no assembly kernels in this build" }
 
-func block4x32(c []float64, ldc int, b []float64, l view) { block4Go(c, ldc, 32, b, l) }
+// block4Impls is empty: there is no vector kernel.
+var block4Impls []block4Impl
 
-func block4x8(c []float64, ldc int, b []float64, l view) { block4Go(c, ldc, 8, b, l) }
-
-func block4x4(c []float64, ldc int, b []float64, l view) { block4Go(c, ldc, 4, b, l) }
+// block4Vector computes no columns: block4Go computes them all.
+func block4Vector([]float64, int, []float64, view) int { return 0 }
 
 // list4 lists nothing: the Go loop lists every column.
 func list4([]float64, int, int, *sparseBuf) (t, p int) { return 0, 0 }
 
-// finiteBlocks is not used without AVX-512.
+// finiteBlocks leaves every value to the Go loop.
 func finiteBlocks([]float64) int { return 0 }
 
-// listAllTAsm is not used without AVX-512; it lists no block.
+// listAllTAsm lists no block: listBlocksT lists them all.
 func listAllTAsm([]float64, int, int, int, *allLists) int { return 0 }

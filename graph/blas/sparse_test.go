@@ -121,56 +121,116 @@ func TestSparseMatchesChain(t *testing.T) {
 	}
 }
 
-// TestSparseKernels checks that each assembly kernel gives the Go kernel's
-// bits, on lists that hold zeros, stored per row or interleaved.
+// TestSparseKernels checks that every vector kernel of this architecture
+// that the CPU runs gives the Go kernel's bits, for widths that fill each
+// of its kernels and leave tails, on lists that hold zeros, stored per row
+// or interleaved; that it computes the columns it says and no other; and
+// it says which kernels this CPU cannot run (GODEBUG=cpu.avx512f=off, or
+// an emulator, runs the narrower ones on any machine).
 func TestSparseKernels(t *testing.T) {
-	if !haveAVX512 {
-		t.Skip("no AVX-512 here: the Go kernel runs alone")
+	if len(block4Impls) == 0 {
+		t.Skip("no vector kernels in this build: block4Go computes every column")
 	}
+	for _, impl := range block4Impls {
+		t.Run(impl.name, func(t *testing.T) {
+			if !impl.ok {
+				t.Skipf("this CPU does not run the %s kernel", impl.name)
+			}
+			checkBlock4Impl(t, impl)
+		})
+	}
+}
+
+// checkBlock4Impl checks one vector kernel of block4 against block4Go.
+func checkBlock4Impl(t *testing.T, impl block4Impl) {
 	rng := rand.New(rand.NewPCG(3, 4))
-	const k, ldb, ldc = 50, 45, 41
+	const k, ldb = 50, 130
 	b := fill[float64](k*ldb, 0.1)
-	for _, nnz := range []int{1, 2, 17, k} {
-		s := getSparseBuf(k, ldc)
-		for i, p := range rng.Perm(k)[:nnz] {
-			s.offs[i] = p * ldb * 8
-		}
-		for r := range 4 {
-			for i := range nnz {
-				if rng.IntN(3) != 0 {
-					s.vals[r*s.stride+i] = 2*rng.Float64() - 1
-				}
+	for _, n := range []int{1, 3, 4, 5, 7, 8, 9, 12, 15, 16, 17, 24, 31, 32, 33, 40, 45, 64, 100, 127} {
+		for _, nnz := range []int{1, 2, 17, k} {
+			s := getSparseBuf(k, n)
+			for i, p := range rng.Perm(k)[:nnz] {
+				s.offs[i] = p * ldb * 8
 			}
-		}
-		// The same entries interleaved, four values an entry, as listAllT
-		// writes them.
-		inter := view{offs: s.offs, vals: make([]float64, 4*nnz), ps: 1, es: 4, t: nnz}
-		for r := range 4 {
-			for q := range nnz {
-				inter.vals[4*q+r] = s.vals[r*s.stride+q]
-			}
-		}
-		for _, l := range []view{s.planar(nnz), inter} {
-			for _, kern := range []struct {
-				w int
-				f func(c []float64, ldc int, b []float64, l view)
-			}{{32, block4x32}, {8, block4x8}, {4, block4x4}} {
-				got, want := make([]float64, 4*ldc), make([]float64, 4*ldc)
-				kern.f(got, ldc, b[3:], l)
-				block4Go(want, ldc, kern.w, b[3:], l)
-				for r := range 4 {
-					for j := range kern.w {
-						if g, w := got[r*ldc+j], want[r*ldc+j]; math.Float64bits(g) != math.Float64bits(w) {
-							t.Errorf("width %d, %d entries, entry stride %d: (%d, %d) = %v, the Go kernel gives %v", kern.w, nnz, l.es, r, j, g, w)
-						}
+			for r := range 4 {
+				for i := range nnz {
+					s.vals[r*s.stride+i] = 0
+					if rng.IntN(3) != 0 {
+						s.vals[r*s.stride+i] = 2*rng.Float64() - 1
 					}
 				}
 			}
+			// The same entries interleaved, four values an entry, as
+			// listAllT writes them.
+			inter := view{offs: s.offs, vals: make([]float64, 4*nnz), ps: 1, es: 4, t: nnz}
+			for r := range 4 {
+				for q := range nnz {
+					inter.vals[4*q+r] = s.vals[r*s.stride+q]
+				}
+			}
+			// The kernels take n as C's width and as the stride of C's
+			// and B's rows: B is copied to rows of n, and the offsets
+			// follow.
+			bn := make([]float64, k*n)
+			for p := range k {
+				copy(bn[p*n:p*n+n], b[p*ldb+3:p*ldb+3+n])
+			}
+			for _, l := range []view{s.planar(nnz), inter} {
+				ln := l
+				ln.offs = make([]int, nnz)
+				for q := range nnz {
+					ln.offs[q] = l.offs[q] / ldb * n
+				}
+				const pad = 8 // after C: must stay as it is
+				got, want := make([]float64, 4*n+pad), make([]float64, 4*n)
+				for i := range got {
+					got[i] = float64(i) + 0.5
+				}
+				j := impl.f(got[:4*n], n, bn, ln)
+				if j < 0 || j > n {
+					t.Fatalf("n=%d: computed %d columns", n, j)
+				}
+				if n >= 8 && j == 0 {
+					t.Errorf("n=%d: the kernel computed no column", n)
+				}
+				block4Go(want, n, n, bn, ln)
+				for i, g := range got {
+					r, c := i/n, i%n
+					switch {
+					case i < 4*n && c < j && math.Float64bits(g) != math.Float64bits(want[i]):
+						t.Errorf("n=%d, %d entries, entry stride %d: (%d, %d) = %v, the Go kernel gives %v", n, nnz, l.es, r, c, g, want[i])
+					case (i >= 4*n || c >= j) && g != float64(i)+0.5:
+						t.Errorf("n=%d, %d entries: element %d, beyond the %d columns computed, was written", n, nnz, i, j)
+					}
+				}
+			}
+			putSparseBuf(s)
+		}
+	}
+}
+
+// TestSparseListLayouts checks that the Go kernel reads a list stored per
+// row and the same list interleaved alike.
+func TestSparseListLayouts(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	const k, ldc = 50, 41
+	b := fill[float64](k*ldc, 0.1)
+	for _, nnz := range []int{1, 17, k} {
+		s := getSparseBuf(k, ldc)
+		for i, p := range rng.Perm(k)[:nnz] {
+			s.offs[i] = p * ldc * 8
+		}
+		inter := view{offs: s.offs, vals: make([]float64, 4*nnz), ps: 1, es: 4, t: nnz}
+		for r := range 4 {
+			for q := range nnz {
+				s.vals[r*s.stride+q] = 2*rng.Float64() - 1
+				inter.vals[4*q+r] = s.vals[r*s.stride+q]
+			}
 		}
 		planarWant := make([]float64, 4*ldc)
-		block4Go(planarWant, ldc, 32, b[3:], s.planar(nnz))
+		block4Go(planarWant, ldc, 32, b, s.planar(nnz))
 		interGot := make([]float64, 4*ldc)
-		block4Go(interGot, ldc, 32, b[3:], inter)
+		block4Go(interGot, ldc, 32, b, inter)
 		if i := sameBits(interGot, planarWant); i >= 0 {
 			t.Errorf("%d entries: the interleaved list gives %v at %d, the planar one %v", nnz, interGot[i], i, planarWant[i])
 		}
@@ -181,8 +241,8 @@ func TestSparseKernels(t *testing.T) {
 // TestGemmSkipsZeros checks that Gemm takes the sparse kernel for a mostly
 // zero A of a product large enough, and the dense one otherwise.
 func TestGemmSkipsZeros(t *testing.T) {
-	if !haveAVX512 {
-		t.Skip("no AVX-512 here: every product is dense")
+	if sparseKernel() == "" {
+		t.Skipf("no sparse kernel here (%s): every product is dense", sparseOff())
 	}
 	rng := rand.New(rand.NewPCG(5, 6))
 	const m, n, k = 100, 100, 784
