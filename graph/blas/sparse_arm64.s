@@ -14,13 +14,15 @@
 //     B register by the row's replicated value.
 // Each C element is so its own chain c ← fma(a_rt, b_tj, c) from +0 (VEOR)
 // in list order, the chain of block4Go, and C is stored once at the end,
-// row r at c + r·ldc bytes. Only ABI0 scratch registers are used (Go's
-// arm64 assembly treats every V register as caller-saved).
+// row r at c + r·ldc bytes. Go keeps FPCR at round to nearest without
+// flushing subnormals to zero, so the vector FMLA rounds as math.FMA does;
+// and its arm64 ABI saves no register across a call, so every register
+// used here (none reserved: R18, R26..R30) is free to clobber.
 //
 // Register plan (row r, column pair p = columns 2p, 2p+1):
-//   R0 c, R1 ldc (bytes), R2 b, R3 offs, R4..R10 the four rows' value
-//   pointers R4, R8, R9, R10 (R5 vstride, R6 estride), R7 the count left,
-//   R11 the address of B's row, R12 the second half of a 12-wide C row.
+//   R0 c, R1 ldc (bytes), R2 b, R3 offs, R5 vstride, R6 estride, R7 the
+//   entries left; R4, R8, R9, R10 the next values of rows 0..3; R11 the
+//   address of B's row; R12 the second half of a 12-wide row of C.
 //   x12: V0..V23 accumulators, row r pair p in V(6r+p); V24..V27 B's pairs
 //        0..3, then V24, V25 reloaded with pairs 4, 5; V28..V31 the
 //        values of rows 0..3. All 32 registers: 4 rows × 16 columns would
