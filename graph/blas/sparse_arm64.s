@@ -17,7 +17,7 @@
 // row r at c + r·ldc bytes. Go keeps FPCR at round to nearest without
 // flushing subnormals to zero, so the vector FMLA rounds as math.FMA does;
 // and its arm64 ABI saves no register across a call, so every register
-// used here (none reserved: R18, R26..R30) is free to clobber.
+// used here (none of the reserved R18 and R26..R30) is free to clobber.
 //
 // Register plan (row r, column pair p = columns 2p, 2p+1):
 //   R0 c, R1 ldc (bytes), R2 b, R3 offs, R5 vstride, R6 estride, R7 the
