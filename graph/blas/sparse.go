@@ -31,7 +31,8 @@ import (
 //
 // It runs where a vector kernel for the CPU exists (block4Vector, beside
 // its dispatch in the architecture's file): AVX-512 (F), where four rows
-// of 32 columns of C fill 16 of its 32 vector registers. Elsewhere every
+// of 32 columns of C fill 16 of its 32 vector registers; ASIMD (arm64),
+// where four rows of 12 columns fill 24 of its 32. Elsewhere every
 // product is dense.
 
 const (

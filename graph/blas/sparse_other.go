@@ -1,12 +1,12 @@
-//go:build !amd64 || noasm
+//go:build !(amd64 || arm64) || noasm
 
 package blas
 
 // sparseKernel is "": without the assembly kernels, every product is dense.
 func sparseKernel() string { return "" }
 
-// sparseOff says why: the kernels are assembly for amd64, left out by the
-// noasm build tag.
+// sparseOff says why: the kernels are assembly for amd64 and arm64, and
+// the noasm build tag leaves them out.
 func sparseOff() string { return "no assembly kernels in this build" }
 
 // block4Impls is empty: there is no vector kernel.
