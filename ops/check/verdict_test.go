@@ -127,9 +127,9 @@ func TestAgreeRule(t *testing.T) {
 func TestReportOKAtTheBound(t *testing.T) {
 	const tol, tol32 = 1e-6, 1e-5
 	for _, c := range []struct {
-		name      string
+		name       string
 		err, err32 float64
-		want      bool
+		want       bool
 	}{
 		{"both at the bound", tol, tol32, true},
 		{"both well inside", tol / 2, 0, true},
