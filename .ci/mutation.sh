@@ -10,8 +10,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 GREMLINS_VERSION=v0.6.0
-# Efficacy (killed / (killed + lived)) measured on ops/check's verdict files
-# after the verdict tests; a change that lowers it adds a rule no test holds.
+# Efficacy (killed / (killed + lived)) of the changed lines. ops/check as a
+# whole measured 62% before its verdict tests; 75 is a provisional floor for
+# changed lines, to be raised once a full run after the tests is measured.
 EFFICACY=${MUTATION_EFFICACY:-75}
 
 # (A module-proxy install reports its version as "dev": install every time;
