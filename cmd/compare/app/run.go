@@ -145,18 +145,7 @@ func (s *invocation) single() int {
 	}
 	summary(s.stdout, rep)
 
-	status := 0
-	if !rep.OK {
-		if rep.Agreement != nil && !rep.Agreement.OK {
-			fmt.Fprintln(s.stderr, "compare:", rep.Agreement.Summary)
-		}
-		if rep.Checks != nil {
-			for _, f := range rep.Checks.Failures {
-				fmt.Fprintln(s.stderr, "compare: check failed:", f)
-			}
-		}
-		status = 1
-	}
+	status := s.verdict(rep)
 	if err := s.writeOutputs(rep); err != nil {
 		if s.sig() != nil {
 			return s.interrupted()
@@ -167,6 +156,24 @@ func (s *invocation) single() int {
 		return s.interrupted()
 	}
 	return status
+}
+
+// verdict returns the exit status of a finished comparison: 1, with the
+// disagreement and every failed check on stderr, when the report is not OK;
+// 0 otherwise.
+func (s *invocation) verdict(rep *mnist.Report) int {
+	if rep.OK {
+		return 0
+	}
+	if rep.Agreement != nil && !rep.Agreement.OK {
+		fmt.Fprintln(s.stderr, "compare:", rep.Agreement.Summary)
+	}
+	if rep.Checks != nil {
+		for _, f := range rep.Checks.Failures {
+			fmt.Fprintln(s.stderr, "compare: check failed:", f)
+		}
+	}
+	return 1
 }
 
 // trainer holds the training sets converted to the element type of -dtype
