@@ -34,8 +34,14 @@ type SweepRun struct {
 	// Diverged reports that training stopped on NaN or ±Inf; Error says where.
 	Diverged bool   `json:"diverged"`
 	Error    string `json:"error,omitempty"`
+	// Failed reports that the run's configuration failed the independent
+	// checks made before any of its runs was trained (Preflight): the run
+	// was not trained, and it is never ranked or averaged. Failures names
+	// each failed check and its worst point.
+	Failed   bool     `json:"failed"`
+	Failures []string `json:"failures,omitempty"`
 	// Best marks the run with the highest FinalTestAcc among those that did
-	// not diverge (the first one on a tie).
+	// not diverge and did not fail (the first one on a tie).
 	Best       bool    `json:"best"`
 	Trajectory []Point `json:"trajectory"`
 }
@@ -55,21 +61,39 @@ type SweepReport struct {
 	Best int `json:"best"`
 	// ClaimResults is Claims() at the end of the sweep.
 	ClaimResults []Claim `json:"claims"`
-	WallSeconds  float64 `json:"wall_seconds"`
+	// Checks holds, per configuration (hidden activation × output, in the
+	// order of Cells), the independent checks made before it was trained;
+	// OK is false when any configuration failed them, and Failures then
+	// names each failed check, prefixed with its configuration.
+	Checks       []ConfigChecks `json:"checks"`
+	CheckSeconds float64        `json:"check_seconds"`
+	OK           bool           `json:"ok"`
+	Failures     []string       `json:"failures,omitempty"`
+	WallSeconds  float64        `json:"wall_seconds"`
+}
+
+// ConfigChecks is the outcome of Preflight for one configuration of a sweep.
+type ConfigChecks struct {
+	HiddenAct string `json:"hidden_act"`
+	Output    string `json:"output"`
+	Checks    Checks `json:"checks"`
 }
 
 // SweepCell is one hidden activation × output over every seed: the mean and
 // the sample standard deviation of the final test accuracy of the runs that
 // did not diverge.
 type SweepCell struct {
-	HiddenAct string  `json:"hidden_act"`
-	Output    string  `json:"output"`
-	N         int     `json:"n"` // runs that did not diverge
-	Diverged  int     `json:"diverged"`
-	Mean      float64 `json:"mean_final_test_acc"`
-	Std       float64 `json:"std_final_test_acc"` // 0 when N < 2
-	Min       float64 `json:"min_final_test_acc"`
-	Max       float64 `json:"max_final_test_acc"`
+	HiddenAct string `json:"hidden_act"`
+	Output    string `json:"output"`
+	N         int    `json:"n"` // runs that did not diverge
+	Diverged  int    `json:"diverged"`
+	// Failed reports that the configuration failed its checks: none of its
+	// runs was trained, and it has no mean (see SweepRun.Failed).
+	Failed bool    `json:"failed"`
+	Mean   float64 `json:"mean_final_test_acc"`
+	Std    float64 `json:"std_final_test_acc"` // 0 when N < 2
+	Min    float64 `json:"min_final_test_acc"`
+	Max    float64 `json:"max_final_test_acc"`
 }
 
 // The verdicts of a Claim.
@@ -128,6 +152,13 @@ func Sweep[T ops.Float](base Config, acts []ops.Activation, outs []ops.Output, t
 // two, and Compare shows that the graph gives the same gradients, so a sweep
 // needs only one of them.
 //
+// Before any run of a configuration is trained, Preflight checks it (the
+// slopes of its activations and the first step's gradient against finite
+// differences): a configuration that fails is not trained, its runs and
+// its cell are marked Failed (never ranked, averaged or used by a claim),
+// and the report is not OK. The checks cost one gradient and a few dozen
+// forward passes per configuration, not per seed.
+//
 // A run that diverges (NaN or ±Inf) is recorded as diverged with the
 // message and the sweep goes on; any other error stops it. progress, when
 // not nil, is called before and after each run with a one-line description.
@@ -175,17 +206,41 @@ func sweepConfigs[T ops.Float](base Config, configs []Config, seeds []uint32, tr
 		pool = ops.NewPool(0)
 		defer pool.Close()
 	}
-	rep := &SweepReport{Impl: ImplHandRolled, Best: -1, Seeds: seeds}
+	rep := &SweepReport{Impl: ImplHandRolled, Best: -1, Seeds: seeds, OK: true}
 	rep.Config = configReport[T](base, 0, false)
 	rep.Config.Tolerance = 0
 	total := len(configs) * len(seeds)
 	for _, c := range configs {
+		c.Seed, c.Pool = seeds[0], pool
+		name := fmt.Sprintf("%s hidden, %s output", c.ActNames(), c.Output.Name)
+		if progress != nil {
+			progress(fmt.Sprintf("checks: %s: slopes and the first step's gradient", name))
+		}
+		chk, err := Preflight(c, train, test)
+		if err != nil {
+			return nil, fmt.Errorf("mnist: checks of %s: %w", name, err)
+		}
+		rep.CheckSeconds += chk.Seconds
+		rep.Checks = append(rep.Checks, ConfigChecks{HiddenAct: c.ActNames(), Output: c.Output.Name, Checks: *chk})
+		if !chk.OK {
+			rep.OK = false
+			for _, f := range chk.Failures {
+				rep.Failures = append(rep.Failures, name+": "+f)
+			}
+			if progress != nil {
+				progress(fmt.Sprintf("checks: %s: FAILED: not trained", name))
+			}
+		}
 		for _, seed := range seeds {
-			c.Seed, c.Pool = seed, pool
+			c.Seed = seed
 			k := len(rep.Runs) + 1
-			what := fmt.Sprintf("sweep %d/%d: %s hidden, %s output", k, total, c.ActNames(), c.Output.Name)
+			what := fmt.Sprintf("sweep %d/%d: %s", k, total, name)
 			if len(seeds) > 1 {
 				what += fmt.Sprintf(", seed %d", seed)
+			}
+			if !chk.OK {
+				rep.Runs = append(rep.Runs, SweepRun{HiddenAct: c.ActNames(), Output: c.Output.Name, Seed: seed, Failed: true, Failures: chk.Failures})
+				continue
 			}
 			if progress != nil {
 				progress(what + ": training")
@@ -205,7 +260,7 @@ func sweepConfigs[T ops.Float](base Config, configs []Config, seeds []uint32, tr
 		}
 	}
 	for i, r := range rep.Runs {
-		if !r.Diverged && (rep.Best < 0 || r.FinalTestAcc > rep.Runs[rep.Best].FinalTestAcc) {
+		if !r.Diverged && !r.Failed && (rep.Best < 0 || r.FinalTestAcc > rep.Runs[rep.Best].FinalTestAcc) {
 			rep.Best = i
 		}
 	}
@@ -231,7 +286,11 @@ func cells(runs []SweepRun) []SweepCell {
 			index[key] = i
 			out = append(out, SweepCell{HiddenAct: r.HiddenAct, Output: r.Output})
 		}
-		if r.Diverged {
+		switch {
+		case r.Failed:
+			out[i].Failed = true
+			continue
+		case r.Diverged:
 			out[i].Diverged++
 			continue
 		}
@@ -320,7 +379,7 @@ func (r *SweepReport) Cell(hidden, output string) (SweepCell, bool) {
 // or every run of B diverged and A has at least two that did not; not shown
 // otherwise (one seed per cell, or no spread on either side, never shows a
 // claim: there is nothing to test against); not tested when either cell is
-// missing or has no run that finished.
+// missing, failed its checks, or has no run that finished.
 func (r *SweepReport) Claims() []Claim {
 	hidden := "tanh"
 	if _, ok := r.findHidden(hidden); !ok && len(r.Runs) > 0 {
@@ -357,6 +416,16 @@ func (r *SweepReport) judge(claim, hA, oA, hB, oB string) Claim {
 			missing = append(missing, nameB)
 		}
 		c.Detail = "the sweep has no " + strings.Join(missing, " and no ") + " run"
+		return c
+	case a.Failed || b.Failed:
+		var failed []string
+		if a.Failed {
+			failed = append(failed, nameA)
+		}
+		if b.Failed {
+			failed = append(failed, nameB)
+		}
+		c.Detail = strings.Join(failed, " and ") + " failed the checks and was not trained"
 		return c
 	case a.N == 0 && b.N == 0:
 		c.Detail = fmt.Sprintf("every run of %s and of %s diverged", nameA, nameB)

@@ -2,6 +2,7 @@ package mnist
 
 import (
 	"encoding/json"
+	"math"
 	"strings"
 	"testing"
 
@@ -18,8 +19,24 @@ func TestSweepSmall(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(rep.Runs) != 4 || len(lines) != 8 || rep.Impl != ImplHandRolled {
+	// A line for each configuration's checks, two for each run.
+	if len(rep.Runs) != 4 || len(lines) != 12 || rep.Impl != ImplHandRolled {
 		t.Fatalf("%d runs, %d progress lines, impl %q", len(rep.Runs), len(lines), rep.Impl)
+	}
+	if !rep.OK || len(rep.Checks) != 4 || len(rep.Failures) != 0 {
+		t.Fatalf("checks: ok %v, %d configurations checked, failures %q", rep.OK, len(rep.Checks), rep.Failures)
+	}
+	for _, cc := range rep.Checks {
+		// Slopes of the hidden activation and the output's (one when they
+		// are the same), the network check of the hand-rolled net and
+		// the built-in reference, each of which ran.
+		slopes := 2
+		if cc.HiddenAct == cc.Output {
+			slopes = 1
+		}
+		if len(cc.Checks.Slopes) != slopes || !cc.Checks.Builtin.Ran || len(cc.Checks.NetworkFD) != 1 || !cc.Checks.NetworkFD[0].Ran || !cc.Checks.OK {
+			t.Errorf("%s/%s: checks %+v", cc.HiddenAct, cc.Output, cc.Checks)
+		}
 	}
 	want := [][2]string{{"tanh", "softmax"}, {"tanh", "sigmoid"}, {"sigmoid", "softmax"}, {"sigmoid", "sigmoid"}}
 	best := 0
@@ -163,5 +180,37 @@ func TestWelch(t *testing.T) {
 		if !near(gt, tc.t, 1e-9) || !near(gdf, tc.df, 1e-9) || !near(gp, tc.p, 1e-9) {
 			t.Errorf("welch %v vs %v = t %v df %v p %v, want %v %v %v", tc.a, tc.b, gt, gdf, gp, tc.t, tc.df, tc.p)
 		}
+	}
+}
+
+// TestSeedsRefusesWrongSlope checks the library's Seeds and Sweep with an
+// activation whose slope is off by 1e-4: the configuration fails its
+// checks, is not trained, ranked or averaged, and no claim uses it.
+func TestSeedsRefusesWrongSlope(t *testing.T) {
+	c := smallConfig()
+	train, test := loadData(t, c.TrainImages)
+	off := ops.NewPointwise("tanh-off", math.Tanh, func(y float64) float64 { return (1 - y*y) * 1.0001 })
+	c.HiddenAct = []ops.Activation{off}
+	rep, err := Seeds(c, []uint32{1, 2}, train, test, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.OK || len(rep.Failures) == 0 || !strings.Contains(rep.Failures[0], "tanh-off") || rep.Best != -1 {
+		t.Fatalf("ok %v, best %d, failures %q", rep.OK, rep.Best, rep.Failures)
+	}
+	for _, r := range rep.Runs {
+		if !r.Failed || len(r.Trajectory) != 0 || r.Best {
+			t.Errorf("seed %d: failed %v, %d points, best %v", r.Seed, r.Failed, len(r.Trajectory), r.Best)
+		}
+	}
+	if len(rep.Cells) != 1 || !rep.Cells[0].Failed || rep.Cells[0].N != 0 {
+		t.Errorf("cells %+v", rep.Cells)
+	}
+	rep, err = Sweep(smallConfig(), []ops.Activation{ops.Tanh, off}, []ops.Output{ops.SoftmaxCrossEntropy}, train, test, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.OK || rep.Runs[0].Failed || !rep.Runs[1].Failed || !rep.Runs[0].Best {
+		t.Errorf("sweep: ok %v, runs %+v", rep.OK, rep.Runs)
 	}
 }

@@ -59,7 +59,7 @@ func writeRunCSV(w io.Writer, rep *mnist.Report) error {
 func writeSweepCSV(w io.Writer, rep *mnist.SweepReport) error {
 	cw := csv.NewWriter(w)
 	if err := cw.Write([]string{"hidden", "output", "seed", "final_iteration", "final_test_acc", "best_test_acc",
-		"best_iteration", "final_train_acc", "diverged", "seconds",
+		"best_iteration", "final_train_acc", "diverged", "failed_checks", "seconds",
 		"cell_n", "cell_mean_final_test_acc", "cell_std_final_test_acc"}); err != nil {
 		return err
 	}
@@ -69,11 +69,15 @@ func writeSweepCSV(w io.Writer, rep *mnist.SweepReport) error {
 		if cell.N > 0 {
 			mean, std = num(cell.Mean), num(cell.Std)
 		}
-		if err := cw.Write([]string{r.HiddenAct, r.Output, strconv.FormatUint(uint64(r.Seed), 10),
-			strconv.Itoa(r.FinalIteration), num(r.FinalTestAcc),
-			num(r.BestTestAcc), strconv.Itoa(r.BestIteration), num(r.FinalTrainAcc),
-			strconv.FormatBool(r.Diverged), strconv.FormatFloat(r.WallSeconds, 'f', 3, 64),
-			strconv.Itoa(cell.N), mean, std}); err != nil {
+		res := []string{strconv.Itoa(r.FinalIteration), num(r.FinalTestAcc),
+			num(r.BestTestAcc), strconv.Itoa(r.BestIteration), num(r.FinalTrainAcc)}
+		if r.Failed {
+			res = []string{"", "", "", "", ""} // not trained
+		}
+		row := append([]string{r.HiddenAct, r.Output, strconv.FormatUint(uint64(r.Seed), 10)}, res...)
+		row = append(row, strconv.FormatBool(r.Diverged), strconv.FormatBool(r.Failed),
+			strconv.FormatFloat(r.WallSeconds, 'f', 3, 64), strconv.Itoa(cell.N), mean, std)
+		if err := cw.Write(row); err != nil {
 			return err
 		}
 	}

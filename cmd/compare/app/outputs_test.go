@@ -130,7 +130,7 @@ func TestSweepCSV(t *testing.T) {
 		t.Errorf("-quiet wrote to stderr: %q", errb.String())
 	}
 	rows := readCSV(t, path)
-	want := "hidden,output,seed,final_iteration,final_test_acc,best_test_acc,best_iteration,final_train_acc,diverged,seconds,cell_n,cell_mean_final_test_acc,cell_std_final_test_acc"
+	want := "hidden,output,seed,final_iteration,final_test_acc,best_test_acc,best_iteration,final_train_acc,diverged,failed_checks,seconds,cell_n,cell_mean_final_test_acc,cell_std_final_test_acc"
 	if got := strings.Join(rows[0], ","); got != want {
 		t.Fatalf("header %s, want %s", got, want)
 	}

@@ -72,8 +72,11 @@ func (a *App) parseSweep(o *options, acts, outs string, set map[string]bool) err
 }
 
 // sweep runs mnist.Sweep and prints its table and claims. Exit status: 0
-// when the sweep ran (diverged runs included), 1 when it failed, 2 for
-// missing data or files that could not be written.
+// when the sweep ran (diverged runs included) and every configuration
+// passed the checks made before it was trained; 1 when a configuration
+// failed them (it is not trained, and the failures are printed) or the
+// sweep failed; 2 for missing data or files that could not be written.
+// The reports are written in every case but an error of the sweep itself.
 func (s *invocation) sweep() int {
 	tr, err := s.trainer()
 	if err != nil {
@@ -108,6 +111,9 @@ func (s *invocation) sweep() int {
 	if err := errors.Join(errs...); err != nil {
 		return s.fail(2, err)
 	}
+	if !rep.OK {
+		return 1
+	}
 	return 0
 }
 
@@ -133,6 +139,10 @@ func sweepTable(w io.Writer, rep *mnist.SweepReport) {
 			mark = "*"
 		}
 		t := time.Duration(r.WallSeconds * 1e9).Round(10 * time.Millisecond).String()
+		if r.Failed {
+			fmt.Fprintf(w, "%s %-*s %-*s %10d %s\n", mark, hw, r.HiddenAct, ow, r.Output, r.Seed, "FAILED the checks: not trained")
+			continue
+		}
 		if r.Diverged {
 			fmt.Fprintf(w, "%s %-*s %-*s %10d %s (%s)\n", mark, hw, r.HiddenAct, ow, r.Output, r.Seed, "diverged", r.Error)
 			continue
@@ -144,15 +154,20 @@ func sweepTable(w io.Writer, rep *mnist.SweepReport) {
 		b := rep.Runs[rep.Best]
 		fmt.Fprintf(w, "* best final test accuracy: %s hidden, %s output, seed %d, %.4f (after iteration %d)\n", b.HiddenAct, b.Output, b.Seed, b.FinalTestAcc, b.FinalIteration)
 	} else {
-		fmt.Fprintln(w, "every run diverged")
+		fmt.Fprintln(w, "no run to rank: every run diverged or failed the checks")
 	}
 	if len(rep.Seeds) > 1 {
 		fmt.Fprintf(w, "\nfinal test accuracy over the seeds (mean ± sample standard deviation, runs that diverged left out):\n")
 		fmt.Fprintf(w, "  %-*s %-*s %3s %19s %15s %8s\n", hw, "hidden", ow, "output", "n", "mean ± sd", "min … max", "diverged")
 		for _, cell := range rep.Cells {
+			if cell.Failed {
+				fmt.Fprintf(w, "  %-*s %-*s %3s %s\n", hw, cell.HiddenAct, ow, cell.Output, "-", "FAILED the checks: not trained")
+				continue
+			}
 			fmt.Fprintf(w, "  %-*s %-*s %3d %9.4f ± %.4f %6.4f … %.4f %8d\n", hw, cell.HiddenAct, ow, cell.Output, cell.N, cell.Mean, cell.Std, cell.Min, cell.Max, cell.Diverged)
 		}
 	}
+	sweepChecks(w, rep)
 	fmt.Fprintf(w, "whole sweep %s\n\nclaims of the chapter, judged by final test accuracy (one-sided Welch's t-test, supported when p < %g):\n",
 		time.Duration(rep.WallSeconds*1e9).Round(time.Millisecond), mnist.ClaimLevel)
 	for _, cl := range rep.Claims() {
@@ -226,4 +241,19 @@ func writeSweepPlot(w io.Writer, rep *mnist.SweepReport) error {
 	p.NominalX(hidden...)
 	p.X.Min, p.X.Max = -0.6, float64(len(hidden))-0.4
 	return savePNG(p, vg.Length(max(8, len(hidden)))*vg.Inch, 5*vg.Inch, w)
+}
+
+// sweepChecks prints the checks made before each configuration was
+// trained: one line when all passed, else every failure.
+func sweepChecks(w io.Writer, rep *mnist.SweepReport) {
+	if rep.OK {
+		fmt.Fprintf(w, "checks: OK: the slopes and the first step's gradient of each of the %d configurations passed (%.2fs)\n",
+			len(rep.Checks), rep.CheckSeconds)
+		return
+	}
+	fmt.Fprintf(w, "checks: FAILED: %d failed check(s); a configuration that fails is not trained, ranked or averaged (%.2fs):\n",
+		len(rep.Failures), rep.CheckSeconds)
+	for _, f := range rep.Failures {
+		fmt.Fprintln(w, "  "+f)
+	}
 }
