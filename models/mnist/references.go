@@ -45,8 +45,18 @@ type SlopeCheck struct {
 	Tol        float64 `json:"tol"`
 	WorstX     float64 `json:"worst_x"`
 	WorstY     float64 `json:"worst_y"`
-	Given      float64 `json:"slope_given"`
-	FiniteDiff float64 `json:"finite_difference"`
+	// Given and FiniteDiff are the slope f′ at WorstX as the backward
+	// gives it and as central differences of the forward give it. Where
+	// the worst point is an entry of a vector-Jacobian product of a
+	// row-wise activation (softmax), which has no slope of its own, VJP
+	// holds that row and its output gradient, and Given and FiniteDiff are
+	// the product's entry.
+	Given      float64    `json:"slope_given"`
+	FiniteDiff float64    `json:"finite_difference"`
+	VJP        *VJPDetail `json:"vjp,omitempty"`
+	// Kinks are the points where the slope jumps (relu at 0), which the
+	// output cannot tell apart: shown, not judged.
+	Kinks []KinkPoint `json:"kinks,omitempty"`
 	// Err32 and Tol32 compare the float32 path with the float64 one; they
 	// are judged only in a float32 run.
 	Err32  float64 `json:"float32_err"`
@@ -54,6 +64,24 @@ type SlopeCheck struct {
 	Judged string  `json:"judged"` // "float64" or "float64 and float32"
 	OK     bool    `json:"ok"`
 	Report string  `json:"report"`
+}
+
+// VJPDetail locates an entry of a vector-Jacobian product dyᵀJ: the input
+// row, the output gradient and the entry's index.
+type VJPDetail struct {
+	Row []float64 `json:"row"`
+	DY  []float64 `json:"dy"`
+	Col int       `json:"col"`
+}
+
+// KinkPoint is a point where the activation is not differentiable: its
+// one-sided slopes, and what the backward gives there.
+type KinkPoint struct {
+	X        float64 `json:"x"`
+	Y        float64 `json:"y"`
+	Left     float64 `json:"left"`
+	Right    float64 `json:"right"`
+	Backward float64 `json:"backward"`
 }
 
 // FDCheck is the network gradient of one implementation against central
@@ -136,7 +164,19 @@ func slopeCheck(act ops.Activation, layer, rng string, lo, hi float64, f32 bool)
 	}
 	sc.WorstErr, sc.Tol = rep.Worst.Err, rep.Tol
 	sc.WorstX, sc.WorstY = rep.Worst.X, rep.Worst.Y
-	sc.Given, sc.FiniteDiff = rep.Worst.Analytic, rep.Worst.Numeric
+	if given, numeric, ok := rep.Worst.Slope(rep.Elementwise); ok {
+		sc.Given, sc.FiniteDiff = given, numeric
+	} else {
+		sc.Given, sc.FiniteDiff = rep.Worst.Analytic, rep.Worst.Numeric
+		sc.VJP = &VJPDetail{Row: rep.Worst.Row, DY: rep.Worst.DY, Col: rep.Worst.Col}
+	}
+	seen := map[float64]bool{}
+	for _, k := range rep.Kinks {
+		if !seen[k.X] && len(sc.Kinks) < maxKinks {
+			seen[k.X] = true
+			sc.Kinks = append(sc.Kinks, KinkPoint{X: k.X, Y: k.Y, Left: k.Left, Right: k.Right, Backward: k.Backward})
+		}
+	}
 	sc.Err32, sc.Tol32 = rep.Worst32.Err, rep.Tol32
 	sc.OK, sc.Judged = rep.Worst.Err <= rep.Tol, "float64"
 	if f32 {
@@ -146,14 +186,25 @@ func slopeCheck(act ops.Activation, layer, rng string, lo, hi float64, f32 bool)
 	return sc
 }
 
-// String is one line naming the activation and its worst point.
+// maxKinks is the most kinks a SlopeCheck lists (distinct x).
+const maxKinks = 4
+
+// String is one line naming the activation and its worst point, and the
+// kinks found.
 func (s SlopeCheck) String() string {
 	status := "ok"
 	if !s.OK {
 		status = "FAILED"
 	}
-	line := fmt.Sprintf("slope of %s (%s, %s [%.4g, %.4g], from the %s): %s: worst error %.3g (tol %.3g) at x=%.6g (y=%.6g): slope given %.10g, finite difference %.10g",
-		s.Activation, s.Layer, s.Range, s.Lo, s.Hi, s.DerivedOf, status, s.WorstErr, s.Tol, s.WorstX, s.WorstY, s.Given, s.FiniteDiff)
+	what := "slope"
+	if s.VJP != nil {
+		what = fmt.Sprintf("entry %d of a vector-Jacobian product,", s.VJP.Col)
+	}
+	line := fmt.Sprintf("slope of %s (%s, %s [%.4g, %.4g], from the %s): %s: worst error %.3g (tol %.3g) at x=%.6g (y=%.6g): %s given %.10g, finite difference %.10g",
+		s.Activation, s.Layer, s.Range, s.Lo, s.Hi, s.DerivedOf, status, s.WorstErr, s.Tol, s.WorstX, s.WorstY, what, s.Given, s.FiniteDiff)
+	for _, k := range s.Kinks {
+		line += fmt.Sprintf("; kink at x=%.6g (y=%.6g): slope %.6g from the left, %.6g from the right, backward gives %.6g", k.X, k.Y, k.Left, k.Right, k.Backward)
+	}
 	if s.Judged != "float64" && !(s.Err32 <= s.Tol32) {
 		line += fmt.Sprintf("; float32 path: worst error %.3g (tol %.3g)", s.Err32, s.Tol32)
 	}

@@ -102,7 +102,7 @@ func (r SlopeReport) String() string {
 	}
 	fmt.Fprintf(&b, "slope %s: %s: ", r.Name, status)
 	w := r.Worst
-	fmt.Fprintf(&b, "worst error %.3g %s %.3g at %s", w.Err, cmp(w.Err, r.Tol), r.Tol, w.where())
+	fmt.Fprintf(&b, "worst error %.3g %s %.3g at %s", w.Err, cmp(w.Err, r.Tol), r.Tol, w.where(r.Elementwise))
 	if !(w.Err <= r.Tol) && w.NumErr > r.Tol*math.Max(1, math.Abs(w.Numeric))/2 {
 		fmt.Fprintf(&b, " (the finite difference is only good to ±%.1g here)", w.NumErr)
 	}
@@ -153,10 +153,32 @@ func (k Kink) String() string {
 		at, k.Left, k.Right, what, k.Backward, side)
 }
 
-// where locates the point and says what was compared there.
-func (p SlopePoint) where() string {
+// Slope returns the point's comparison as slopes: f′(X) as the backward
+// gives it and the finite difference of f at X. At a single point these
+// are Analytic and Numeric. At an entry of a row of an elementwise
+// activation, whose vector-Jacobian product is dy_j·f′(x_j), they are
+// Analytic and Numeric divided by dy_j. ok is false where the entry is no
+// slope: a row of a row-wise activation (softmax), or dy_j = 0.
+func (p SlopePoint) Slope(elementwise bool) (given, numeric float64, ok bool) {
+	switch {
+	case p.Row == nil:
+		return p.Analytic, p.Numeric, true
+	case elementwise && p.Col < len(p.DY) && p.DY[p.Col] != 0:
+		dy := p.DY[p.Col]
+		return p.Analytic / dy, p.Numeric / dy, true
+	}
+	return 0, 0, false
+}
+
+// where locates the point and says what was compared there: slopes where
+// the point gives them (see Slope), else the vector-Jacobian entries.
+func (p SlopePoint) where(elementwise bool) string {
 	if p.Row == nil {
 		return fmt.Sprintf("x=%g (y=%.10g): slope %.10g given, finite difference %.10g", p.X, p.Y, p.Analytic, p.Numeric)
+	}
+	if given, numeric, ok := p.Slope(elementwise); ok {
+		return fmt.Sprintf("x=%g (y=%.10g; entry %d of row %s, dy %s): slope %.10g given, finite difference %.10g (dx %.10g and %.10g)",
+			p.X, p.Y, p.Col, fmtRow(p.Row), fmtRow(p.DY), given, numeric, p.Analytic, p.Numeric)
 	}
 	return fmt.Sprintf("x=%g (y=%.10g; entry %d of row %s, dy %s): dx %.10g given, finite difference %.10g",
 		p.X, p.Y, p.Col, fmtRow(p.Row), fmtRow(p.DY), p.Analytic, p.Numeric)
