@@ -17,7 +17,7 @@ const (
 	ImplHandRolled = "handrolled"
 	ImplBuiltin    = "builtin"
 	ImplBoth       = "both" // graph and hand-rolled, the default
-	ImplAll        = "all"  // graph, hand-rolled and built-in
+	ImplAll        = "all"  // graph, hand-rolled and built-in (where Gorgonia's ops can express the configuration)
 )
 
 // CompareOptions says what Compare runs and how strictly it judges.
@@ -367,6 +367,11 @@ func Compare[T ops.Float](c Config, train, test Data[T], opts CompareOptions) (*
 	}
 	if err := c.Validate(); err != nil {
 		return nil, err
+	}
+	if opts.Impl == ImplAll && BuiltinSupports(c) != nil {
+		// All that can run: the built-in network cannot be built for this
+		// configuration, and its check says "not run" with the reason.
+		opts.Impl = ImplBoth
 	}
 	if err := CheckMemory(c, elemSize[T](), len(opts.impls())+2, test.N); err != nil {
 		return nil, err
