@@ -32,7 +32,8 @@ func Main(args []string, stdout, stderr io.Writer) int {
 // knows already. Its name must be a non-empty word of lowercase letters,
 // digits, '-' and '_' (so it can be typed in a comma-separated list) that no
 // known activation has: a clash is refused as
-// `app: activation "tanh" is already registered`.
+// `app: activation "tanh" is already registered`. Its functions are run
+// once on a small row: one that panics (a nil forward or slope) is refused.
 func (a *App) Register(act ops.Activation) error {
 	if act == nil {
 		return errors.New("app: register: nil activation")
@@ -44,7 +45,32 @@ func (a *App) Register(act ops.Activation) error {
 	if _, ok := a.find(name); ok {
 		return fmt.Errorf("app: activation %q is already registered", name)
 	}
+	if err := probe(act); err != nil {
+		return fmt.Errorf("app: register %q: %w", name, err)
+	}
 	a.acts = append(a.acts, act)
+	return nil
+}
+
+// probe runs act's four functions once on a small row, so that an
+// incomplete activation (a nil forward or slope, a function that panics)
+// is refused when it is registered rather than failing a run later.
+func probe(act ops.Activation) (err error) {
+	what := "Forward64"
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("its %s panics on the row [-1 0 0.5]: %v", what, r)
+		}
+	}()
+	x64, y64, g64, dx64 := []float64{-1, 0, 0.5}, make([]float64, 3), []float64{1, 1, 1}, make([]float64, 3)
+	act.Forward64(y64, x64, 3)
+	what = "Backward64"
+	act.Backward64(dx64, g64, x64, y64, 3)
+	x32, y32, g32, dx32 := []float32{-1, 0, 0.5}, make([]float32, 3), []float32{1, 1, 1}, make([]float32, 3)
+	what = "Forward32"
+	act.Forward32(y32, x32, 3)
+	what = "Backward32"
+	act.Backward32(dx32, g32, x32, y32, 3)
 	return nil
 }
 

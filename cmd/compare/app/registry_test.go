@@ -46,7 +46,9 @@ func TestListShowsRegisteredAndKinds(t *testing.T) {
 	if err := a.Register(arctan); err != nil {
 		t.Fatal(err)
 	}
-	if err := a.Register(ops.NewPointwiseInput("silu", func(x float64) float64 { return x / (1 + math.Exp(-x)) }, nil)); err != nil {
+	silu := ops.NewPointwiseInput("silu", func(x float64) float64 { return x / (1 + math.Exp(-x)) },
+		func(x float64) float64 { s := 1 / (1 + math.Exp(-x)); return s * (1 + x*(1-s)) })
+	if err := a.Register(silu); err != nil {
 		t.Fatal(err)
 	}
 	var out, errb bytes.Buffer
@@ -84,5 +86,29 @@ func TestRegisteredActivationByName(t *testing.T) {
 	errb.Reset()
 	if code := New().Main([]string{"-hidden-act", "arctan"}, &out, &errb); code != 2 || !strings.Contains(errb.String(), `unknown activation "arctan"`) {
 		t.Errorf("unregistered arctan: exit %d, %q", code, errb.String())
+	}
+}
+
+// TestRegisterRefusesIncomplete checks that an activation whose forward or
+// slope is missing is refused at registration, naming the function, and
+// leaves the registry as it was.
+func TestRegisterRefusesIncomplete(t *testing.T) {
+	for _, c := range []struct {
+		act  ops.Activation
+		want string
+	}{
+		{ops.NewPointwise("nofwd", nil, func(y float64) float64 { return 1 }), "Forward64 panics"},
+		{ops.NewPointwise("noslope", func(x float64) float64 { return x }, nil), "Backward64 panics"},
+		{ops.NewPointwiseInput("noderiv", func(x float64) float64 { return x }, nil), "Backward64 panics"},
+	} {
+		a := New()
+		before := len(a.Names())
+		err := a.Register(c.act)
+		if err == nil || !strings.Contains(err.Error(), c.want) || !strings.Contains(err.Error(), c.act.Name()) {
+			t.Errorf("%s: %v, want an error naming it and %q", c.act.Name(), err, c.want)
+		}
+		if len(a.Names()) != before {
+			t.Errorf("%s: registered anyway", c.act.Name())
+		}
 	}
 }
