@@ -61,18 +61,19 @@ func (a *App) parse(args []string, stderr io.Writer) (options, error) {
 	d := mnist.DefaultConfig()
 	fs := flag.NewFlagSet("compare", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
-	fs.IntVar(&o.cfg.Iterations, "iterations", d.Iterations, "passes over the training images")
+	fs.Var(decimal{&o.cfg.Iterations}, "iterations", "passes over the training images")
 	fs.Float64Var(&o.cfg.Alpha, "alpha", d.Alpha, "learning rate α (finite, > 0)")
 	hidden := fs.String("hidden", "100", "units of each hidden layer, comma-separated (e.g. 128,64)")
-	fs.IntVar(&o.cfg.Batch, "batch", d.Batch, "images per step")
-	fs.IntVar(&o.cfg.TrainImages, "train-images", d.TrainImages, "train on the first N training images")
-	seed := fs.Uint64("seed", uint64(d.Seed), "numpy seed for the initial weights and the dropout masks (0..4294967295)")
+	fs.Var(decimal{&o.cfg.Batch}, "batch", "images per step")
+	fs.Var(decimal{&o.cfg.TrainImages}, "train-images", "train on the first N training images")
+	seed := uint64(d.Seed)
+	fs.Var(decimal64{&seed}, "seed", "numpy seed for the initial weights and the dropout masks (0..4294967295)")
 	seeds := fs.String("seeds", "", "train with several seeds (hand-rolled) and report mean ± standard deviation: `N` for seeds 1..N, or a list such as 3,7,11; with -sweep, every cell")
 	act := fs.String("hidden-act", d.ActNames(), "hidden activation, one for every layer or one per layer (e.g. tanh,relu): "+strings.Join(a.Names(), "|"))
 	out := fs.String("output", d.Output.Name, "output activation and loss: "+strings.Join(ops.OutputNames(), "|"))
 	fs.StringVar(&o.dtype, "dtype", "float64", "element type: float64|float32")
 	fs.BoolVar(&o.cfg.Dropout, "dropout", d.Dropout, "drop half the hidden units while training (-dropout=false to turn off)")
-	fs.IntVar(&o.cfg.EvalEvery, "eval-every", d.EvalEvery, "evaluate every N iterations")
+	fs.Var(decimal{&o.cfg.EvalEvery}, "eval-every", "evaluate every N iterations")
 	fs.BoolVar(&o.cfg.Book, "book", false, "hand-rolled side uses the book's post-dropout slope; show the book's published rows")
 	fs.StringVar(&o.data, "data", "", "MNIST idx directory (default $"+idx.EnvDir+", else the GoMNIST module cache)")
 	fs.BoolVar(&o.list, "list", false, "list the registered activations and outputs and exit")
@@ -102,10 +103,16 @@ func (a *App) parse(args []string, stderr io.Writer) (options, error) {
 	if fs.NArg() > 0 {
 		return o, errUsage{fmt.Errorf("unexpected argument %q (all options are flags)", fs.Arg(0))}
 	}
-	if *seed > math.MaxUint32 {
-		return o, errUsage{fmt.Errorf("seed %d: want 0..%d", *seed, uint32(math.MaxUint32))}
+	for name, v := range map[string]*string{"hidden": hidden, "hidden-act": act, "seeds": seeds,
+		"hidden-acts": hiddenActs, "outputs": outputs, "softmax-bases": bases} {
+		if err := noEmptyItem(*v); err != nil {
+			return o, errUsage{fmt.Errorf("-%s %s: %w", name, *v, err)}
+		}
 	}
-	o.cfg.Seed = uint32(*seed)
+	if seed > math.MaxUint32 {
+		return o, errUsage{fmt.Errorf("seed %d: want 0..%d", seed, uint32(math.MaxUint32))}
+	}
+	o.cfg.Seed = uint32(seed)
 	var err error
 	if o.cfg.Hidden, err = parseSizes(*hidden); err != nil {
 		return o, errUsage{fmt.Errorf("-hidden %s: %w", *hidden, err)}
@@ -178,6 +185,9 @@ func checkOutputs(paths map[string]*string, load string) (map[string]outfile.Tar
 		p := *paths[f.name]
 		if p == "" {
 			continue
+		}
+		if strings.HasSuffix(p, "/") || strings.HasSuffix(p, string(filepath.Separator)) {
+			return nil, fmt.Errorf("-%s %s: names a directory; want a file", f.name, p)
 		}
 		if f.ext != "" && !strings.EqualFold(filepath.Ext(p), f.ext) {
 			return nil, fmt.Errorf("-%s %s: want a %s file", f.name, p, f.ext)
@@ -256,6 +266,60 @@ func parseSizes(s string) ([]int, error) {
 		return nil, fmt.Errorf("no sizes")
 	}
 	return sizes, nil
+}
+
+// noEmptyItem refuses a list with an empty item ("100,,100", "tanh,"):
+// a blank item is more likely a slip than a wish to drop it. A list that
+// is blank as a whole is left to the flag's own check.
+func noEmptyItem(s string) error {
+	if strings.TrimSpace(s) == "" {
+		return nil
+	}
+	for i, f := range strings.Split(s, ",") {
+		if strings.TrimSpace(f) == "" {
+			return fmt.Errorf("item %d of the list is empty", i+1)
+		}
+	}
+	return nil
+}
+
+// decimal is an int flag read in decimal only: the flag package's own
+// reads "010" as octal 8 and "0x10" as 16.
+type decimal struct{ p *int }
+
+func (d decimal) String() string {
+	if d.p == nil {
+		return ""
+	}
+	return strconv.Itoa(*d.p)
+}
+
+func (d decimal) Set(s string) error {
+	v, err := strconv.ParseInt(s, 10, 0)
+	if err != nil {
+		return errors.New("want a whole number in decimal")
+	}
+	*d.p = int(v)
+	return nil
+}
+
+// decimal64 is decimal for a uint64 flag.
+type decimal64 struct{ p *uint64 }
+
+func (d decimal64) String() string {
+	if d.p == nil {
+		return ""
+	}
+	return strconv.FormatUint(*d.p, 10)
+}
+
+func (d decimal64) Set(s string) error {
+	v, err := strconv.ParseUint(s, 10, 64)
+	if err != nil {
+		return errors.New("want a whole number ≥ 0 in decimal")
+	}
+	*d.p = v
+	return nil
 }
 
 // splitList splits a comma-separated list, dropping blanks.
