@@ -119,8 +119,28 @@ func gradNormPlot(rep *mnist.Report) (*plot.Plot, error) {
 	g.Legend.Top = true
 	g.Add(plotter.NewGrid())
 	norms := rep.Runs[impl].GradNorms
-	if len(norms) == 0 {
+	lo, hi := math.Inf(1), math.Inf(-1) // of the values plotted
+	for _, n := range norms {
+		for _, v := range n.Norms {
+			if v > 0 && !math.IsInf(v, 0) {
+				lo, hi = min(lo, v), max(hi, v)
+			}
+		}
+	}
+	if lo > hi {
+		// Nothing a log scale can show (no evaluation, or every norm zero
+		// or non-finite): an empty panel that says so.
+		g.Y.Scale, g.Y.Tick.Marker = plot.LinearScale{}, plot.DefaultTicks{}
+		g.Y.Min, g.Y.Max = 0, 1
+		g.Title.Text += ": no nonzero finite norm to plot"
 		return g, nil
+	}
+	// The scale's range, explicitly: a log scale of one value (a single
+	// evaluation, a flat line) has no width, so it is widened by 10× each
+	// way, within float64's range.
+	g.Y.Min, g.Y.Max = lo, hi
+	if lo == hi {
+		g.Y.Min, g.Y.Max = max(lo/10, math.SmallestNonzeroFloat64), min(hi*10, math.MaxFloat64)
 	}
 	for m := range norms[0].Norms {
 		var xy plotter.XYs

@@ -296,8 +296,11 @@ func (s *invocation) writeOutputs(rep *mnist.Report) error {
 }
 
 // write writes t through the guard and, unless quiet, says so on stderr.
+// A panic while making the file's content (a plotting library given data
+// it cannot draw) is an error of that file alone: its temporary file is
+// removed, the old file stays as it was, and the other outputs are written.
 func (s *invocation) write(t outfile.Target, fn func(io.Writer) error) error {
-	if err := t.Write(s.guard, fn); err != nil {
+	if err := t.Write(s.guard, recovering(t.Path(), fn)); err != nil {
 		return err
 	}
 	s.wrote(t)
@@ -325,4 +328,16 @@ func writeJSON(w io.Writer, v any) error {
 	}
 	_, err = w.Write(append(b, '\n'))
 	return err
+}
+
+// recovering returns fn with a panic turned into an error naming path.
+func recovering(path string, fn func(io.Writer) error) func(io.Writer) error {
+	return func(w io.Writer) (err error) {
+		defer func() {
+			if r := recover(); r != nil {
+				err = fmt.Errorf("%s: could not be made: %v", path, r)
+			}
+		}()
+		return fn(w)
+	}
 }

@@ -208,6 +208,9 @@ func writeSweepPlot(w io.Writer, rep *mnist.SweepReport) error {
 			outs = append(outs, r.Output)
 		}
 	}
+	if len(hidden) == 0 {
+		return errors.New("plot: the sweep has no run to draw")
+	}
 	p := plot.New()
 	c := rep.Config
 	what := "test accuracy after the last iteration"
