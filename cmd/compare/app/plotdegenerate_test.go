@@ -4,8 +4,8 @@ import (
 	"bytes"
 	"fmt"
 	"io"
-	"strings"
 	"math"
+	"strings"
 	"testing"
 
 	"outgrad/models/mnist"
