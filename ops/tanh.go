@@ -68,9 +68,9 @@ const (
 	tanhE13 = 1.0 / 6227020800
 )
 
-// tanh is the scalar form of the vector kernel, operation for operation; the
-// explicit float64 conversions keep the compiler from fusing a product into
-// an addition where the kernel rounds it.
+// tanh is the scalar form of the vector kernels, operation for operation;
+// the explicit float64 conversions keep the compiler from fusing a product
+// into an addition where the kernels round it.
 func tanh(x float64) float64 {
 	if x != x {
 		return x
