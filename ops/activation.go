@@ -64,7 +64,7 @@ type Pointwise struct {
 	f     func(x float64) float64
 	slope func(float64) float64
 	// forward64, when set, computes y[i] = f(x[i]) for a whole slice, bit for
-	// bit as f does (Tanh's vector kernel).
+	// bit as f does (Tanh's vector kernels).
 	forward64 func(y, x []float64)
 }
 

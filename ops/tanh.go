@@ -5,7 +5,8 @@ import "math"
 // Tanh is f(x) = tanh(x); its slope from the output is 1 − y².
 //
 // The forward is this package's own tanh, not math.Tanh, so that a batch can
-// be computed eight elements at a time with AVX-512: for |x| < 0.625 it is
+// be computed several elements at a time (eight with AVX-512, four with AVX2
+// and FMA, two with arm64's ASIMD): for |x| < 0.625 it is
 // math.Tanh's rational form, |x| + |x|·x²·P(x²)/Q(x²) with Cephes'
 // coefficients; for 0.625 ≤ |x| ≤ 22 it is 1 − 2/(e + 1) with e = exp(2|x|),
 // computed as 2ⁿ·p(r), n = round(2|x|/ln 2), r = 2|x| − n·ln 2 (ln 2 split in
@@ -14,10 +15,11 @@ import "math"
 // tanh(±0) = ±0, tiny x gives x, ±Inf gives ±1, and NaN is returned as it is.
 //
 // Every multiply-add is a fused one (math.FMA), in the same order in the Go
-// code and in the amd64 kernel, and 2ⁿ is made from its exponent bits in both,
-// so the value of an element is the same bits on every CPU, with or without
-// AVX-512, whatever its place in the slice or the slice's length: F(x) is
-// exactly what Forward64 writes for x, and Forward32 rounds it to float32.
+// code and in each assembly kernel, and 2ⁿ is made from its exponent bits in
+// all of them, so the value of an element is the same bits on every CPU,
+// whichever kernel runs or none, whatever its place in the slice or the
+// slice's length: F(x) is exactly what Forward64 writes for x, and Forward32
+// rounds it to float32.
 //
 // Accuracy, measured against tanh to 200 bits (math/big, itself checked
 // against mpmath at 40 points) on 2²⁰ |x| log-spaced from 1e-300 to 30 and
@@ -32,7 +34,8 @@ var Tanh = &Pointwise{
 	forward64: tanhSlice,
 }
 
-// The constants of tanh; tanh_amd64.s holds the same values, bit for bit.
+// The constants of tanh; tanh_amd64.s and tanh_arm64.s hold the same values,
+// bit for bit.
 const (
 	// Coefficients of math.Tanh's rational form (Cephes), for |x| < tanhSmall.
 	tanhP0 = -9.64399179425052238628e-1
@@ -65,9 +68,9 @@ const (
 	tanhE13 = 1.0 / 6227020800
 )
 
-// tanh is the scalar form of the vector kernel, operation for operation; the
-// explicit float64 conversions keep the compiler from fusing a product into
-// an addition where the kernel rounds it.
+// tanh is the scalar form of the vector kernels, operation for operation;
+// the explicit float64 conversions keep the compiler from fusing a product
+// into an addition where the kernels round it.
 func tanh(x float64) float64 {
 	if x != x {
 		return x
@@ -110,11 +113,31 @@ func tanh(x float64) float64 {
 	return math.Float64frombits(math.Float64bits(v) | sign)
 }
 
-// tanhSlice writes y[i] = tanh(x[i]): the vector kernel takes what it can
-// (a multiple of eight elements, on AVX-512), the scalar tanh the rest.
+// tanhSlice writes y[i] = tanh(x[i]): the widest vector kernel the CPU runs
+// (tanhVector, in the architecture's file) takes what it can, the scalar
+// tanh the rest.
 func tanhSlice(y, x []float64) {
+	tanhSliceWith(tanhVector, y, x)
+}
+
+// tanhSliceWith is tanhSlice with the vector kernel given, so that a test
+// runs the same code with each kernel.
+func tanhSliceWith(vector func(y, x []float64) int, y, x []float64) {
 	y = y[:len(x)]
-	for i := tanhVector(y, x); i < len(x); i++ {
+	for i := vector(y, x); i < len(x); i++ {
 		y[i] = tanh(x[i])
 	}
+}
+
+// tanhImpl is a vector kernel of tanh: its name, how many elements it
+// computes at a time, whether this CPU runs it, and the function that
+// writes y[i] = tanh(x[i]) for the first len(x) rounded down to a multiple
+// of width elements and returns how many (0 where the CPU cannot run it).
+// Each architecture's file lists its kernels in tanhImpls, so that a test
+// checks every one the machine runs and names the ones it cannot.
+type tanhImpl struct {
+	name  string
+	width int
+	ok    bool
+	fn    func(y, x []float64) int
 }

@@ -128,3 +128,108 @@ loop:
 done:
 	VZEROUPPER
 	RET
+
+// tanhAVX2 is tanhAVX512 for AVX2 and FMA, four elements at a time: VEX
+// instructions on Y0–Y15 only, the masks of the selects in vector registers
+// (VCMPPD, VBLENDVPD). Fifteen registers do not hold the whole table, so the
+// constants used once an element are broadcast from it where they are used.
+
+// func tanhAVX2(y, x *float64, n int)
+TEXT ·tanhAVX2(SB), NOSPLIT, $0-24
+	MOVQ y+0(FP), DI
+	MOVQ x+8(FP), SI
+	MOVQ n+16(FP), CX
+	LEAQ tanhc<>(SB), R8
+	VBROADCASTSD 0(R8), Y15   // |·| mask
+	VBROADCASTSD 104(R8), Y14 // 1
+	VBROADCASTSD 80(R8), Y13  // shifter
+	SHRQ $2, CX
+	JEQ avx2done
+
+avx2loop:
+	VMOVUPD (SI), Y0
+	VANDPD Y15, Y0, Y1 // a = |x|
+	VMULPD Y1, Y1, Y2  // z = a·a
+
+	// Rational form: a + (a·z)·P(z)/Q(z).
+	VBROADCASTSD 8(R8), Y3   // P0
+	VBROADCASTSD 16(R8), Y11
+	VFMADD213PD Y11, Y2, Y3  // P0·z + P1
+	VBROADCASTSD 24(R8), Y11
+	VFMADD213PD Y11, Y2, Y3  // ·z + P2
+	VBROADCASTSD 32(R8), Y4
+	VADDPD Y4, Y2, Y4        // z + Q0
+	VBROADCASTSD 40(R8), Y11
+	VFMADD213PD Y11, Y2, Y4  // ·z + Q1
+	VBROADCASTSD 48(R8), Y11
+	VFMADD213PD Y11, Y2, Y4  // ·z + Q2
+	VDIVPD Y4, Y3, Y3        // P/Q
+	VMULPD Y2, Y1, Y5        // a·z
+	VFMADD213PD Y1, Y5, Y3   // (a·z)·(P/Q) + a
+
+	// 1 − 2/(e + 1), e = exp(2a) = 2ⁿ·p(r).
+	VADDPD Y1, Y1, Y6        // y = 2a
+	VMOVAPD Y13, Y7
+	VBROADCASTSD 72(R8), Y11
+	VFMADD231PD Y11, Y6, Y7  // t = y·log2(e) + shifter
+	VSUBPD Y13, Y7, Y8       // n = t − shifter
+	VMOVAPD Y6, Y9
+	VBROADCASTSD 88(R8), Y11
+	VFNMADD231PD Y11, Y8, Y9 // r = y − n·ln2hi
+	VBROADCASTSD 96(R8), Y11
+	VFNMADD231PD Y11, Y8, Y9 // r = r − n·ln2lo
+	VBROADCASTSD 128(R8), Y10
+	VBROADCASTSD 136(R8), Y11
+	VFMADD213PD Y11, Y9, Y10 // 1/12!
+	VBROADCASTSD 144(R8), Y11
+	VFMADD213PD Y11, Y9, Y10 // 1/11!
+	VBROADCASTSD 152(R8), Y11
+	VFMADD213PD Y11, Y9, Y10 // 1/10!
+	VBROADCASTSD 160(R8), Y11
+	VFMADD213PD Y11, Y9, Y10 // 1/9!
+	VBROADCASTSD 168(R8), Y11
+	VFMADD213PD Y11, Y9, Y10 // 1/8!
+	VBROADCASTSD 176(R8), Y11
+	VFMADD213PD Y11, Y9, Y10 // 1/7!
+	VBROADCASTSD 184(R8), Y11
+	VFMADD213PD Y11, Y9, Y10 // 1/6!
+	VBROADCASTSD 192(R8), Y11
+	VFMADD213PD Y11, Y9, Y10 // 1/5!
+	VBROADCASTSD 200(R8), Y11
+	VFMADD213PD Y11, Y9, Y10 // 1/4!
+	VBROADCASTSD 208(R8), Y11
+	VFMADD213PD Y11, Y9, Y10 // 1/3!
+	VBROADCASTSD 216(R8), Y11
+	VFMADD213PD Y11, Y9, Y10 // 1/2!
+	VFMADD213PD Y14, Y9, Y10 // 1
+	VFMADD213PD Y14, Y9, Y10 // 1
+	VPBROADCASTQ 120(R8), Y11
+	VPADDQ Y11, Y7, Y7       // low bits of t: n; + 1023
+	VPSLLQ $52, Y7, Y7       // 2ⁿ
+	VMULPD Y7, Y10, Y10      // e
+	VADDPD Y14, Y10, Y10     // e + 1
+	VBROADCASTSD 112(R8), Y11
+	VDIVPD Y10, Y11, Y10     // 2/(e + 1)
+	VSUBPD Y10, Y14, Y10     // 1 − 2/(e + 1)
+
+	// Select, put the sign back, keep NaN.
+	VBROADCASTSD 64(R8), Y11
+	VCMPPD $0x1e, Y11, Y1, Y12   // a > 22 (ordered)
+	VBLENDVPD Y12, Y14, Y10, Y10 // 1 there
+	VBROADCASTSD 56(R8), Y11
+	VCMPPD $0x11, Y11, Y1, Y12   // a < 0.625 (ordered)
+	VBLENDVPD Y12, Y3, Y10, Y10  // the rational form there
+	VANDNPD Y0, Y15, Y12         // sign of x
+	VORPD Y12, Y10, Y10
+	VCMPPD $0x03, Y0, Y0, Y12    // x is NaN
+	VBLENDVPD Y12, Y0, Y10, Y10  // x there
+	VMOVUPD Y10, (DI)
+
+	ADDQ $32, SI
+	ADDQ $32, DI
+	DECQ CX
+	JNE avx2loop
+
+avx2done:
+	VZEROUPPER
+	RET

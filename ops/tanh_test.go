@@ -9,36 +9,60 @@ import (
 
 // TestTanhForwardMatchesF checks that Forward64 on any slice (lengths 0 to 40,
 // at offsets 0 to 8 of a larger array, so that the vector kernel and the
-// scalar tail share the elements differently) writes F(x) bit for bit, and
-// that Forward32 is F rounded to float32.
+// scalar tail share the elements differently) writes F(x) bit for bit: with
+// the kernel that Forward64 runs on this CPU, which the test names, and with
+// every other kernel the CPU runs; and that Forward32 is F rounded to
+// float32. Where no vector kernel runs, Forward64 is F itself and the
+// comparison is skipped, saying so.
 func TestTanhForwardMatchesF(t *testing.T) {
 	xs := tanhTestInputs(4096)
-	ys := make([]float64, len(xs))
-	for n := 0; n <= 40; n++ {
-		for off := 0; off <= 8; off++ {
-			for start := off; start+n <= len(xs); start += 97 + n {
-				x, y := xs[start:start+n], ys[start:start+n]
-				Tanh.Forward64(y, x, 1)
-				for i, v := range x {
-					if want := Tanh.F(v); math.Float64bits(y[i]) != math.Float64bits(want) {
-						t.Fatalf("len %d at %d: element %d: Forward64 gives %v (%#x) for %v, F %v (%#x)",
-							n, start, i, y[i], math.Float64bits(y[i]), v, want, math.Float64bits(want))
+	check := func(t *testing.T, forward func(y, x []float64)) {
+		t.Helper()
+		ys := make([]float64, len(xs))
+		for n := 0; n <= 40; n++ {
+			for off := 0; off <= 8; off++ {
+				for start := off; start+n <= len(xs); start += 97 + n {
+					x, y := xs[start:start+n], ys[start:start+n]
+					forward(y, x)
+					for i, v := range x {
+						if want := Tanh.F(v); math.Float64bits(y[i]) != math.Float64bits(want) {
+							t.Fatalf("len %d at %d: element %d: gives %v (%#x) for %v, F %v (%#x)",
+								n, start, i, y[i], math.Float64bits(y[i]), v, want, math.Float64bits(want))
+						}
 					}
 				}
 			}
 		}
 	}
-	x32 := make([]float32, 1000)
-	for i := range x32 {
-		x32[i] = float32(xs[i])
-	}
-	y32 := make([]float32, len(x32))
-	Tanh.Forward32(y32, x32, 1)
-	for i, v := range x32 {
-		if want := float32(Tanh.F(float64(v))); math.Float32bits(y32[i]) != math.Float32bits(want) {
-			t.Fatalf("Forward32 gives %v for %v, want %v", y32[i], v, want)
+	t.Run("Forward64", func(t *testing.T) {
+		k := tanhKernel()
+		if k == "" {
+			t.Skip("no vector kernel runs here: Forward64 is the scalar tanh, F itself")
 		}
+		t.Logf("Forward64 runs the %s kernel", k)
+		check(t, func(y, x []float64) { Tanh.Forward64(y, x, 1) })
+	})
+	for _, impl := range tanhImpls {
+		t.Run(impl.name, func(t *testing.T) {
+			if !impl.ok {
+				t.Skipf("this CPU does not run the %s kernel", impl.name)
+			}
+			check(t, func(y, x []float64) { tanhSliceWith(impl.fn, y, x) })
+		})
 	}
+	t.Run("Forward32", func(t *testing.T) {
+		x32 := make([]float32, 1000)
+		for i := range x32 {
+			x32[i] = float32(xs[i])
+		}
+		y32 := make([]float32, len(x32))
+		Tanh.Forward32(y32, x32, 1)
+		for i, v := range x32 {
+			if want := float32(Tanh.F(float64(v))); math.Float32bits(y32[i]) != math.Float32bits(want) {
+				t.Fatalf("Forward32 gives %v for %v, want %v", y32[i], v, want)
+			}
+		}
+	})
 }
 
 // TestTanhSpecial checks signed zeros, tiny values, infinities, NaN and
