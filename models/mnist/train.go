@@ -3,6 +3,7 @@ package mnist
 import (
 	"errors"
 	"fmt"
+	"slices"
 
 	"outgrad/ops"
 )
@@ -20,7 +21,9 @@ type Point struct {
 var ErrDiverged = errors.New("diverged")
 
 // Batch is one training step's data: the images, targets and masks that
-// every net gets, and where it is in the run.
+// every net gets, and where it is in the run. X and T are the trainer's
+// buffers, converted from the training bytes for this step: a hook that keeps
+// them past the step must copy them.
 type Batch[T ops.Float] struct {
 	Iteration, Step int
 	X, T            []T
@@ -41,13 +44,16 @@ type Hooks[T ops.Float] struct {
 }
 
 // Trainer trains one or more implementations in lock step on one stream of
-// weights and masks. It owns the RNG and the per-step buffers.
+// weights and masks. It owns the RNG and the per-step buffers: the masks, the
+// batch converted to floats (x, y) and the test block being evaluated (eval).
 type Trainer[T ops.Float] struct {
 	c           Config
 	train, test Data[T]
 	rng         *RNG
 	masks       [][]T
+	x, y, eval  []T
 	correct     []int
+	acc         []float64
 }
 
 // NewTrainer validates the configuration against the data and draws the
@@ -69,7 +75,8 @@ func NewTrainer[T ops.Float](c Config, train, test Data[T]) (*Trainer[T], [][]T,
 	if test.N < 1 {
 		return nil, nil, fmt.Errorf("mnist: no test images")
 	}
-	t := &Trainer[T]{c: c, train: train, test: test, rng: NewRNG(c.Seed)}
+	t := &Trainer[T]{c: c, train: train, test: test, rng: NewRNG(c.Seed),
+		x: make([]T, c.Batch*Pixels), y: make([]T, c.Batch*Classes)}
 	ws := InitWeights[T](c, t.rng)
 	if c.Dropout {
 		for _, h := range c.Hidden {
@@ -108,7 +115,8 @@ func (t *Trainer[T]) Run(nets []Net[T], hooks Hooks[T]) ([][]Point, error) {
 			for _, m := range t.masks {
 				drawMask(t.rng, m)
 			}
-			b := Batch[T]{Iteration: iter, Step: step, X: t.train.X[lo*Pixels : hi*Pixels], T: t.train.Y[lo*Classes : hi*Classes], Masks: t.masks}
+			t.x, t.y = t.train.X(t.x, lo, hi), t.train.Y(t.y, lo, hi)
+			b := Batch[T]{Iteration: iter, Step: step, X: t.x, T: t.y, Masks: t.masks}
 			if hooks.BeforeStep != nil {
 				if err := guard("check", func() error { return hooks.BeforeStep(b) }); err != nil {
 					return traj, err
@@ -132,17 +140,13 @@ func (t *Trainer[T]) Run(nets []Net[T], hooks Hooks[T]) ([][]Point, error) {
 		if !c.Evaluated(iter) {
 			continue
 		}
+		t.acc = slices.Grow(t.acc[:0], len(nets))[:len(nets)]
+		if k, err := accuracies(nets, t.test, &t.eval, t.acc); err != nil {
+			return traj, fmt.Errorf("mnist: iteration %d: %s: %w", iter, nets[k].Name(), err)
+		}
 		points := make([]Point, len(nets))
-		for k, n := range nets {
-			var acc float64
-			err := guard(n.Name()+" evaluation", func() (err error) {
-				acc, err = Accuracy(n, t.test)
-				return err
-			})
-			if err != nil {
-				return traj, fmt.Errorf("mnist: iteration %d: %s: %w", iter, n.Name(), err)
-			}
-			points[k] = Point{Iteration: iter, TestAcc: acc, TrainAcc: float64(t.correct[k]) / float64(c.Steps()*c.Batch)}
+		for k := range nets {
+			points[k] = Point{Iteration: iter, TestAcc: t.acc[k], TrainAcc: float64(t.correct[k]) / float64(c.Steps()*c.Batch)}
 			traj[k] = append(traj[k], points[k])
 		}
 		if hooks.AfterEval != nil {
@@ -162,8 +166,8 @@ func checkStep[T ops.Float](n Net[T], sizes []int, names []string) error {
 	}
 	gs, ws := n.Grads(), n.Weights()
 	for i := len(ws) - 1; i >= 0; i-- {
-		if err := checkFinite("grad "+names[i], gs[i], sizes[i+1]); err != nil {
-			return err
+		if err := checkFinite(names[i], gs[i], sizes[i+1]); err != nil {
+			return fmt.Errorf("grad %w", err) // named here, so that a step builds no string
 		}
 		if err := checkFinite(names[i], ws[i], sizes[i+1]); err != nil {
 			return err
@@ -173,28 +177,54 @@ func checkStep[T ops.Float](n Net[T], sizes []int, names []string) error {
 }
 
 // Accuracy is the fraction of d's images whose largest logit is at the label.
-// It evaluates in blocks of EvalBlock images, so that memory does not grow
-// with the size of the test set.
+// It evaluates in blocks of EvalBlock images, each converted to floats into
+// one buffer allocated for the call, so that memory does not grow with the
+// size of the test set. Trainer.Run keeps that buffer across evaluations.
 func Accuracy[T ops.Float](n Net[T], d Data[T]) (float64, error) {
+	var buf []T
+	acc := make([]float64, 1)
+	if _, err := accuracies([]Net[T]{n}, d, &buf, acc); err != nil {
+		return 0, err
+	}
+	return acc[0], nil
+}
+
+// accuracies sets acc[k] to the accuracy of nets[k] on d, as Accuracy. Each
+// block of images is converted once, into *buf (grown when short), and
+// evaluated by every net. On an error it returns the index of the net that
+// failed; a panic in a net is turned into an error.
+func accuracies[T ops.Float](nets []Net[T], d Data[T], buf *[]T, acc []float64) (int, error) {
 	if err := d.check("evaluation"); err != nil {
 		return 0, err
 	}
 	if d.N < 1 {
 		return 0, fmt.Errorf("mnist: accuracy of no images")
 	}
-	correct := 0
+	clear(acc)
 	for lo := 0; lo < d.N; lo += EvalBlock {
 		hi := min(lo+EvalBlock, d.N)
-		logits, err := n.Logits(d.X[lo*Pixels:hi*Pixels], hi-lo)
-		if err != nil {
-			return 0, err
+		*buf = d.X(*buf, lo, hi)
+		for k, n := range nets {
+			err := guard(n.Name()+" evaluation", func() error {
+				logits, err := n.Logits(*buf, hi-lo)
+				if err == nil {
+					acc[k] += float64(countCorrect(logits, d.Labels[lo:hi]))
+				}
+				return err
+			})
+			if err != nil {
+				return k, err
+			}
 		}
-		correct += countCorrect(logits, d.Labels[lo:hi])
 	}
-	return float64(correct) / float64(d.N), nil
+	for k := range acc {
+		acc[k] /= float64(d.N)
+	}
+	return 0, nil
 }
 
 // EvalBlock is the number of test images evaluated by one product. The whole
 // 10 000-image test set is one block, as the book evaluates it; a larger set
-// is evaluated in blocks of this size, so the evaluation's buffers stay bounded.
+// is evaluated in blocks of this size, converted from bytes one block at a
+// time, so the evaluation's buffers stay bounded.
 const EvalBlock = 10000
