@@ -1,6 +1,7 @@
 package mnist
 
 import (
+	"math"
 	"runtime"
 	"strings"
 	"testing"
@@ -105,6 +106,24 @@ func TestDataEveryByte(t *testing.T) {
 	}
 }
 
+// TestConvertAnyLength converts lengths that are not a multiple of the
+// eight pixels convert takes at once.
+func TestConvertAnyLength(t *testing.T) {
+	px := []uint8{0, 0, 0, 0, 0, 0, 0, 0, 255, 0, 0, 0, 0, 0, 0, 0, 0, 0, 17, 0, 1}
+	for n := range len(px) + 1 {
+		dst := make([]float64, n)
+		for i := range dst {
+			dst[i] = math.NaN()
+		}
+		convert(dst, px[:n], scale64)
+		for i, p := range px[:n] {
+			if dst[i] != float64(p)/255 {
+				t.Fatalf("length %d: pixel %d (%d) = %v", n, i, p, dst[i])
+			}
+		}
+	}
+}
+
 // TestDataReusesBuffers checks that X and Y write into a buffer of enough
 // capacity without allocating, grow a short one, and that Y leaves no 1 of
 // an earlier batch behind.
@@ -144,6 +163,16 @@ func TestDataReusesBuffers(t *testing.T) {
 	}
 	if got := d.X(x[:0:5], 0, 2); len(got) != 2*Pixels || got[Pixels+1] != float32(float64(s.Images[Pixels+1])/255) {
 		t.Errorf("X into a short buffer: %d values", len(got))
+	}
+	// X overwrites every value of a used buffer, zero pixels too.
+	s.Images[5*Pixels+3], s.Images[5*Pixels+20] = 0, 0 // words of 8 bytes, zero and not
+	clear(s.Images[5*Pixels+24 : 5*Pixels+40])
+	want := d.X(nil, 5, 7)
+	for i := range x {
+		x[i] = float32(math.NaN())
+	}
+	if got := d.X(x, 5, 7); !equalFloats(got, want) {
+		t.Error("X into a buffer of NaNs differs from X into a new one")
 	}
 }
 
@@ -279,5 +308,33 @@ func TestNewDataRange(t *testing.T) {
 	c.TrainImages, c.Batch = 3, 3
 	if _, _, err := NewTrainer(c, hand, hand); err == nil || !strings.Contains(err.Error(), "label 12") {
 		t.Errorf("NewTrainer on a Data with label 12: error %v", err)
+	}
+}
+
+// BenchmarkDataX times the conversion of one batch (100 images) and one
+// evaluation block (EvalBlock images) of real images to floats.
+func BenchmarkDataX(b *testing.B) {
+	train, test := loadSets(b, 1000)
+	d, err := NewData[float64](train, 1000)
+	if err != nil {
+		b.Fatal(err)
+	}
+	dt, err := NewData[float64](test, test.N)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name string
+		d    Data[float64]
+		n    int
+	}{{"batch", d, 100}, {"block", dt, min(EvalBlock, dt.N)}} {
+		b.Run(tc.name, func(b *testing.B) {
+			buf := make([]float64, tc.n*Pixels)
+			b.SetBytes(int64(tc.n * Pixels))
+			b.ReportAllocs()
+			for b.Loop() {
+				buf = tc.d.X(buf, 0, tc.n)
+			}
+		})
 	}
 }
