@@ -311,6 +311,54 @@ func TestNewDataRange(t *testing.T) {
 	}
 }
 
+// TestEvaluatorBlocks evaluates a set of two blocks and a remainder: the
+// accuracy counts every image once, against its own label, as a count made
+// in chunks of another size does; evaluating again gives the same.
+func TestEvaluatorBlocks(t *testing.T) {
+	const images = 2*EvalBlock + 37
+	rng := NewRNG(5)
+	s := idx.Set{Images: make([]uint8, images*Pixels), Labels: make([]uint8, images), N: images}
+	for i := range s.Images {
+		if rng.Uint32()%4 == 0 {
+			s.Images[i] = uint8(rng.Uint32())
+		}
+	}
+	for i := range s.Labels {
+		s.Labels[i] = uint8(rng.Uint32() % Classes)
+	}
+	d, err := NewData[float64](s, images)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := DefaultConfig()
+	c.Hidden = []int{8}
+	n, err := NewHandRolled(c, InitWeights[float64](c, NewRNG(1)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	correct := 0
+	var x []float64
+	for lo := 0; lo < images; lo += 3000 {
+		hi := min(lo+3000, images)
+		x = d.X(x, lo, hi)
+		logits, err := n.Logits(x, hi-lo)
+		if err != nil {
+			t.Fatal(err)
+		}
+		correct += countCorrect(logits, s.Labels[lo:hi])
+	}
+	want := float64(correct) / images
+	var e Evaluator[float64]
+	for i := range 2 {
+		if got, err := e.Accuracy(n, d); err != nil || got != want {
+			t.Errorf("evaluation %d: accuracy %v, %v; counted in chunks of 3000: %v", i, got, err, want)
+		}
+	}
+	if got, err := Accuracy(n, d); err != nil || got != want {
+		t.Errorf("Accuracy: %v, %v; counted in chunks of 3000: %v", got, err, want)
+	}
+}
+
 // BenchmarkDataX times the conversion of one batch (100 images) and one
 // evaluation block (EvalBlock images) of real images to floats.
 func BenchmarkDataX(b *testing.B) {

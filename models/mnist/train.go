@@ -45,13 +45,14 @@ type Hooks[T ops.Float] struct {
 
 // Trainer trains one or more implementations in lock step on one stream of
 // weights and masks. It owns the RNG and the per-step buffers: the masks, the
-// batch converted to floats (x, y) and the test block being evaluated (eval).
+// batch converted to floats (x, y) and the evaluator of the test set.
 type Trainer[T ops.Float] struct {
 	c           Config
 	train, test Data[T]
 	rng         *RNG
 	masks       [][]T
-	x, y, eval  []T
+	x, y        []T
+	eval        Evaluator[T]
 	correct     []int
 	acc         []float64
 }
@@ -141,7 +142,7 @@ func (t *Trainer[T]) Run(nets []Net[T], hooks Hooks[T]) ([][]Point, error) {
 			continue
 		}
 		t.acc = slices.Grow(t.acc[:0], len(nets))[:len(nets)]
-		if k, err := accuracies(nets, t.test, &t.eval, t.acc); err != nil {
+		if k, err := t.eval.accuracies(nets, t.test, t.acc); err != nil {
 			return traj, fmt.Errorf("mnist: iteration %d: %s: %w", iter, nets[k].Name(), err)
 		}
 		points := make([]Point, len(nets))
@@ -177,23 +178,37 @@ func checkStep[T ops.Float](n Net[T], sizes []int, names []string) error {
 }
 
 // Accuracy is the fraction of d's images whose largest logit is at the label.
-// It evaluates in blocks of EvalBlock images, each converted to floats into
-// one buffer allocated for the call, so that memory does not grow with the
-// size of the test set. Trainer.Run keeps that buffer across evaluations.
+// It evaluates in blocks of EvalBlock images, so that memory does not grow
+// with the size of the test set, each block converted to floats into a buffer
+// allocated for the call; an Evaluator keeps that buffer from call to call.
 func Accuracy[T ops.Float](n Net[T], d Data[T]) (float64, error) {
-	var buf []T
-	acc := make([]float64, 1)
-	if _, err := accuracies([]Net[T]{n}, d, &buf, acc); err != nil {
+	var e Evaluator[T]
+	return e.Accuracy(n, d)
+}
+
+// Evaluator computes accuracies as Accuracy does, keeping the buffer the
+// blocks of images are converted into (EvalBlock×Pixels values, or fewer for
+// a smaller set) from one call to the next. Its zero value is ready to use;
+// it must not be used by two goroutines at once.
+type Evaluator[T ops.Float] struct {
+	block []T
+}
+
+// Accuracy is the fraction of d's images whose largest logit is at the label,
+// as the package's Accuracy.
+func (e *Evaluator[T]) Accuracy(n Net[T], d Data[T]) (float64, error) {
+	var acc [1]float64
+	if _, err := e.accuracies([]Net[T]{n}, d, acc[:]); err != nil {
 		return 0, err
 	}
 	return acc[0], nil
 }
 
-// accuracies sets acc[k] to the accuracy of nets[k] on d, as Accuracy. Each
-// block of images is converted once, into *buf (grown when short), and
-// evaluated by every net. On an error it returns the index of the net that
-// failed; a panic in a net is turned into an error.
-func accuracies[T ops.Float](nets []Net[T], d Data[T], buf *[]T, acc []float64) (int, error) {
+// accuracies sets acc[k] to the accuracy of nets[k] on d. Each block of
+// images is converted once and evaluated by every net. On an error it
+// returns the index of the net that failed; a panic in a net is turned into
+// an error.
+func (e *Evaluator[T]) accuracies(nets []Net[T], d Data[T], acc []float64) (int, error) {
 	if err := d.check("evaluation"); err != nil {
 		return 0, err
 	}
@@ -203,10 +218,10 @@ func accuracies[T ops.Float](nets []Net[T], d Data[T], buf *[]T, acc []float64) 
 	clear(acc)
 	for lo := 0; lo < d.N; lo += EvalBlock {
 		hi := min(lo+EvalBlock, d.N)
-		*buf = d.X(*buf, lo, hi)
+		e.block = d.X(e.block, lo, hi)
 		for k, n := range nets {
 			err := guard(n.Name()+" evaluation", func() error {
-				logits, err := n.Logits(*buf, hi-lo)
+				logits, err := n.Logits(e.block, hi-lo)
 				if err == nil {
 					acc[k] += float64(countCorrect(logits, d.Labels[lo:hi]))
 				}
