@@ -357,6 +357,37 @@ func TestEvaluatorBlocks(t *testing.T) {
 	if got, err := Accuracy(n, d); err != nil || got != want {
 		t.Errorf("Accuracy: %v, %v; counted in chunks of 3000: %v", got, err, want)
 	}
+
+	// One block, kept converted between calls: the same evaluator on other
+	// images of the same count, here the set shifted by one image, must
+	// convert them.
+	const few = 500
+	first, err := NewData[float64](s, few)
+	if err != nil {
+		t.Fatal(err)
+	}
+	shifted, err := NewData[float64](idx.Set{Images: s.Images[Pixels:], Labels: s.Labels[1:], N: s.N - 1}, few)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var fresh [2]float64
+	for i, d := range []Data[float64]{first, shifted} {
+		if fresh[i], err = Accuracy(n, d); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if fresh[0] == fresh[1] {
+		t.Fatalf("the set and the set shifted by one image have the same accuracy %v: the test needs them to differ", fresh[0])
+	}
+	for i, d := range []Data[float64]{first, first, shifted, first} {
+		want := fresh[0]
+		if i == 2 {
+			want = fresh[1]
+		}
+		if got, err := e.Accuracy(n, d); err != nil || got != want {
+			t.Errorf("evaluation %d of one block: accuracy %v, %v, want %v", i, got, err, want)
+		}
+	}
 }
 
 // BenchmarkDataX times the conversion of one batch (100 images) and one

@@ -188,10 +188,13 @@ func Accuracy[T ops.Float](n Net[T], d Data[T]) (float64, error) {
 
 // Evaluator computes accuracies as Accuracy does, keeping the buffer the
 // blocks of images are converted into (EvalBlock×Pixels values, or fewer for
-// a smaller set) from one call to the next. Its zero value is ready to use;
-// it must not be used by two goroutines at once.
+// a smaller set) from one call to the next. A set of at most EvalBlock images
+// is one block, converted by the first call only: later calls on the same
+// images find it converted (a Data's bytes do not change). Its zero value is
+// ready to use; it must not be used by two goroutines at once.
 type Evaluator[T ops.Float] struct {
 	block []T
+	from  *uint8 // the first byte of the images block holds; nil for none
 }
 
 // Accuracy is the fraction of d's images whose largest logit is at the label,
@@ -218,7 +221,10 @@ func (e *Evaluator[T]) accuracies(nets []Net[T], d Data[T], acc []float64) (int,
 	clear(acc)
 	for lo := 0; lo < d.N; lo += EvalBlock {
 		hi := min(lo+EvalBlock, d.N)
-		e.block = d.X(e.block, lo, hi)
+		if px := d.Images[lo*Pixels : hi*Pixels]; e.from != &px[0] || len(e.block) != len(px) {
+			e.block = d.X(e.block, lo, hi)
+			e.from = &px[0]
+		}
 		for k, n := range nets {
 			err := guard(n.Name()+" evaluation", func() error {
 				logits, err := n.Logits(e.block, hi-lo)
