@@ -21,7 +21,7 @@ func TestGraphStepMemory(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer g.Close()
-	x, y := train.X[:c.Batch*Pixels], train.Y[:c.Batch*Classes]
+	x, y := train.X(nil, 0, c.Batch), train.Y(nil, 0, c.Batch)
 	mask := make([]float64, c.Batch*c.Hidden[0])
 	for i := range mask {
 		mask[i] = float64(i % 2)

@@ -79,8 +79,9 @@ func TestBatchedEvalMatchesPerImageLoop(t *testing.T) {
 	hidden := c.Hidden[0]
 	correct := 0
 	hid := make([]float64, hidden)
+	var img []float64
 	for i := 0; i < test.N; i++ {
-		img := test.X[i*Pixels : (i+1)*Pixels]
+		img = test.X(img, i, i+1)
 		for j := range hid {
 			var s float64
 			for p, v := range img {

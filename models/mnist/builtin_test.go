@@ -34,11 +34,19 @@ var (
 		})
 )
 
+// builtinExamples are synthetic examples as floats: X is N×Pixels, Y N×Classes
+// one-hot at Labels.
+type builtinExamples struct {
+	X, Y   []float64
+	Labels []uint8
+	N      int
+}
+
 // builtinTestData returns n synthetic examples: pixels uniform in [0, 1) and
 // one-hot targets, drawn from a seeded RNG.
-func builtinTestData(n int, seed uint32) Data[float64] {
+func builtinTestData(n int, seed uint32) builtinExamples {
 	rng := NewRNG(seed)
-	d := Data[float64]{X: make([]float64, n*Pixels), Y: make([]float64, n*Classes), Labels: make([]uint8, n), N: n}
+	d := builtinExamples{X: make([]float64, n*Pixels), Y: make([]float64, n*Classes), Labels: make([]uint8, n), N: n}
 	rng.Uniform(d.X, 1, 0)
 	for i := range d.Labels {
 		l := int(rng.Uint32() % Classes)

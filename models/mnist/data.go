@@ -1,6 +1,7 @@
 package mnist
 
 import (
+	"encoding/binary"
 	"fmt"
 
 	"outgrad/models/mnist/idx"
@@ -13,19 +14,25 @@ const (
 	Classes = idx.Classes
 )
 
-// Data is the first N images of an idx.Set in the float form the network
-// trains on: X is N×Pixels row-major with X[i] = pixel/255 (computed in
-// float64, as numpy's x/255, then converted to T), Y is N×Classes one-hot
-// with Y[Classes*i+Labels[i]] = 1, and Labels holds the N digits.
+// Data is the first N images of an idx.Set, held as the set holds them:
+// Images is N×Pixels bytes row-major (0 background, 255 ink) and Labels the
+// N digits, both sharing the set's memory. The network trains on floats: X
+// and Y convert a range of images into a buffer the caller reuses, a batch or
+// an evaluation block at a time, so that the images are held once, as bytes.
+// A float copy of all of them would be 8 (float64) or 4 (float32) times their
+// size, and the one-hot targets another 10 floats an image.
+//
+// Data is read only: one Data may be used by several trainings at once.
 type Data[T float32 | float64] struct {
-	X      []T
-	Y      []T
+	Images []uint8
 	Labels []uint8
 	N      int
 }
 
 // NewData returns the first n images of s as Data[T]; n must be in 1..s.N
-// (pass s.N for all of them), and the labels must be digits 0..9.
+// (pass s.N for all of them), and the labels must be digits 0..9. The Data
+// shares s's pixels and labels, copying nothing: s must not be changed while
+// the Data is in use.
 func NewData[T float32 | float64](s idx.Set, n int) (Data[T], error) {
 	if n < 1 || n > s.N {
 		return Data[T]{}, fmt.Errorf("mnist: want 1..%d images, got %d", s.N, n)
@@ -33,25 +40,91 @@ func NewData[T float32 | float64](s idx.Set, n int) (Data[T], error) {
 	if len(s.Images) < n*Pixels || len(s.Labels) < n {
 		return Data[T]{}, fmt.Errorf("mnist: set of %d images holds %d bytes of pixels and %d labels", s.N, len(s.Images), len(s.Labels))
 	}
-	var scale [256]T
-	for p := range scale {
-		scale[p] = T(float64(p) / 255)
-	}
-	d := Data[T]{
-		X:      make([]T, n*Pixels),
-		Y:      make([]T, n*Classes),
-		Labels: make([]uint8, n),
-		N:      n,
-	}
-	for i, p := range s.Images[:n*Pixels] {
-		d.X[i] = scale[p]
-	}
-	copy(d.Labels, s.Labels[:n])
-	for i, l := range d.Labels {
+	labels := s.Labels[:n:n]
+	for i, l := range labels {
 		if l >= Classes {
 			return Data[T]{}, fmt.Errorf("mnist: label %d of image %d is not a digit 0..9", l, i)
 		}
-		d.Y[Classes*i+int(l)] = 1
 	}
-	return d, nil
+	// The full slice expressions keep an append to the Data's slices from
+	// writing into the set.
+	return Data[T]{Images: s.Images[: n*Pixels : n*Pixels], Labels: labels, N: n}, nil
+}
+
+// X writes images lo..hi−1 into dst as floats and returns dst[:(hi−lo)×Pixels]:
+// row-major, pixel p as T(float64(p)/255), computed in float64 as numpy's
+// x/255 and then converted to T. dst is reused when its capacity suffices,
+// else X allocates a new slice. lo and hi index the images as a slice
+// expression does, 0 ≤ lo ≤ hi ≤ N.
+func (d Data[T]) X(dst []T, lo, hi int) []T {
+	px := d.Images[:d.N*Pixels][lo*Pixels : hi*Pixels]
+	dst = resize(dst, len(px))
+	convert(dst, px, pixelScale[T]())
+	return dst
+}
+
+// convert sets dst[i] = scale[px[i]]. Most of an MNIST image is background,
+// so it takes the pixels eight at a time and writes zeros for eight zero
+// bytes (scale[0] is 0) without looking them up.
+func convert[T float32 | float64](dst []T, px []uint8, scale *[256]T) {
+	dst = dst[:len(px)]
+	i := 0
+	for ; i+8 <= len(px); i += 8 {
+		if binary.LittleEndian.Uint64(px[i:]) == 0 {
+			clear(dst[i : i+8])
+			continue
+		}
+		d, p := dst[i:i+8], px[i:i+8]
+		for j := range 8 {
+			d[j] = scale[p[j]]
+		}
+	}
+	for ; i < len(px); i++ {
+		dst[i] = scale[px[i]]
+	}
+}
+
+// Y writes the one-hot targets of images lo..hi−1 into dst and returns
+// dst[:(hi−lo)×Classes]: row i holds 1 in the column of label lo+i and 0
+// elsewhere. dst is reused as in X; lo and hi are as in X.
+func (d Data[T]) Y(dst []T, lo, hi int) []T {
+	labels := d.Labels[:d.N][lo:hi]
+	dst = resize(dst, len(labels)*Classes)
+	clear(dst)
+	for i, l := range labels {
+		dst[i*Classes : (i+1)*Classes][l] = 1
+	}
+	return dst
+}
+
+// resize returns dst with length n, reusing its memory when its capacity
+// suffices.
+func resize[T any](dst []T, n int) []T {
+	if cap(dst) < n {
+		return make([]T, n)
+	}
+	return dst[:n]
+}
+
+// scale64 and scale32 map a pixel byte p to float64(p)/255, and that
+// converted to float32: the conversion of X as one table lookup a pixel.
+var (
+	scale64 = scaleTable[float64]()
+	scale32 = scaleTable[float32]()
+)
+
+func scaleTable[T float32 | float64]() *[256]T {
+	var s [256]T
+	for p := range s {
+		s[p] = T(float64(p) / 255)
+	}
+	return &s
+}
+
+// pixelScale returns the table of T.
+func pixelScale[T float32 | float64]() *[256]T {
+	if s, ok := any(scale64).(*[256]T); ok {
+		return s
+	}
+	return any(scale32).(*[256]T)
 }

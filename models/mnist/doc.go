@@ -12,9 +12,10 @@
 // with what they check; Sweep, SweepSeeds and Seeds train the hand-rolled one
 // over activations, outputs and seeds and judge the chapter's claims.
 //
-// The data files are read by package models/mnist/idx (NewData turns a set
-// into float matrices: pixel/255, one-hot labels); saved weights are package
-// models/mnist/weightsfile.
+// The data files are read by package models/mnist/idx; NewData wraps a set
+// without copying it, and Data.X and Data.Y convert a batch or an evaluation
+// block at a time to floats (pixel/255, one-hot labels). Saved weights are
+// package models/mnist/weightsfile.
 //
 // RNG reproduces numpy's legacy np.random.seed / random / randint(2) stream
 // bit for bit, so that initial weights and dropout masks equal the book's.

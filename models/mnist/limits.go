@@ -26,8 +26,11 @@ var ErrPanic = graph.ErrPanic
 // for float32) and test images evaluated: per implementation, its weights,
 // gradients and a copy for the update or the graph (×3), the activations and
 // deltas of one batch (×4), and the evaluation of one block of EvalBlock test
-// images; and, once, the training and test images as floats. It errs on the
-// side of more: a run that fits its estimate fits.
+// images; and, once, the training and test images and labels as the bytes
+// Data holds, and as floats one batch with its targets and one block of test
+// images, the conversions the trainer keeps. It counts what the run holds at
+// once, erring on the side of more; the garbage the collector has yet to
+// reclaim comes on top.
 func (c Config) MemoryBytes(elem, impls, test int) int64 {
 	sizes := c.Sizes()
 	var weights, units int64
@@ -39,8 +42,9 @@ func (c Config) MemoryBytes(elem, impls, test int) int64 {
 	}
 	block := int64(min(max(test, 1), EvalBlock))
 	per := 3*weights + 4*int64(c.Batch)*units + 2*block*units
-	data := (int64(c.TrainImages) + int64(test)) * (Pixels + Classes)
-	return int64(elem) * (int64(max(impls, 1))*per + data)
+	floats := int64(c.Batch)*(Pixels+Classes) + block*Pixels
+	data := (int64(c.TrainImages) + int64(test)) * (Pixels + 1)
+	return int64(elem)*(int64(max(impls, 1))*per+floats) + data
 }
 
 // availableMemory returns the memory this process may still use: the

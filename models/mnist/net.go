@@ -107,11 +107,17 @@ func checkFinite[T ops.Float](name string, v []T, cols int) error {
 	return nil
 }
 
-// check reports a Data whose N does not match its slices.
+// check reports a Data whose N does not match its slices or whose labels
+// are not digits (Y would put their 1 outside the row).
 func (d Data[T]) check(what string) error {
-	if d.N < 0 || len(d.X) < d.N*Pixels || len(d.Y) < d.N*Classes || len(d.Labels) < d.N {
-		return fmt.Errorf("mnist: %s data says %d images but holds %d pixels, %d targets and %d labels",
-			what, d.N, len(d.X), len(d.Y), len(d.Labels))
+	if d.N < 0 || len(d.Images) < d.N*Pixels || len(d.Labels) < d.N {
+		return fmt.Errorf("mnist: %s data says %d images but holds %d pixels and %d labels",
+			what, d.N, len(d.Images), len(d.Labels))
+	}
+	for i, l := range d.Labels[:d.N] {
+		if l >= Classes {
+			return fmt.Errorf("mnist: %s data: label %d of image %d is not a digit 0..9", what, l, i)
+		}
 	}
 	return nil
 }

@@ -3,6 +3,7 @@ package mnist
 import (
 	"errors"
 	"fmt"
+	"slices"
 
 	"outgrad/ops"
 )
@@ -20,7 +21,9 @@ type Point struct {
 var ErrDiverged = errors.New("diverged")
 
 // Batch is one training step's data: the images, targets and masks that
-// every net gets, and where it is in the run.
+// every net gets, and where it is in the run. X and T are the trainer's
+// buffers, converted from the training bytes for this step: a hook that keeps
+// them past the step must copy them.
 type Batch[T ops.Float] struct {
 	Iteration, Step int
 	X, T            []T
@@ -41,13 +44,17 @@ type Hooks[T ops.Float] struct {
 }
 
 // Trainer trains one or more implementations in lock step on one stream of
-// weights and masks. It owns the RNG and the per-step buffers.
+// weights and masks. It owns the RNG and the per-step buffers: the masks, the
+// batch converted to floats (x, y) and the evaluator of the test set.
 type Trainer[T ops.Float] struct {
 	c           Config
 	train, test Data[T]
 	rng         *RNG
 	masks       [][]T
+	x, y        []T
+	eval        Evaluator[T]
 	correct     []int
+	acc         []float64
 }
 
 // NewTrainer validates the configuration against the data and draws the
@@ -69,7 +76,8 @@ func NewTrainer[T ops.Float](c Config, train, test Data[T]) (*Trainer[T], [][]T,
 	if test.N < 1 {
 		return nil, nil, fmt.Errorf("mnist: no test images")
 	}
-	t := &Trainer[T]{c: c, train: train, test: test, rng: NewRNG(c.Seed)}
+	t := &Trainer[T]{c: c, train: train, test: test, rng: NewRNG(c.Seed),
+		x: make([]T, c.Batch*Pixels), y: make([]T, c.Batch*Classes)}
 	ws := InitWeights[T](c, t.rng)
 	if c.Dropout {
 		for _, h := range c.Hidden {
@@ -108,7 +116,8 @@ func (t *Trainer[T]) Run(nets []Net[T], hooks Hooks[T]) ([][]Point, error) {
 			for _, m := range t.masks {
 				drawMask(t.rng, m)
 			}
-			b := Batch[T]{Iteration: iter, Step: step, X: t.train.X[lo*Pixels : hi*Pixels], T: t.train.Y[lo*Classes : hi*Classes], Masks: t.masks}
+			t.x, t.y = t.train.X(t.x, lo, hi), t.train.Y(t.y, lo, hi)
+			b := Batch[T]{Iteration: iter, Step: step, X: t.x, T: t.y, Masks: t.masks}
 			if hooks.BeforeStep != nil {
 				if err := guard("check", func() error { return hooks.BeforeStep(b) }); err != nil {
 					return traj, err
@@ -132,17 +141,13 @@ func (t *Trainer[T]) Run(nets []Net[T], hooks Hooks[T]) ([][]Point, error) {
 		if !c.Evaluated(iter) {
 			continue
 		}
+		t.acc = slices.Grow(t.acc[:0], len(nets))[:len(nets)]
+		if k, err := t.eval.accuracies(nets, t.test, t.acc); err != nil {
+			return traj, fmt.Errorf("mnist: iteration %d: %s: %w", iter, nets[k].Name(), err)
+		}
 		points := make([]Point, len(nets))
-		for k, n := range nets {
-			var acc float64
-			err := guard(n.Name()+" evaluation", func() (err error) {
-				acc, err = Accuracy(n, t.test)
-				return err
-			})
-			if err != nil {
-				return traj, fmt.Errorf("mnist: iteration %d: %s: %w", iter, n.Name(), err)
-			}
-			points[k] = Point{Iteration: iter, TestAcc: acc, TrainAcc: float64(t.correct[k]) / float64(c.Steps()*c.Batch)}
+		for k := range nets {
+			points[k] = Point{Iteration: iter, TestAcc: t.acc[k], TrainAcc: float64(t.correct[k]) / float64(c.Steps()*c.Batch)}
 			traj[k] = append(traj[k], points[k])
 		}
 		if hooks.AfterEval != nil {
@@ -162,8 +167,8 @@ func checkStep[T ops.Float](n Net[T], sizes []int, names []string) error {
 	}
 	gs, ws := n.Grads(), n.Weights()
 	for i := len(ws) - 1; i >= 0; i-- {
-		if err := checkFinite("grad "+names[i], gs[i], sizes[i+1]); err != nil {
-			return err
+		if err := checkFinite(names[i], gs[i], sizes[i+1]); err != nil {
+			return fmt.Errorf("grad %w", err) // named here, so that a step builds no string
 		}
 		if err := checkFinite(names[i], ws[i], sizes[i+1]); err != nil {
 			return err
@@ -174,27 +179,73 @@ func checkStep[T ops.Float](n Net[T], sizes []int, names []string) error {
 
 // Accuracy is the fraction of d's images whose largest logit is at the label.
 // It evaluates in blocks of EvalBlock images, so that memory does not grow
-// with the size of the test set.
+// with the size of the test set, each block converted to floats into a buffer
+// allocated for the call; an Evaluator keeps that buffer from call to call.
 func Accuracy[T ops.Float](n Net[T], d Data[T]) (float64, error) {
+	var e Evaluator[T]
+	return e.Accuracy(n, d)
+}
+
+// Evaluator computes accuracies as Accuracy does, keeping the buffer the
+// blocks of images are converted into (EvalBlock×Pixels values, or fewer for
+// a smaller set) from one call to the next. A set of at most EvalBlock images
+// is one block, converted by the first call only: later calls on the same
+// images find it converted (a Data's bytes do not change). Its zero value is
+// ready to use; it must not be used by two goroutines at once.
+type Evaluator[T ops.Float] struct {
+	block []T
+	from  *uint8 // the first byte of the images block holds; nil for none
+}
+
+// Accuracy is the fraction of d's images whose largest logit is at the label,
+// as the package's Accuracy.
+func (e *Evaluator[T]) Accuracy(n Net[T], d Data[T]) (float64, error) {
+	var acc [1]float64
+	if _, err := e.accuracies([]Net[T]{n}, d, acc[:]); err != nil {
+		return 0, err
+	}
+	return acc[0], nil
+}
+
+// accuracies sets acc[k] to the accuracy of nets[k] on d. Each block of
+// images is converted once and evaluated by every net. On an error it
+// returns the index of the net that failed; a panic in a net is turned into
+// an error.
+func (e *Evaluator[T]) accuracies(nets []Net[T], d Data[T], acc []float64) (int, error) {
 	if err := d.check("evaluation"); err != nil {
 		return 0, err
 	}
 	if d.N < 1 {
 		return 0, fmt.Errorf("mnist: accuracy of no images")
 	}
-	correct := 0
+	clear(acc)
 	for lo := 0; lo < d.N; lo += EvalBlock {
 		hi := min(lo+EvalBlock, d.N)
-		logits, err := n.Logits(d.X[lo*Pixels:hi*Pixels], hi-lo)
-		if err != nil {
-			return 0, err
+		if px := d.Images[lo*Pixels : hi*Pixels]; e.from != &px[0] || len(e.block) != len(px) {
+			e.block = d.X(e.block, lo, hi)
+			e.from = &px[0]
 		}
-		correct += countCorrect(logits, d.Labels[lo:hi])
+		for k, n := range nets {
+			err := guard(n.Name()+" evaluation", func() error {
+				logits, err := n.Logits(e.block, hi-lo)
+				if err == nil {
+					acc[k] += float64(countCorrect(logits, d.Labels[lo:hi]))
+				}
+				return err
+			})
+			if err != nil {
+				return k, err
+			}
+		}
 	}
-	return float64(correct) / float64(d.N), nil
+	for k := range acc {
+		acc[k] /= float64(d.N)
+	}
+	return 0, nil
 }
 
 // EvalBlock is the number of test images evaluated by one product. The whole
 // 10 000-image test set is one block, as the book evaluates it; a larger set
-// is evaluated in blocks of this size, so the evaluation's buffers stay bounded.
+// is evaluated in blocks of this size, converted from bytes one block at a
+// time, so the evaluation's buffers stay bounded.
 const EvalBlock = 10000

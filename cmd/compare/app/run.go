@@ -176,8 +176,9 @@ func (s *invocation) verdict(rep *mnist.Report) int {
 	return 1
 }
 
-// trainer holds the training sets converted to the element type of -dtype
-// and runs mnist.Compare or mnist.Sweep on them.
+// trainer holds the MNIST sets as mnist.Data of the element type of -dtype
+// (the images stay bytes; each batch and test block is converted as it is
+// used) and runs mnist.Compare or mnist.Sweep on them.
 type trainer struct {
 	compare func(mnist.CompareOptions) (*mnist.Report, error)
 	sweep   func(seeds []uint32, acts []ops.Activation, outs []ops.Output, progress func(string)) (*mnist.SweepReport, error)
@@ -188,8 +189,8 @@ type trainer struct {
 // made before the files are read.
 const mnistTestImages = 10000
 
-// trainer loads the MNIST sets and converts them for training, after
-// checking that the run fits in memory.
+// trainer loads the MNIST sets and wraps them for training, after checking
+// that the run fits in memory.
 func (s *invocation) trainer() (trainer, error) {
 	elem, impls := 8, 4
 	if s.o.dtype == "float32" {
@@ -203,7 +204,7 @@ func (s *invocation) trainer() (trainer, error) {
 		return trainer{}, err
 	}
 	// The test file may hold more than MNIST's test set: check again
-	// before converting it.
+	// before training on it.
 	if err := mnist.CheckMemory(s.o.cfg, elem, impls, testSet.N); err != nil {
 		return trainer{}, err
 	}

@@ -86,6 +86,24 @@ func TestDeclaredBeyondFile(t *testing.T) {
 	}
 }
 
+// TestReadAllRawAllocatesOnce reads All of a raw file of 6000 images (4.7
+// MB): the file's size bounds the buffer, so the pixels are one allocation of
+// their own size. Doubling from growFrom would allocate 1+2+4+4.7 MB, and
+// hold the last two at once.
+func TestReadAllRawAllocatesOnce(t *testing.T) {
+	const n = 6000
+	p := writeFile(t, "t10k-images-idx3-ubyte", imageFile(imageMagic, n, 28, 28, n*Pixels))
+	var err error
+	var pix []byte
+	a := allocated(func() { pix, _, err = ReadImages(p, All) })
+	if err != nil || len(pix) != n*Pixels {
+		t.Fatalf("ReadImages(All): %d bytes, %v", len(pix), err)
+	}
+	if limit := uint64(n*Pixels + 64<<10); a > limit {
+		t.Errorf("reading %d images (%d bytes) allocated %d bytes, want <= %d", n, n*Pixels, a, limit)
+	}
+}
+
 // TestHostileHeaderAllocatesLittle reads files whose headers claim the most
 // images allowed but which hold 100 bytes: reading All must fail having
 // allocated about growFrom, not the 822 MB claimed.

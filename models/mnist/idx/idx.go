@@ -212,13 +212,18 @@ func (d *decoder) count(field uint32, n int, what string) (count, want int, err 
 }
 
 // payload reads want bytes, or fewer if the content ends first. If grow, the
-// buffer starts at no more than growFrom bytes and doubles as the bytes
-// arrive, so memory tracks the data present rather than want; else want
-// bytes are allocated at once.
+// buffer starts at no more than growFrom bytes, or the size of a raw file,
+// and doubles as the bytes arrive, so memory tracks the data present rather
+// than want; else want bytes are allocated at once. The size of a raw file
+// lets its All be read into one allocation, where doubling would hold the
+// last two buffers at once: up to twice the images' size.
 func (d *decoder) payload(want int, grow bool) ([]byte, error) {
 	size := want
 	if grow {
 		size = min(want, growFrom)
+		if d.rawSize >= 0 {
+			size = int(min(int64(want), d.rawSize))
+		}
 	}
 	buf := make([]byte, size)
 	got := 0

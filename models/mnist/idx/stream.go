@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 )
 
 // Markers the gzip layer returns; decoder.fail turns them into messages.
@@ -35,15 +36,23 @@ type decoder struct {
 	name string  // the file named in errors
 	src  *source // the file's bytes
 	r    io.Reader
+	// rawSize is the size of a raw (not gzipped) regular file, −1 when
+	// unknown. The content can hold no more, so it bounds the payload.
+	rawSize int64
 }
 
 func newDecoder(r io.Reader, name string) (*decoder, error) {
-	d := &decoder{name: name, src: &source{r: r}}
+	d := &decoder{name: name, src: &source{r: r}, rawSize: -1}
 	br := bufio.NewReader(d.src)
 	magic, err := br.Peek(2)
 	if err != nil || magic[0] != 0x1f || magic[1] != 0x8b {
 		// Not gzip, or too short for gzip: the header read reports a short file.
 		d.r = br
+		if f, ok := r.(*os.File); ok {
+			if fi, err := f.Stat(); err == nil && fi.Mode().IsRegular() {
+				d.rawSize = fi.Size()
+			}
+		}
 		return d, nil
 	}
 	zr, err := gzip.NewReader(br)
