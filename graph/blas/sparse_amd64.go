@@ -11,7 +11,7 @@ import "golang.org/x/sys/cpu"
 // the Go code after it.
 var haveAVX512 = cpu.X86.HasAVX512F
 
-// haveAVX2 reports whether the AVX2+FMA kernels run here (sparse_avx2.go),
+// haveAVX2 reports whether the AVX2+FMA kernels run here (sparse_avx2_amd64.go),
 // as haveAVX512 does for the AVX-512 ones: most CPUs without AVX-512 have
 // them.
 var haveAVX2 = cpu.X86.HasAVX2 && cpu.X86.HasFMA
