@@ -32,7 +32,8 @@
 // # Mostly-zero left operands
 //
 // A float64 product whose left operand is mostly zeros, like a batch of
-// MNIST images, skips most of them on CPUs with AVX-512, on either backend:
+// MNIST images, skips most of them on CPUs with AVX-512 or with AVX2 and
+// FMA (Kernels says which runs), on either backend:
 // it multiplies only the columns where a block of four rows has a nonzero,
 // each element a chain of fused multiply-adds in a fixed order, so the
 // result does not depend on the backend or on the number of goroutines (see

@@ -4,7 +4,7 @@ import "math"
 
 // FirstNonFinite returns the index of the first NaN or ±Inf in v, or −1. A
 // training checks every weight and gradient after every step, so it is a
-// vector kernel here: eight values at a time with AVX-512, else sums of
+// vector kernel here: eight values at a time with AVX-512 or AVX2, else sums of
 // x − x (0 for finite x, NaN otherwise) in four independent chains, and a
 // search only when the sum is not zero.
 func FirstNonFinite[T Float](v []T) int {

@@ -7,8 +7,12 @@ import (
 
 // TestFirstNonFinite puts NaN, +Inf and −Inf at every position of vectors
 // of finite values as large as they come, with another NaN after it, for
-// lengths that leave the AVX-512 kernel a whole number of blocks or not.
-func TestFirstNonFinite(t *testing.T) {
+// lengths that leave the vector kernel a whole number of blocks or not.
+func TestFirstNonFinite(t *testing.T) { checkFirstNonFinite(t) }
+
+// checkFirstNonFinite is TestFirstNonFinite with the kernels the CPU
+// features switched on select.
+func checkFirstNonFinite(t *testing.T) {
 	for _, n := range []int{0, 1, 3, 4, 5, 8, 11, 16, 17, 23, 64, 70} {
 		v := make([]float64, n)
 		for i := range v {

@@ -31,9 +31,10 @@ import (
 //
 // It runs where a vector kernel for the CPU exists (block4Vector, beside
 // its dispatch in the architecture's file): AVX-512 (F), where four rows
-// of 32 columns of C fill 16 of its 32 vector registers; ASIMD (arm64),
-// where four rows of 12 columns fill 24 of its 32. Elsewhere every
-// product is dense.
+// of 32 columns of C fill 16 of its 32 vector registers, else AVX2 with
+// FMA, where four rows of 12 columns fill 12 of its 16 (B's row and the
+// broadcast value take the other four); ASIMD on arm64, where four rows of
+// 12 columns fill 24 of its 32. Elsewhere every product is dense.
 
 const (
 	// sparseMaxDensity is the largest fraction of the columns of the first
@@ -41,13 +42,16 @@ const (
 	// used. On a step's 100×784·784×100 product (BenchmarkSparse, AMD EPYC
 	// with AVX-512) the sparse kernel took 0.04, 0.11, 0.18, 0.23 and 0.29
 	// ms with 10, 30, 50, 70 and 90% of the columns listed, OpenBLAS 0.35
-	// ms; MNIST's batches list about a third. The margin left at ¾ is for
-	// operands whose zeros are not spread like the images'.
+	// ms; MNIST's batches list about a third. The AVX2 kernel, half as
+	// wide, is slower but still breaks even with OpenBLAS's AVX2 kernels
+	// near 90% too (and gonum's dense product, slower, later), so one
+	// threshold serves both. The margin left at ¾ is for operands whose
+	// zeros are not spread like the images'.
 	sparseMaxDensity = 0.75
 	// sparseMinWork is the smallest m·n·k worth the sparse kernel.
 	sparseMinWork = 1 << 16
-	// sparseMinN is the smallest n: the assembly kernel fills 8 columns
-	// of C at a time.
+	// sparseMinN is the smallest n: the assembly kernels fill 8 columns
+	// of C at a time, or more.
 	sparseMinN = 8
 )
 
@@ -79,7 +83,8 @@ func (a *allLists) view(b int) view {
 }
 
 // sparseSlack is the room a list needs beyond its k entries: the assembly
-// lister writes eight entries at a time before it knows how many to keep.
+// listers write eight entries (AVX-512) or four (AVX2) at a time before
+// they know how many to keep.
 const sparseSlack = 8
 
 // sparseFree holds the buffers not in use: as many as products have run at

@@ -11,30 +11,48 @@ import "golang.org/x/sys/cpu"
 // the Go code after it.
 var haveAVX512 = cpu.X86.HasAVX512F
 
+// haveAVX2 reports whether the AVX2+FMA kernels run here (sparse_avx2_amd64.go),
+// as haveAVX512 does for the AVX-512 ones: most CPUs without AVX-512 have
+// them.
+var haveAVX2 = cpu.X86.HasAVX2 && cpu.X86.HasFMA
+
 // sparseKernel names the vector kernel that block4Vector runs here, or ""
 // when there is none and every product is dense.
 func sparseKernel() string {
-	if haveAVX512 {
+	return kernelFor(haveAVX512, haveAVX2)
+}
+
+// kernelFor names the vector kernel chosen on a CPU with the given
+// features: the widest it runs.
+func kernelFor(avx512, avx2 bool) string {
+	switch {
+	case avx512:
 		return "AVX-512"
+	case avx2:
+		return "AVX2+FMA"
 	}
 	return ""
 }
 
 // sparseOff says why there is no sparse kernel.
-func sparseOff() string { return "the CPU has no AVX-512" }
+func sparseOff() string { return "the CPU has neither AVX-512 nor AVX2+FMA" }
 
 // block4Impls are the vector kernels of block4 for this architecture, each
 // with whether the CPU runs it, so that a test checks every one the
 // machine can run against block4Go (and says which it cannot).
 var block4Impls = []block4Impl{
 	{"avx512", haveAVX512, block4AVX512},
+	{"avx2", haveAVX2, block4AVX2},
 }
 
 // block4Vector computes the leading columns of block4 with the widest
 // vector kernel the CPU runs, and returns how many: 0 where none runs.
 func block4Vector(c []float64, n int, b []float64, l view) int {
-	if haveAVX512 {
+	switch {
+	case haveAVX512:
 		return block4AVX512(c, n, b, l)
+	case haveAVX2:
+		return block4AVX2(c, n, b, l)
 	}
 	return 0
 }
@@ -99,10 +117,19 @@ func block4x4(c []float64, ldc int, b []float64, l view) {
 	block4x4AVX512(&c[0], 8*ldc, &b[0], &l.offs[0], &l.vals[0], 8*l.ps, 8*l.es, l.t)
 }
 
-// list4 lists into s the columns p < 8⌊k/8⌋ where any of the four rows of
-// k values in a (row-major) is nonzero, B's rows being n values long,
-// and returns how many it listed and the first column it did not look at.
+// list4 lists into s the leading columns where any of the four rows of k
+// values in a (row-major) is nonzero, B's rows being n values long, with
+// the widest lister the CPU runs, and returns how many it listed and the
+// first column it did not look at.
 func list4(a []float64, k, n int, s *sparseBuf) (t, p int) {
+	if haveAVX512 {
+		return list4With512(a, k, n, s)
+	}
+	return list4With2(a, k, n, s)
+}
+
+// list4With512 is list4 with AVX-512 for the columns p < 8⌊k/8⌋.
+func list4With512(a []float64, k, n int, s *sparseBuf) (t, p int) {
 	blocks := k / 8
 	if !haveAVX512 || blocks == 0 {
 		return 0, 0
@@ -127,19 +154,33 @@ func finiteBlocksAVX512(v *float64, blocks int) int
 // block that does.
 func finiteBlocks(v []float64) int {
 	blocks := len(v) / 8
-	if !haveAVX512 || blocks == 0 {
+	switch {
+	case blocks == 0:
 		return 0
+	case haveAVX512:
+		return finiteBlocksAVX512(&v[0], blocks)
+	case haveAVX2:
+		return finiteBlocksAVX2(&v[0], blocks)
 	}
-	return finiteBlocksAVX512(&v[0], blocks)
+	return 0
 }
 
 //go:noescape
 func listAllTAVX512(a *float64, lda int, k int, pairs int, step int, offs *int, vals *float64, counts *int, ls int)
 
-// listAllTAsm is listAllT's pass over A (k×m) with AVX-512, eight values of
-// a row (two blocks) at a time. It returns the first block it did not list:
-// a last block that is not in a group of eight.
+// listAllTAsm is listAllT's pass over A (k×m) with the widest lister the
+// CPU runs. It returns the first block it did not list.
 func listAllTAsm(a []float64, m, k, n int, l *allLists) int {
+	if haveAVX512 {
+		return listAllTWith512(a, m, k, n, l)
+	}
+	return listAllTWith2(a, m, k, n, l)
+}
+
+// listAllTWith512 is listAllTAsm with AVX-512, eight values of a row (two
+// blocks) at a time: it leaves a last block that is not in a group of
+// eight.
+func listAllTWith512(a []float64, m, k, n int, l *allLists) int {
 	if !haveAVX512 {
 		return 0
 	}

@@ -83,7 +83,11 @@ var sparseShapes = [][3]int{ // m, n, k
 // for bit, and against the dense sum to rounding, for shapes that exercise
 // every kernel width (32, 8, 4 and the Go tail) and a last block of fewer
 // than four rows, on one goroutine and on several.
-func TestSparseMatchesChain(t *testing.T) {
+func TestSparseMatchesChain(t *testing.T) { checkSparseChain(t) }
+
+// checkSparseChain is TestSparseMatchesChain with the kernels and listers
+// the CPU features switched on select.
+func checkSparseChain(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	for _, s := range sparseShapes {
 		m, n, k := s[0], s[1], s[2]
