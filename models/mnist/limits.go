@@ -25,8 +25,10 @@ var ErrPanic = graph.ErrPanic
 // implementations trained at once, elem bytes per value (8 for float64, 4
 // for float32) and test images evaluated: per implementation, its weights,
 // gradients and a copy for the update or the graph (×3), the activations and
-// deltas of one batch (×4), and the evaluation of one block of EvalBlock test
-// images; and, once, the training and test images as floats. It errs on the
+// deltas of one batch (×4), one batch of inputs in size (Gorgonia's built-in
+// matrix product also computes the gradient of its input), and the
+// evaluation of one block of EvalBlock test images; and, once, the training and test images as floats and the float64
+// copy of one batch of inputs that the gradient checks take. It errs on the
 // side of more: a run that fits its estimate fits.
 func (c Config) MemoryBytes(elem, impls, test int) int64 {
 	sizes := c.Sizes()
@@ -38,9 +40,10 @@ func (c Config) MemoryBytes(elem, impls, test int) int64 {
 		units += int64(s)
 	}
 	block := int64(min(max(test, 1), EvalBlock))
-	per := 3*weights + 4*int64(c.Batch)*units + 2*block*units
+	per := 3*weights + int64(c.Batch)*(4*units+Pixels) + 2*block*units
 	data := (int64(c.TrainImages) + int64(test)) * (Pixels + Classes)
-	return int64(elem) * (int64(max(impls, 1))*per + data)
+	checks := 8 * int64(c.Batch) * Pixels
+	return int64(elem)*(int64(max(impls, 1))*per+data) + checks
 }
 
 // availableMemory returns the memory this process may still use: the
