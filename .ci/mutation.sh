@@ -19,6 +19,11 @@ EFFICACY=${MUTATION_EFFICACY:-75}
 # the module cache makes it quick after the first.)
 go install "github.com/go-gremlins/gremlins/cmd/gremlins@${GREMLINS_VERSION}"
 gremlins=$(go env GOPATH)/bin/gremlins
+if ! command -v jq >/dev/null; then # reads gremlins' JSON report
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq jq >/dev/null
+fi
 
 base=${1:-}
 if [ -z "$base" ]; then
@@ -70,11 +75,13 @@ run() {
   # "-cpu N", which every test binary rejects, so every mutant would count
   # as killed. No --threshold-efficacy either: v0.6.0 reads the flag's value
   # as a string where it wants a number and never applies it; the efficacy is
-  # judged here from the JSON report. A mutant is stopped at three times the
+  # judged here from the JSON report. A mutant is stopped at eight times the
   # coverage run's time (a mutant of the finite differences' step can loop
-  # forever); GOFLAGS=-count=1 makes that run the tests rather than read a
-  # cached result in no time, which would time every mutant out.
-  if ! (cd "$pkg" && GOFLAGS=-count=1 "$gremlins" unleash --diff "$base" --workers 2 --timeout-coefficient 3 -S lctkv \
+  # forever): that run finds the build cached, while every mutant recompiles
+  # and relinks its package, several times the tests' own time. GOFLAGS=-count=1
+  # makes that run the tests rather than read a cached result in no time,
+  # which would time every mutant out.
+  if ! (cd "$pkg" && GOFLAGS=-count=1 "$gremlins" unleash --diff "$base" --workers 2 --timeout-coefficient 8 -S lctkv \
       -o "$out" "$@"); then
     echo "mutation: gremlins failed on $pkg"; failed=1
   fi
