@@ -19,6 +19,11 @@ EFFICACY=${MUTATION_EFFICACY:-75}
 # the module cache makes it quick after the first.)
 go install "github.com/go-gremlins/gremlins/cmd/gremlins@${GREMLINS_VERSION}"
 gremlins=$(go env GOPATH)/bin/gremlins
+if ! command -v jq >/dev/null; then # reads gremlins' JSON report
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq jq >/dev/null
+fi
 
 base=${1:-}
 if [ -z "$base" ]; then
@@ -40,21 +45,71 @@ excludes() {
     case $f in *_test.go) continue ;; esac
     keep=0
     for k in "$@"; do [ "$(basename "$f")" = "$k" ] && keep=1; done
-    [ $keep = 1 ] || printf -- '-E\n%s$\n' "$(basename "$f")"
+    [ $keep = 1 ] || printf -- '-E\n^%s$\n' "$(basename "$f")"
   done
 }
 
+# gremlins v0.6.0 matches `git diff --merge-base BASE` against the mutants'
+# positions by file name, and names a mutant's file relative to the directory
+# it runs in, so it runs in the package's directory with git told to name the
+# diff's files relative to that directory (diff.relative) and to give the
+# changed lines alone (diff.context=0: with context, gremlins takes the first
+# LinesAdded lines of a hunk, context included, as the changed ones).
+export GIT_CONFIG_COUNT=4 \
+  GIT_CONFIG_KEY_0=diff.relative GIT_CONFIG_VALUE_0=true \
+  GIT_CONFIG_KEY_1=diff.context GIT_CONFIG_VALUE_1=0 \
+  GIT_CONFIG_KEY_2=diff.noprefix GIT_CONFIG_VALUE_2=false \
+  GIT_CONFIG_KEY_3=color.diff GIT_CONFIG_VALUE_3=false
+
+failed=0
 run() {
   local pkg=$1; shift
+  if git diff --quiet "$base" -- "$pkg"; then
+    # An empty diff would make gremlins mutate every line.
+    echo "== $pkg: no change since $base"; return
+  fi
   echo "== gremlins $pkg (lines changed since $base)"
-  "$gremlins" unleash --diff "$base" --workers 2 --test-cpu 1 \
-    --threshold-efficacy "$EFFICACY" "$@" "./$pkg"
+  local out
+  out=$(mktemp)
+  # No --test-cpu: v0.6.0 passes it to go test as the single argument
+  # "-cpu N", which every test binary rejects, so every mutant would count
+  # as killed. No --threshold-efficacy either: v0.6.0 reads the flag's value
+  # as a string where it wants a number and never applies it; the efficacy is
+  # judged here from the JSON report. A mutant is stopped at eight times the
+  # coverage run's time (a mutant of the finite differences' step can loop
+  # forever): that run finds the build cached, while every mutant recompiles
+  # and relinks its package, several times the tests' own time. GOFLAGS=-count=1
+  # makes that run the tests rather than read a cached result in no time,
+  # which would time every mutant out.
+  if ! (cd "$pkg" && GOFLAGS=-count=1 "$gremlins" unleash --diff "$base" --workers 2 --timeout-coefficient 8 -S lctkv \
+      -o "$out" "$@"); then
+    echo "mutation: gremlins failed on $pkg"; failed=1
+  fi
+  if [ ! -s "$out" ]; then
+    echo "   no mutant on the changed lines"
+  else
+    local killed lived timedout
+    killed=$(jq .mutants_killed "$out")
+    lived=$(jq .mutants_lived "$out")
+    timedout=$(jq '[.files[].mutations[] | select(.status == "TIMED OUT")] | length' "$out")
+    jq -r '.files[] | .file_name as $f | .mutations[] | select(.status == "LIVED" or .status == "NOT COVERED") | "   \(.status) \(.type) \($f):\(.line):\(.column)"' "$out"
+    echo "   $pkg: $killed killed, $lived lived: efficacy $(( killed + lived > 0 ? 100 * killed / (killed + lived) : 100 ))% (floor ${EFFICACY}%)"
+    if (( 100 * killed < EFFICACY * (killed + lived) )); then failed=1; fi
+    if (( killed + lived == 0 && timedout > 0 )); then
+      echo "   every mutant timed out ($timedout): nothing was judged"; failed=1
+    fi
+  fi
+  rm -f "$out"
 }
 # The constraint report's cost measurement times its own loop: its mutants time
 # out rather than fail, so it is left out. models/mnist's tests take seconds a
 # run: only its verdict files are mutated.
-run ops/check -E 'constraint'
+run ops/check -E '^constraint'
 mapfile -t ex < <(excludes models/mnist checker.go compare.go references.go sweep.go config.go limits.go)
-run models/mnist "${ex[@]}" -E 'handrolled/' -E 'idx/' -E 'weightsfile/'
+run models/mnist "${ex[@]}" -E '^handrolled/' -E '^idx/' -E '^weightsfile/'
 mapfile -t ex < <(excludes cmd/compare/app run.go softmax.go)
-run cmd/compare/app "${ex[@]}" -E 'outfile/'
+run cmd/compare/app "${ex[@]}" -E '^outfile/'
+if [ $failed = 1 ]; then
+  echo "mutation: FAILED: gremlins failed, or efficacy below ${EFFICACY}% on the changed lines of a package"
+  exit 1
+fi

@@ -284,3 +284,42 @@ func TestSoftmaxBaseLossGradient(t *testing.T) {
 		}
 	}
 }
+
+// TestLossUpstreamGradient checks the loss's backward when the loss is not
+// the cost itself: the cost 3·L and the cost L², whose gradients reach the
+// loss op as 3 and 2L, against finite differences of the cost. A backward
+// that ignored the gradient flowing in would pass with the loss as the cost
+// (gradient 1) and fail here.
+func TestLossUpstreamGradient(t *testing.T) {
+	logits := tensor.New(tensor.WithShape(2, 3), tensor.WithBacking([]float64{0.3, -1.2, 2, 1e-3, 0.7, -0.4}))
+	targets := tensor.New(tensor.WithShape(2, 3), tensor.WithBacking([]float64{0, 1, 0, 0.25, 0.25, 0.5}))
+	base2, err := ops.SoftmaxOutput(2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	costs := map[string]func(l *gorgonia.Node) (*gorgonia.Node, error){
+		"3·L": func(l *gorgonia.Node) (*gorgonia.Node, error) {
+			return gorgonia.Mul(l, gorgonia.NewConstant(3.0))
+		},
+		"L²": gorgonia.Square,
+	}
+	for _, o := range append(ops.Outputs(), base2) {
+		for name, cost := range costs {
+			build := func(g *gorgonia.ExprGraph, in gorgonia.Nodes) (*gorgonia.Node, error) {
+				l, err := lossBuild(o, targets, 0.9)(g, in)
+				if err != nil {
+					return nil, err
+				}
+				return cost(l)
+			}
+			rep, err := check.GraphGradient(build, []*tensor.Dense{logits}, check.GradientOptions{})
+			if err != nil {
+				t.Errorf("%s, cost %s: %v", o, name, err)
+				continue
+			}
+			if rep.Elements != 6 {
+				t.Errorf("%s, cost %s: %v", o, name, rep)
+			}
+		}
+	}
+}

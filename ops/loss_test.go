@@ -76,3 +76,37 @@ func TestSquaredErrorAndScaledDiff(t *testing.T) {
 		t.Errorf("ScaledDiff = %v, want [0.25 0 -1]", d)
 	}
 }
+
+// TestDeltaSoftmaxBase checks Delta of the fused cross-entropy of softmaxes
+// of several bases against central differences of the scaled loss
+// s·CrossEntropy(x, t, cols, ln base): the logit gradient of a softmax of
+// base e^k is k·s·(y − t), so the base must reach the delta.
+func TestDeltaSoftmaxBase(t *testing.T) {
+	const cols, s, h = 3, 0.6, 1e-6
+	x := []float64{0.3, -1.2, 2, 1e-3, 0.7, -0.4}
+	tg := []float64{0, 1, 0, 0.25, 0.25, 0.5}
+	for _, base := range []float64{0.5, 2, math.E, 10} {
+		out, err := ops.SoftmaxOutput(base)
+		if err != nil {
+			t.Fatal(err)
+		}
+		k := math.Log(base)
+		y, d := make([]float64, len(x)), make([]float64, len(x))
+		out.Act.Forward64(y, x, cols)
+		ops.Delta(out, d, y, tg, cols, s)
+		xp := append([]float64(nil), x...)
+		for i := range x {
+			xp[i] = x[i] + h
+			up, err1 := ops.CrossEntropy(xp, tg, cols, k)
+			xp[i] = x[i] - h
+			down, err2 := ops.CrossEntropy(xp, tg, cols, k)
+			xp[i] = x[i]
+			if err1 != nil || err2 != nil {
+				t.Fatal(err1, err2)
+			}
+			if fd := s * (up - down) / (2 * h); math.Abs(d[i]-fd) > 1e-8 {
+				t.Errorf("base %v: delta[%d] = %v, central difference of the loss %v", base, i, d[i], fd)
+			}
+		}
+	}
+}

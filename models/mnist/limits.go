@@ -25,12 +25,15 @@ var ErrPanic = graph.ErrPanic
 // implementations trained at once, elem bytes per value (8 for float64, 4
 // for float32) and test images evaluated: per implementation, its weights,
 // gradients and a copy for the update or the graph (×3), the activations and
-// deltas of one batch (×4), and the evaluation of one block of EvalBlock test
-// images; and, once, the training and test images and labels as the bytes
-// Data holds, and as floats one batch with its targets and one block of test
-// images, the conversions the trainer keeps. It counts what the run holds at
-// once, erring on the side of more; the garbage the collector has yet to
-// reclaim comes on top.
+// deltas of one batch (×4), one batch of inputs in size (Gorgonia's built-in
+// matrix product also computes the gradient of its input), and the
+// evaluation of one block of EvalBlock test images; and, once, the training
+// and test images and labels as the bytes Data holds, as floats one batch
+// with its targets and one block of test images (the conversions the
+// trainer keeps), and the float64 copy of one batch of inputs that the
+// gradient checks take. It counts what the run holds at once, erring on
+// the side of more; the garbage the collector has yet to reclaim comes on
+// top.
 func (c Config) MemoryBytes(elem, impls, test int) int64 {
 	sizes := c.Sizes()
 	var weights, units int64
@@ -41,10 +44,11 @@ func (c Config) MemoryBytes(elem, impls, test int) int64 {
 		units += int64(s)
 	}
 	block := int64(min(max(test, 1), EvalBlock))
-	per := 3*weights + 4*int64(c.Batch)*units + 2*block*units
+	per := 3*weights + int64(c.Batch)*(4*units+Pixels) + 2*block*units
 	floats := int64(c.Batch)*(Pixels+Classes) + block*Pixels
 	data := (int64(c.TrainImages) + int64(test)) * (Pixels + 1)
-	return int64(elem)*(int64(max(impls, 1))*per+floats) + data
+	checks := 8 * int64(c.Batch) * Pixels
+	return int64(elem)*(int64(max(impls, 1))*per+floats) + data + checks
 }
 
 // availableMemory returns the memory this process may still use: the

@@ -156,6 +156,7 @@ func TestReadImagesErrors(t *testing.T) {
 		{"label magic", imageFile(labelMagic, 2, 28, 28, 2*Pixels), All, ErrBadFile, []string{"magic number 0x00000801, want 0x00000803"}},
 		{"wrong magic", imageFile(0xdeadbeef, 2, 28, 28, 2*Pixels), All, ErrBadFile, []string{"magic number 0xdeadbeef"}},
 		{"wrong dims", imageFile(imageMagic, 2, 32, 28, 2*Pixels), All, ErrBadFile, []string{"images of 32x28, want 28x28"}},
+		{"wrong width", imageFile(imageMagic, 2, 28, 27, 2*Pixels), All, ErrBadFile, []string{"images of 28x27, want 28x28"}},
 		{"truncated", valid[:len(valid)-1], All, ErrBadFile, []string{"truncated: holds 1 of the 2 images", "1567 bytes of pixels, want 1568"}},
 		{"truncated, first n", valid[:len(valid)-1], 2, ErrBadFile, []string{"truncated: holds 1 of the 2 images"}},
 		{"trailing bytes", cat(valid, []byte{0}), All, ErrBadFile, []string{"trailing data after the images"}},
@@ -318,4 +319,20 @@ func FuzzReadLabels(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestDimensions pins the sizes of MNIST that the rest of the project builds
+// on (the network's input and output widths, the byte offsets of an image):
+// 28×28 images of 784 bytes, row-major, and 10 classes.
+func TestDimensions(t *testing.T) {
+	if Rows != 28 || Cols != 28 || Pixels != 784 || Classes != 10 {
+		t.Errorf("Rows, Cols, Pixels, Classes = %d, %d, %d, %d; want 28, 28, 784, 10", Rows, Cols, Pixels, Classes)
+	}
+	// A file of two 28×28 images holds 2×784 bytes of pixels after its
+	// 16-byte header, and image 1 starts at byte 784 of them.
+	raw := imageFile(imageMagic, 2, 28, 28, 2*784)
+	pix, n, err := ReadImages(writeFile(t, "images", raw), All)
+	if err != nil || n != 2 || len(pix) != 2*784 || !bytes.Equal(pix[784:], raw[16+784:]) {
+		t.Errorf("ReadImages of two 28×28 images = %d bytes, %d, %v", len(pix), n, err)
+	}
 }
