@@ -14,8 +14,8 @@
 //
 // The data files are read by package models/mnist/idx; NewData wraps a set
 // without copying it, and Data.X and Data.Y convert a batch or an evaluation
-// block at a time to floats (pixel/255, one-hot labels). Saved weights are
-// package models/mnist/weightsfile.
+// block at a time to floats (pixel/255, one-hot labels). The compare
+// command's saved weights are its own (cmd/compare/internal/weightsfile).
 //
 // RNG reproduces numpy's legacy np.random.seed / random / randint(2) stream
 // bit for bit, so that initial weights and dropout masks equal the book's.

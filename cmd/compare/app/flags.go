@@ -10,7 +10,7 @@ import (
 	"strconv"
 	"strings"
 
-	"outgrad/cmd/compare/app/outfile"
+	"outgrad/cmd/compare/internal/outfile"
 	"outgrad/models/mnist"
 	"outgrad/models/mnist/idx"
 	"outgrad/ops"

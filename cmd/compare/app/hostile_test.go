@@ -16,7 +16,7 @@ import (
 	"time"
 
 	"outgrad/models/mnist/idx"
-	"outgrad/models/mnist/weightsfile"
+	"outgrad/cmd/compare/internal/weightsfile"
 )
 
 // fixture is a directory of files a hostile case starts from.

@@ -9,11 +9,11 @@ import (
 	"io"
 	"os"
 
-	"outgrad/cmd/compare/app/outfile"
+	"outgrad/cmd/compare/internal/outfile"
 	"outgrad/graph/blas"
 	"outgrad/models/mnist"
 	"outgrad/models/mnist/idx"
-	"outgrad/models/mnist/weightsfile"
+	"outgrad/cmd/compare/internal/weightsfile"
 	"outgrad/ops"
 )
 

@@ -8,7 +8,7 @@ import (
 	"os"
 	"path/filepath"
 
-	"outgrad/cmd/compare/app/outfile"
+	"outgrad/cmd/compare/internal/outfile"
 )
 
 // Example shows the order a command takes: check and compare the paths
