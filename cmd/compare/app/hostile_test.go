@@ -15,8 +15,8 @@ import (
 	"testing"
 	"time"
 
-	"outgrad/models/mnist/idx"
 	"outgrad/cmd/compare/internal/weightsfile"
+	"outgrad/models/mnist/idx"
 )
 
 // fixture is a directory of files a hostile case starts from.

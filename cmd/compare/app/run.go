@@ -10,10 +10,10 @@ import (
 	"os"
 
 	"outgrad/cmd/compare/internal/outfile"
+	"outgrad/cmd/compare/internal/weightsfile"
 	"outgrad/graph/blas"
 	"outgrad/models/mnist"
 	"outgrad/models/mnist/idx"
-	"outgrad/cmd/compare/internal/weightsfile"
 	"outgrad/ops"
 )
 
