@@ -23,7 +23,9 @@ import (
 // only where the Gorgonia linked in is the version it was read from
 // (v0.9.18, the one go.mod requires) and the machine is one NewRunner built
 // with no options (no CUDA or batched BLAS work to flush, no dual values to
-// bind, nothing to watch). Anywhere else, Run calls RunAll.
+// bind, nothing to watch). Anywhere else, Run calls RunAll; the build tag
+// outgrad_runall makes it call RunAll always (this file's go:linkname is then
+// not compiled), for a Gorgonia whose loop differs.
 //
 // A panic in Gorgonia's loop, which on RunAll's goroutine would end the
 // process, is an error of Run wrapping ErrPanic; ops of this package turn
@@ -36,17 +38,22 @@ type Runner struct {
 	done chan struct{}
 }
 
-//go:linkname tapeRunAll gorgonia.org/gorgonia.(*tapeMachine).runall
-func tapeRunAll(m unsafe.Pointer, errChan chan error, doneChan chan struct{})
-
 // gorgoniaVersion is the version of Gorgonia whose loop a Runner calls.
 const gorgoniaVersion = "v0.9.18"
 
-// directOK reports whether the Gorgonia linked in is that version: the
-// binary's build information says so, or, in a test binary, which records
-// no dependencies, the main module is this one, built with its go.mod
-// (TestGorgoniaVersion holds go.mod to gorgoniaVersion).
+// directOK reports whether a Runner may call the machine's loop directly:
+// the build has the direct call (tape_direct.go: not with the build tag
+// outgrad_runall, which turns it off, nor with Gorgonia's cuda tag, whose
+// machine has CUDA work its loop does not flush), Gorgonia was built
+// without CUDA (gorgonia.CUDA), and the Gorgonia linked in is the version
+// the loop was read from: the binary's build information says so, or, in
+// a test binary, which records no dependencies, the main module is this
+// one, built with its go.mod (TestGorgoniaVersion holds go.mod to
+// gorgoniaVersion).
 var directOK = sync.OnceValue(func() bool {
+	if !haveDirect || gorgonia.CUDA {
+		return false
+	}
 	info, ok := debug.ReadBuildInfo()
 	if !ok {
 		return false
@@ -96,7 +103,9 @@ func (r *Runner) direct() (err error) {
 			err = fmt.Errorf("graph: gorgonia's machine: %w: %v", ErrPanic, p)
 		}
 	}()
-	tapeRunAll(r.m, r.errc, r.done)
+	if !tapeRunAll(r.m, r.errc, r.done) {
+		return r.vm.RunAll()
+	}
 	select {
 	case err := <-r.errc:
 		return err

@@ -11,6 +11,9 @@ import (
 // trusts this module's go.mod there; this test is what holds it to the
 // version the loop's signature was read from.
 func TestGorgoniaVersion(t *testing.T) {
+	if _, err := exec.LookPath("go"); err != nil {
+		t.Skipf("no go tool here to read go.mod with (%v): the version check runs where the module is built", err)
+	}
 	out, err := exec.Command("go", "list", "-m", "-f", "{{.Version}} {{if .Replace}}replaced{{end}}", "gorgonia.org/gorgonia").Output()
 	if err != nil {
 		t.Fatalf("go list -m: %v", err)
