@@ -5,7 +5,7 @@ import (
 	"sync"
 	"testing"
 
-	"outgrad/graph"
+	"outgrad/graph/blas"
 	"outgrad/models/mnist"
 	"outgrad/models/mnist/idx"
 )
@@ -133,7 +133,7 @@ func BenchmarkStep(b *testing.B) {
 }
 
 // BenchmarkGEMM times the five products of one step alone, through the same
-// graph.Gemm that both implementations call, on the first batch of images and
+// blas.Gemm that both implementations call, on the first batch of images and
 // random weights and deltas (gonum skips zero entries, so zero-filled operands
 // would time nothing): x·w01 (100×784·784×100), hd·w12, hdᵀ·d2, d2·w12ᵀ and
 // xᵀ·d1 (784×100·100×100). It is the roofline a step is measured against.
@@ -161,7 +161,7 @@ func benchGEMM[T float32 | float64](b *testing.B, images []T) {
 	w01, hd, w12, d2, d1 := rand(px*hid), rand(bs*hid), rand(hid*cls), rand(bs*cls), rand(bs*hid)
 	h, y, gw12, dh, gw01 := make([]T, bs*hid), make([]T, bs*cls), make([]T, hid*cls), make([]T, bs*hid), make([]T, px*hid)
 	var scratch []T
-	gemm := func(tA, tB bool, m, n, k int, a, bb, c []T) { graph.Gemm(tA, tB, m, n, k, a, bb, c, &scratch) }
+	gemm := func(tA, tB bool, m, n, k int, a, bb, c []T) { blas.Gemm(tA, tB, m, n, k, a, bb, c, &scratch) }
 	b.ReportAllocs()
 	for b.Loop() {
 		gemm(false, false, bs, hid, px, x, w01, h)    // x·w01

@@ -6,28 +6,21 @@ import (
 	"gorgonia.org/gorgonia"
 
 	"outgrad/graph/blas"
-	"outgrad/ops"
 )
 
-// The graph ops, the hand-rolled network and Gorgonia's own matrix products
-// (gorgonia.Mul, used by graphs built from its built-in ops) all run on the
-// BLAS of package blas: it is installed here for gonum (blas64, blas32) and
-// for Gorgonia and tensor (gorgonia.Use). Installing only stores
+// InstallBLAS makes gonum (blas64, blas32) and Gorgonia and tensor
+// (gorgonia.Use) run their matrix products on package blas, the BLAS that
+// outgrad's own ops and the hand-rolled network call directly: Gorgonia's
+// own gorgonia.Mul, in graphs built from its built-in ops, then uses it too.
+// Without it they run on gonum's pure Go BLAS, which gives the same products
+// to rounding. It changes process-wide state, so a command calls it once at
+// start (the compare command does), as do the tests that time or compare
+// Gorgonia's products; nothing calls it on import. Installing only stores
 // blas.Implementation, which looks up the backend at each call, so nothing
 // is loaded and nothing can fail until the first product, and a later
 // blas.Select or blas.Init takes effect everywhere.
-func init() {
+func InstallBLAS() {
 	blas64.Use(blas.Implementation{})
 	blas32.Use(blas.Implementation{})
 	gorgonia.Use(blas.Implementation{})
 }
-
-// Gemm is [blas.Gemm]: C = op(A)·op(B) for row-major matrices.
-func Gemm[T ops.Float](tA, tB bool, m, n, k int, a, b, c []T, scratch *[]T) {
-	blas.Gemm(tA, tB, m, n, k, a, b, c, scratch)
-}
-
-// BLAS describes the BLAS in use: [blas.Name] and [blas.Kernels], e.g.
-// "openblas 0.3.21 (SkylakeX kernels, 1 thread, loaded at run time) + sparse
-// float64 kernels (AVX-512)".
-func BLAS() string { return blas.Name() + " + " + blas.Kernels() }

@@ -6,9 +6,11 @@ import (
 	"github.com/chewxy/hm"
 	"gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
+
+	"outgrad/graph/blas"
 )
 
-// MatMul returns the node a·b of two matrices, computed with [Gemm]. Its
+// MatMul returns the node a·b of two matrices, computed with [blas.Gemm]. Its
 // symbolic derivative gives ∂/∂a = g·bᵀ and ∂/∂b = aᵀ·g, except that a leaf
 // operand marked as data by noGradA gets none: gorgonia.Mul always builds
 // both, which for the first layer is a 100×100·100×784 product per step whose
@@ -131,9 +133,9 @@ func (op *matMulOp) run(c *tensor.Dense, a args) error {
 	m, n, k, _ := op.dims(x.Shape(), y.Shape())
 	switch x.Dtype() {
 	case tensor.Float64:
-		Gemm(op.tA, op.tB, m, n, k, x.Float64s(), y.Float64s(), c.Float64s(), &op.scratch.f64)
+		blas.Gemm(op.tA, op.tB, m, n, k, x.Float64s(), y.Float64s(), c.Float64s(), &op.scratch.f64)
 	case tensor.Float32:
-		Gemm(op.tA, op.tB, m, n, k, x.Float32s(), y.Float32s(), c.Float32s(), &op.scratch.f32)
+		blas.Gemm(op.tA, op.tB, m, n, k, x.Float32s(), y.Float32s(), c.Float32s(), &op.scratch.f32)
 	}
 	return nil
 }

@@ -4,11 +4,9 @@ import (
 	"fmt"
 	"math"
 
-	"gonum.org/v1/gonum/blas/blas32"
-	"gonum.org/v1/gonum/blas/blas64"
 	"gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
-	"outgrad/ops"
+	"outgrad/graph/blas"
 )
 
 // Program is a compiled graph with learnables: one TapeMachine, built once and
@@ -95,9 +93,9 @@ func (p *Program) Update() error {
 		w := n.Value().(*tensor.Dense)
 		switch w.Dtype() {
 		case tensor.Float64:
-			Axpy(-p.alpha, g.Float64s(), w.Float64s())
+			blas.Axpy(-p.alpha, g.Float64s(), w.Float64s())
 		case tensor.Float32:
-			Axpy(-p.alpha, g.Float32s(), w.Float32s())
+			blas.Axpy(-p.alpha, g.Float32s(), w.Float32s())
 		default:
 			return fmt.Errorf("graph: update %s: dtype %v, want float32 or float64", n.Name(), w.Dtype())
 		}
@@ -108,14 +106,3 @@ func (p *Program) Update() error {
 // Close releases the machine.
 func (p *Program) Close() error { return p.run.Close() }
 
-// Axpy computes y ← y + a·x, with the BLAS that Gemm uses (one rounding of
-// a·x and one of the sum per element, as in the loop). x and y must have the
-// same length.
-func Axpy[T ops.Float](a float64, x, y []T) {
-	switch x := any(x).(type) {
-	case []float64:
-		blas64.Implementation().Daxpy(len(x), a, x, 1, any(y).([]float64)[:len(x)], 1)
-	case []float32:
-		blas32.Implementation().Saxpy(len(x), float32(a), x, 1, any(y).([]float32)[:len(x)], 1)
-	}
-}

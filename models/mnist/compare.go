@@ -6,7 +6,7 @@ import (
 	"math/rand/v2"
 	"time"
 
-	"outgrad/graph"
+	"outgrad/graph/blas"
 	"outgrad/models/mnist/handrolled"
 	"outgrad/ops"
 )
@@ -62,7 +62,7 @@ type Report struct {
 	Checks      *Checks               `json:"checks"`
 	Book        *BookReport           `json:"book,omitempty"`
 	WallSeconds float64               `json:"wall_seconds"`
-	// BLAS is the BLAS the implementations ran on (graph.BLAS).
+	// BLAS is the BLAS the implementations ran on (blas.Describe).
 	BLAS string `json:"blas"`
 	// OK is false when the implementations disagree beyond the tolerance
 	// outside book mode, or when any independent check fails.
@@ -499,7 +499,7 @@ func Compare[T ops.Float](c Config, train, test Data[T], opts CompareOptions) (*
 		Impls:  names,
 		Runs:   map[string]*RunReport{},
 		Checks: k.finish(),
-		BLAS:   graph.BLAS(),
+		BLAS:   blas.Describe(),
 	}
 	for i, n := range nets {
 		final := allF64(n.Weights())

@@ -11,6 +11,7 @@ import (
 
 	"outgrad/cmd/compare/internal/outfile"
 	"outgrad/cmd/compare/internal/weightsfile"
+	"outgrad/graph"
 	"outgrad/graph/blas"
 	"outgrad/models/mnist"
 	"outgrad/models/mnist/idx"
@@ -62,6 +63,9 @@ func (a *App) run(args []string, stdout, stderr io.Writer) int {
 	if err := blas.Init(); err != nil {
 		return s.fail(2, err)
 	}
+	// Gorgonia's own products (the built-in network's) run on the same
+	// BLAS as everything else.
+	graph.InstallBLAS()
 	if o.sweep || o.seeds != nil {
 		return s.sweep()
 	}
