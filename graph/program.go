@@ -105,4 +105,3 @@ func (p *Program) Update() error {
 
 // Close releases the machine.
 func (p *Program) Close() error { return p.run.Close() }
-
