@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
-	"strings"
 
 	"outgrad/graph/blas"
 	"outgrad/ops"
@@ -421,6 +420,3 @@ func fdDirection[T ops.Float](ws [][]T, i int, g, d []float64, l0, tol float64, 
 	}
 	return best, nil
 }
-
-// joinFailures is the verdict line for failed checks.
-func joinFailures(f []string) string { return strings.Join(f, "; ") }

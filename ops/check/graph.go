@@ -170,14 +170,12 @@ func GraphGradient(build func(g *gorgonia.ExprGraph, inputs gorgonia.Nodes) (*go
 	return rep, rep.Err()
 }
 
-// unravel returns the coordinates of the k-th element of a row-major shape.
+// unravel returns the row-major coordinates of element k of a tensor of
+// the given shape (tensor.Itol with the shape's own strides; k is always
+// in range here, so its error cannot occur).
 func unravel(k int, shape tensor.Shape) []int {
-	idx := make([]int, len(shape))
-	for d := len(shape) - 1; d >= 0; d-- {
-		idx[d] = k % shape[d]
-		k /= shape[d]
-	}
-	return idx
+	c, _ := tensor.Itol(k, shape, shape.CalcStrides())
+	return c
 }
 
 // scalarOf reads a scalar value.
