@@ -90,7 +90,8 @@ func (a *App) parse(args []string, stderr io.Writer) (options, error) {
 	outputs := fs.String("outputs", "", "with -sweep: comma-separated outputs (default all registered)")
 	baseText := fs.String("softmax-base", "e", "base b of the softmax, b^x/Σb^x (output or hidden), a number or e: above e sharpens, below softens")
 	bases := fs.String("softmax-bases", "", "with -sweep: comma-separated softmax bases to sweep (e.g. 2,e,10); each replaces the softmax output")
-	fs.Float64Var(&o.tol, "tol", 0, "gradient tolerance ‖Δ‖∞/‖g‖∞ (default 1e-10 for float64, 1e-4 for float32)")
+	fs.Float64Var(&o.tol, "tol", 0, fmt.Sprintf("gradient tolerance ‖Δ‖∞/‖g‖∞ (0: the default, %g for float64, %g for float32)",
+		mnist.DefaultTolerance[float64](), mnist.DefaultTolerance[float32]()))
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			fs.SetOutput(stderr)
@@ -165,12 +166,6 @@ func (a *App) parse(args []string, stderr io.Writer) (options, error) {
 	}
 	if o.targets, err = checkOutputs(paths, o.loadPath); err != nil {
 		return o, errUsage{err}
-	}
-	if o.tol == 0 {
-		o.tol = 1e-10
-		if o.dtype == "float32" {
-			o.tol = 1e-4
-		}
 	}
 	return o, nil
 }
