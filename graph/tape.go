@@ -15,9 +15,9 @@ import (
 //
 // Gorgonia's TapeMachine.RunAll locks the calling goroutine to its thread,
 // starts a goroutine that runs the program and waits for it on channels: two
-// hand-overs between threads per run, measured at 16–60 µs for a program of
-// one op on a 2-core machine (BenchmarkRunner), a tenth of a training step
-// of the book's network. The machine's own loop (runall, in vm_tape.go)
+// hand-overs between threads per run, tens of microseconds for a program of
+// one op (BenchmarkRunner; bench/README.md has the figures), a tenth of a
+// training step of the book's network. The machine's own loop (runall, in vm_tape.go)
 // needs neither, and a Runner calls it directly, with buffered channels for
 // its result. That loop is unexported: it is reached with go:linkname, and
 // only where the Gorgonia linked in is the version it was read from

@@ -7,9 +7,10 @@ import (
 )
 
 // minPart is the fewest elements worth handing to another core. Waking a
-// worker costs a few microseconds: measured on 100×100 inputs, splitting
-// takes tanh from about 150 µs to 90 µs, and costs relu (3 ns per element)
-// about 6 µs of its 30 µs. The book's activations are the expensive kind.
+// worker costs a few microseconds: enough to pay for itself on an
+// expensive activation (tanh) over a batch, not on a cheap one (relu) over
+// a small one (bench/README.md has the figures). The book's activations
+// are the expensive kind.
 const minPart = 4096
 
 // Pool runs activations over a batch split by whole rows on a fixed set of

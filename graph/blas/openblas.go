@@ -61,15 +61,13 @@ func (l *openBLAS) block() *fortranArgs {
 //   - OPENBLAS_NUM_THREADS=1 (unless OPENBLAS_NUM_THREADS, GOTO_NUM_THREADS
 //     or OMP_NUM_THREADS is set). A training step's products are small (at
 //     most 100×784·784×100) and share the cores with Go's own workers: on
-//     two cores a second OpenBLAS thread made them slower (the five products
-//     of a step: 0.73–1.02 ms with one thread, 0.92–2.35 ms with two) and
-//     far more variable when the machine was busy, its threads spinning.
-//     Large products gain from it (the 10000-image evaluation: 35–44 ms
-//     against 53–58 ms), so a product of at least 2²⁶ multiply-adds runs on
-//     two threads (openblas_set_num_threads around the call; bigProduct):
-//     a thread count the user set is kept for every product. The whole book
-//     run went from 5.3 s to 4.7 s (BenchmarkBookRun, three runs each,
-//     interleaved), the book's accuracies unchanged. A product's last bits
+//     two cores a second OpenBLAS thread made them slower and far more
+//     variable when the machine was busy, its threads spinning. Large
+//     products gain from it (the 10000-image evaluation), so a product of
+//     at least 2²⁶ multiply-adds runs on two threads
+//     (openblas_set_num_threads around the call; bigProduct): a thread
+//     count the user set is kept for every product. bench/README.md has the
+//     figures behind both choices. A product's last bits
 //     can depend on OpenBLAS's thread count, so the count is a function of
 //     the product's size alone, and no product runs while another has it
 //     raised (threadsMu): concurrent trainings give the results of one
