@@ -123,9 +123,16 @@ func SquaredError[T Float](y, t []T) float64 {
 // Every target row must be a distribution (sum 1 within 1e-6·cols, as one-hot
 // rows are): the fused gradient (softmax(k·x) − t)·k is the gradient only
 // then, so another row is an error rather than a silently wrong gradient.
+// x and t must be the same whole number of rows and k finite and nonzero:
+// anything else is an error.
 func CrossEntropy[T Float](x, t []T, cols int, k float64) (float64, error) {
-	if cols <= 0 {
+	switch {
+	case cols <= 0:
 		return 0, fmt.Errorf("ops: cross-entropy: row length %d", cols)
+	case len(x) != len(t) || len(x)%cols != 0:
+		return 0, fmt.Errorf("ops: cross-entropy: %d logits and %d targets, want the same whole number of rows of %d", len(x), len(t), cols)
+	case k == 0 || math.IsNaN(k) || math.IsInf(k, 0):
+		return 0, fmt.Errorf("ops: cross-entropy: logit scale %v, want a finite nonzero number", k)
 	}
 	var sum float64
 	for r := 0; r+cols <= len(x); r += cols {

@@ -110,3 +110,33 @@ func TestDeltaSoftmaxBase(t *testing.T) {
 		}
 	}
 }
+
+// TestCrossEntropyRefusesBadArguments checks that logits and targets of
+// different lengths, a length that is not whole rows, and a logit scale
+// that is zero or not finite are errors, not a silent sum over part of the
+// data or a NaN.
+func TestCrossEntropyRefusesBadArguments(t *testing.T) {
+	x, tg := []float64{1, 2, 3, 4}, []float64{0, 1, 1, 0}
+	for _, c := range []struct {
+		name  string
+		x, tg []float64
+		cols  int
+		k     float64
+		want  string
+	}{
+		{"targets short", x, tg[:2], 2, 1, "4 logits and 2 targets"},
+		{"logits short", x[:2], tg, 2, 1, "2 logits and 4 targets"},
+		{"partial row", x[:3], tg[:3], 2, 1, "whole number of rows"},
+		{"zero cols", x, tg, 0, 1, "row length 0"},
+		{"zero scale", x, tg, 2, 0, "logit scale 0"},
+		{"NaN scale", x, tg, 2, math.NaN(), "logit scale NaN"},
+		{"infinite scale", x, tg, 2, math.Inf(1), "logit scale +Inf"},
+	} {
+		if _, err := ops.CrossEntropy(c.x, c.tg, c.cols, c.k); err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: %v, want an error with %q", c.name, err, c.want)
+		}
+	}
+	if l, err := ops.CrossEntropy(x, tg, 2, 1); err != nil || !(l > 0) {
+		t.Errorf("valid arguments: %v, %v", l, err)
+	}
+}
