@@ -30,10 +30,13 @@ import (
 // during the Write, the writes fn makes fail and Write returns an error
 // wrapping ErrInterrupted. A nil g tracks nothing. An error after the rename
 // (syncing the directory) says the file was written. fn must not keep the
-// writer after it returns.
+// writer after it returns; a nil fn is an error, and nothing is written.
 func (t Target) Write(g *Guard, fn func(io.Writer) error) error {
 	if t.resolved == "" {
 		return errors.New("outfile: write: target not made by Check")
+	}
+	if fn == nil {
+		return fmt.Errorf("outfile: write %s: nil content function", t.path)
 	}
 	fail := func(step string, err error) error {
 		if step == "" {

@@ -262,3 +262,26 @@ func TestWriteZeroTarget(t *testing.T) {
 		t.Error("Write of a zero Target succeeded")
 	}
 }
+
+// TestWriteNilFunc checks that a nil content function is an error that
+// leaves the target as it was and no temporary file behind.
+func TestWriteNilFunc(t *testing.T) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, "out.txt")
+	if err := os.WriteFile(p, []byte("old"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	tg, err := Check(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := tg.Write(nil, nil); err == nil || !strings.Contains(err.Error(), "nil content function") {
+		t.Fatalf("Write(nil, nil): %v", err)
+	}
+	if b, _ := os.ReadFile(p); string(b) != "old" {
+		t.Errorf("target now %q", b)
+	}
+	if ents, _ := os.ReadDir(dir); len(ents) != 1 {
+		t.Errorf("%d entries in the directory, want the target alone", len(ents))
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"hash/crc32"
 	"io"
@@ -48,8 +49,12 @@ func notRegular(path string, fi os.FileInfo) error {
 // shapes in the header are within MaxLayers and MaxValues, chain, and imply
 // a file of size bytes; then it reads the values, checks the CRC-32, that
 // nothing follows, and that every value is finite. Content that fails any
-// check is ErrBadFile; an error of r is returned wrapped.
+// check is ErrBadFile; an error of r is returned wrapped. A nil r is an
+// error.
 func Decode(r io.Reader, size int64) (Weights, error) {
+	if r == nil {
+		return Weights{}, errors.New("weightsfile: decode: nil reader")
+	}
 	return decode(r, size, "decode")
 }
 

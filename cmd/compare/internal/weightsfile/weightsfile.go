@@ -135,8 +135,11 @@ func Marshal(w Weights) ([]byte, error) {
 }
 
 // Encode writes w to dst in the version 2 format, refusing what Marshal
-// refuses before writing anything.
+// refuses before writing anything. A nil dst is an error.
 func Encode(dst io.Writer, w Weights) error {
+	if dst == nil {
+		return errors.New("weightsfile: encode: nil writer")
+	}
 	if err := check(w); err != nil {
 		return err
 	}

@@ -366,3 +366,14 @@ func FuzzDecode(f *testing.F) {
 		}
 	})
 }
+
+// TestNilReaderWriter checks that Decode and Encode return an error for a
+// nil reader or writer instead of panicking.
+func TestNilReaderWriter(t *testing.T) {
+	if _, err := Decode(nil, 100); err == nil || !strings.Contains(err.Error(), "nil reader") {
+		t.Errorf("Decode(nil): %v", err)
+	}
+	if err := Encode(nil, threeLayers()); err == nil || !strings.Contains(err.Error(), "nil writer") {
+		t.Errorf("Encode(nil): %v", err)
+	}
+}
