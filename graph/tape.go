@@ -67,8 +67,13 @@ var directOK = sync.OnceValue(func() bool {
 })
 
 // NewRunner compiles g into a TapeMachine (gorgonia.NewTapeMachine, no
-// options) and returns its runner.
+// options) and returns its runner. A nil g is a programmer error: NewRunner
+// panics with a message saying so, as the standard library does for such
+// misuse (a graph is never data read from outside).
 func NewRunner(g *gorgonia.ExprGraph) *Runner {
+	if g == nil {
+		panic("graph: NewRunner: nil graph")
+	}
 	vm := gorgonia.NewTapeMachine(g)
 	r := &Runner{g: g, vm: vm, errc: make(chan error, 1), done: make(chan struct{}, 1)}
 	if v := reflect.ValueOf(vm); directOK() && v.Type().String() == "*gorgonia.tapeMachine" {
