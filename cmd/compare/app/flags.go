@@ -12,6 +12,7 @@ import (
 
 	"outgrad/cmd/compare/app/outfile"
 	"outgrad/models/mnist"
+	"outgrad/models/mnist/compare"
 	"outgrad/models/mnist/idx"
 	"outgrad/ops"
 )
@@ -77,7 +78,7 @@ func (a *App) parse(args []string, stderr io.Writer) (options, error) {
 	fs.BoolVar(&o.cfg.Book, "book", false, "hand-rolled side uses the book's post-dropout slope; show the book's published rows")
 	fs.StringVar(&o.data, "data", "", "MNIST idx directory (default $"+idx.EnvDir+", else the GoMNIST module cache)")
 	fs.BoolVar(&o.list, "list", false, "list the registered activations and outputs and exit")
-	fs.StringVar(&o.impl, "impl", mnist.ImplBoth, "implementations to train: graph|handrolled|builtin|both|all")
+	fs.StringVar(&o.impl, "impl", compare.ImplBoth, "implementations to train: graph|handrolled|builtin|both|all")
 	fs.BoolVar(&o.check, "check", true, "run the finite-difference and built-in checks at every evaluation, not only at the first step (-check=false)")
 	paths := map[string]*string{}
 	for _, f := range outputFlags {
@@ -160,7 +161,7 @@ func (a *App) parse(args []string, stderr io.Writer) (options, error) {
 			}
 		}
 	}
-	if err := (mnist.CompareOptions{Impl: o.impl, Tol: o.tol}).Validate(); err != nil {
+	if err := (compare.CompareOptions{Impl: o.impl, Tol: o.tol}).Validate(); err != nil {
 		return o, errUsage{err}
 	}
 	if o.targets, err = checkOutputs(paths, o.loadPath); err != nil {
