@@ -5,23 +5,8 @@ import (
 	"testing"
 
 	"outgrad/models/mnist"
+	"outgrad/models/mnist/internal/mnisttest"
 )
-
-// gradNet is a network whose gradients are whatever the test sets; the rest
-// of it does nothing.
-type gradNet struct {
-	name string
-	g    [][]float64
-}
-
-func (n *gradNet) Name() string                                        { return n.name }
-func (n *gradNet) Gradient(x, t []float64, m [][]float64) error        { return nil }
-func (n *gradNet) Step(x, t []float64, m [][]float64) error            { return nil }
-func (n *gradNet) Output() []float64                                   { return nil }
-func (n *gradNet) Grads() [][]float64                                  { return n.g }
-func (n *gradNet) Weights() [][]float64                                { return n.g }
-func (n *gradNet) Logits(x []float64, k int) ([]float64, error)        { return nil, nil }
-func (n *gradNet) Loss(x, t []float64, m [][]float64) (float64, error) { return 0, nil }
 
 // TestAfterStepKeepsTheRelativeWorst drives the agreement bookkeeping of one
 // step with planted differences: in w01 (entries near 1000) a difference of
@@ -31,8 +16,8 @@ func (n *gradNet) Loss(x, t []float64, m [][]float64) (float64, error) { return 
 // the first-step difference.
 func TestAfterStepKeepsTheRelativeWorst(t *testing.T) {
 	c := mnist.DefaultConfig()
-	ref := &gradNet{name: mnist.ImplGraph, g: [][]float64{{1000, -1000}, {1e-6, 2e-6}}}
-	got := &gradNet{name: mnist.ImplHandRolled, g: [][]float64{{1001, -1000}, {1e-6 + 1e-8, 2e-6}}}
+	ref := &mnisttest.LinearNet{Impl: mnist.ImplGraph, G: [][]float64{{1000, -1000}, {1e-6, 2e-6}}}
+	got := &mnisttest.LinearNet{Impl: mnist.ImplHandRolled, G: [][]float64{{1001, -1000}, {1e-6 + 1e-8, 2e-6}}}
 	for _, b := range []mnist.Batch[float64]{{Iteration: 3, Step: 4}, {Iteration: 0, Step: 0}} {
 		r := newRun(c, CompareOptions{}, 1e-10, []mnist.Net[float64]{ref, got}, nil)
 		if err := r.afterStep(b); err != nil {

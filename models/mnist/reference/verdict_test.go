@@ -6,52 +6,20 @@ import (
 	"testing"
 
 	"outgrad/models/mnist"
+	"outgrad/models/mnist/internal/mnisttest"
 )
 
-// fakeNet is a network whose loss is linear in its weights, Σ_i c_i·w_i, and
-// whose gradient is whatever the test sets: the finite-difference and
-// built-in checks are then judged on known numbers.
-type fakeNet struct {
-	name string
-	w, c [][]float64
-	g    [][]float64
-}
-
-func (n *fakeNet) Name() string { return n.name }
-
-func (n *fakeNet) Gradient(x, t []float64, m [][]float64) error { return nil }
-
-func (n *fakeNet) Step(x, t []float64, m [][]float64) error { return nil }
-
-func (n *fakeNet) Output() []float64 { return nil }
-
-func (n *fakeNet) Grads() [][]float64 { return n.g }
-
-func (n *fakeNet) Weights() [][]float64 { return n.w }
-
-func (n *fakeNet) Logits(x []float64, k int) ([]float64, error) { return nil, nil }
-
-func (n *fakeNet) Loss(x, t []float64, m [][]float64) (float64, error) {
-	var s float64
-	for i, w := range n.w {
-		for j, v := range w {
-			s += n.c[i][j] * v
-		}
-	}
-	return s, nil
-}
-
-// linear returns a fakeNet with two 2×2 matrices, loss coefficients c and
+// linear returns a LinearNet with two 2×2 matrices, loss coefficients c and
 // gradient c·(1+r): a gradient off by the relative factor r.
-func linear(name string, r float64) *fakeNet {
+func linear(name string, r float64) *mnisttest.LinearNet {
 	c := [][]float64{{0.5, -1.5, 2, 0.25}, {-0.75, 1, 3, -2}}
-	n := &fakeNet{name: name, c: c, w: [][]float64{{0.1, 0.2, -0.3, 0.4}, {1, -1, 0.5, 0.25}}}
+	n := &mnisttest.LinearNet{Impl: name, C: c, W: [][]float64{{0.1, 0.2, -0.3, 0.4}, {1, -1, 0.5, 0.25}}}
 	for _, row := range c {
 		g := make([]float64, len(row))
 		for j, v := range row {
 			g[j] = v * (1 + r)
 		}
-		n.g = append(n.g, g)
+		n.G = append(n.G, g)
 	}
 	return n
 }
@@ -80,7 +48,7 @@ func TestFDCheckAtTheTolerance(t *testing.T) {
 		n := linear(mnist.ImplGraph, r)
 		f := &FDCheck{Impl: mnist.ImplGraph, Tol: FDTol64}
 		k := testChecker(map[string]*FDCheck{mnist.ImplGraph: f})
-		if err := k.fdCheck(f, n, mnist.Batch[float64]{}, n.g, nil, nil); err != nil {
+		if err := k.fdCheck(f, n, mnist.Batch[float64]{}, n.G, nil, nil); err != nil {
 			t.Fatal(err)
 		}
 		if !f.Ran || f.OK != c.pass || f.Directions != 4 || math.Abs(f.WorstRelErr-c.rel) > 0.02*FDTol64 {
@@ -110,20 +78,20 @@ func TestBuiltinCheckAtTheTolerance(t *testing.T) {
 		{"small, relatively far", 1e-4, 1e-8, false},
 	} {
 		ref := linear(mnist.ImplBuiltin, 0)
-		for _, g := range ref.g {
+		for _, g := range ref.G {
 			for j := range g {
 				g[j] *= c.scale
 			}
 		}
 		got := linear(mnist.ImplGraph, 0)
-		for i, g := range got.g {
-			copy(g, ref.g[i])
+		for i, g := range got.G {
+			copy(g, ref.G[i])
 		}
 		// The largest entry of the reference is 3 (matrix 1, entry 2).
-		got.g[1][2] = ref.g[1][2] * (1 + c.rel)
+		got.G[1][2] = ref.G[1][2] * (1 + c.rel)
 		k := testChecker(map[string]*FDCheck{})
 		k.builtin = ref
-		if err := k.builtinCheck(mnist.Batch[float64]{Iteration: 7}, []mnist.Net[float64]{got}, map[string][][]float64{mnist.ImplGraph: got.g}); err != nil {
+		if err := k.builtinCheck(mnist.Batch[float64]{Iteration: 7}, []mnist.Net[float64]{got}, map[string][][]float64{mnist.ImplGraph: got.G}); err != nil {
 			t.Fatal(err)
 		}
 		bc := k.chk.Builtin
@@ -134,7 +102,7 @@ func TestBuiltinCheckAtTheTolerance(t *testing.T) {
 			t.Errorf("%s: verdict %v, failures %q; want %v", c.name, v.OK, v.Failures, c.pass)
 		}
 		// The weights compared are the net's own.
-		if ref.w[1][3] != got.w[1][3] {
+		if ref.W[1][3] != got.W[1][3] {
 			t.Errorf("%s: the built-in network was not set to the compared net's weights", c.name)
 		}
 	}
