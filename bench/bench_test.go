@@ -2,11 +2,13 @@ package bench
 
 import (
 	"math"
+	"math/rand/v2"
 	"sync"
 	"testing"
 
 	"outgrad/graph/blas"
 	"outgrad/models/mnist"
+	"outgrad/models/mnist/graphnet"
 	"outgrad/models/mnist/idx"
 )
 
@@ -75,9 +77,9 @@ func setup[T float32 | float64](b *testing.B, train mnist.Data[T], test mnist.Da
 	ws = h.Weights()
 	c.Alpha = 1e-9
 	mask := make([]T, c.Batch*c.Hidden[0])
-	rng := mnist.NewRNG(2)
+	rng := rand.New(rand.NewPCG(2, 0))
 	for i := range mask {
-		mask[i] = T(rng.Bit())
+		mask[i] = T(rng.IntN(2))
 	}
 	return c, ws, train.X(nil, 0, c.Batch), train.Y(nil, 0, c.Batch), [][]T{mask}
 }
@@ -85,7 +87,7 @@ func setup[T float32 | float64](b *testing.B, train mnist.Data[T], test mnist.Da
 func benchStep[T float32 | float64](b *testing.B, train, test mnist.Data[T]) {
 	c, ws, x, t, masks := setup(b, train, test)
 	b.Run("graph", func(b *testing.B) {
-		n, err := mnist.NewGraph(c, ws)
+		n, err := graphnet.NewGraph(c, ws)
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -110,7 +112,7 @@ func benchStep[T float32 | float64](b *testing.B, train, test mnist.Data[T]) {
 		}
 	})
 	b.Run("builtin", func(b *testing.B) {
-		n, err := mnist.NewBuiltin(c, ws)
+		n, err := graphnet.NewBuiltin(c, ws)
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -146,7 +148,7 @@ func BenchmarkGEMM(b *testing.B) {
 // benchGEMM multiplies with images, the first 100 images as floats.
 func benchGEMM[T float32 | float64](b *testing.B, images []T) {
 	const bs, px, hid, cls = 100, 784, 100, 10
-	rng := mnist.NewRNG(3)
+	rng := rand.New(rand.NewPCG(3, 0))
 	rand := func(n int) []T {
 		v := make([]T, n)
 		for i := range v {
@@ -183,7 +185,7 @@ func benchGEMM[T float32 | float64](b *testing.B, images []T) {
 func BenchmarkEval(b *testing.B) {
 	data(b)
 	c, ws, _, _, _ := setup(b, train64, test64)
-	g, err := mnist.NewGraph(c, ws)
+	g, err := graphnet.NewGraph(c, ws)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -227,7 +229,7 @@ func BenchmarkBookRun(b *testing.B) {
 				}
 				var n mnist.Net[float64]
 				if impl == "graph" {
-					g, err := mnist.NewGraph(c, ws)
+					g, err := graphnet.NewGraph(c, ws)
 					if err != nil {
 						b.Fatal(err)
 					}

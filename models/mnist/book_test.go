@@ -1,25 +1,28 @@
-package mnist
+package mnist_test
 
 import (
+	"outgrad/models/mnist"
+	"outgrad/models/mnist/idx"
+	"outgrad/models/mnist/internal/mnisttest"
 	"testing"
 )
 
 // bookRun trains the hand-rolled network in book mode for iterations and
 // returns its trajectory.
-func bookRun(t *testing.T, iterations int) []Point {
+func bookRun(t *testing.T, iterations int) []mnist.Point {
 	t.Helper()
-	train, test := loadData(t, 1000)
-	c := DefaultConfig()
+	train, test := mnisttest.LoadData(t, 1000)
+	c := mnist.DefaultConfig()
 	c.Book, c.Iterations = true, iterations
-	tr, ws, err := NewTrainer(c, train, test)
+	tr, ws, err := mnist.NewTrainer(c, train, test)
 	if err != nil {
 		t.Fatal(err)
 	}
-	h, err := NewHandRolled(c, ws)
+	h, err := mnist.NewHandRolled(c, ws)
 	if err != nil {
 		t.Fatal(err)
 	}
-	traj, err := tr.Run([]Net[float64]{h}, Hooks[float64]{})
+	traj, err := tr.Run([]mnist.Net[float64]{h}, mnist.Hooks[float64]{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -39,14 +42,14 @@ func TestBookTable(t *testing.T) {
 		t.Skip("full 300-iteration run; skipped with -short")
 	}
 	got := bookRun(t, 300)
-	want := BookTable()
+	want := mnist.BookTable()
 	// The book prints iterations 0, 10, …, 290; the run also evaluates the
 	// network after the last iteration, 299.
 	if len(got) != len(want)+1 || got[len(got)-1].Iteration != 299 {
 		t.Fatalf("%d rows ending at %+v, want %d and the final iteration 299", len(got), got[len(got)-1], len(want)+1)
 	}
 	for i, r := range want {
-		if !MatchesBook(got[i], r) {
+		if !mnist.MatchesBook(got[i], r) {
 			t.Errorf("I:%d Test-Acc:%v Train-Acc:%v, the book printed Test-Acc:%v Train-Acc:%v",
 				got[i].Iteration, got[i].TestAcc, got[i].TrainAcc, r.TestAcc, r.TrainAcc)
 		}
@@ -56,21 +59,21 @@ func TestBookTable(t *testing.T) {
 // TestBatchedEvalMatchesPerImageLoop checks that one batched product over
 // the test set gives the same predictions as the book's image-by-image loop.
 func TestBatchedEvalMatchesPerImageLoop(t *testing.T) {
-	train, test := loadData(t, 1000)
-	c := DefaultConfig()
+	train, test := mnisttest.LoadData(t, 1000)
+	c := mnist.DefaultConfig()
 	c.Iterations = 3
-	tr, ws, err := NewTrainer(c, train, test)
+	tr, ws, err := mnist.NewTrainer(c, train, test)
 	if err != nil {
 		t.Fatal(err)
 	}
-	h, err := NewHandRolled(c, ws)
+	h, err := mnist.NewHandRolled(c, ws)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := tr.Run([]Net[float64]{h}, Hooks[float64]{}); err != nil {
+	if _, err := tr.Run([]mnist.Net[float64]{h}, mnist.Hooks[float64]{}); err != nil {
 		t.Fatal(err)
 	}
-	batched, err := Accuracy[float64](h, test)
+	batched, err := mnist.Accuracy[float64](h, test)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -90,13 +93,13 @@ func TestBatchedEvalMatchesPerImageLoop(t *testing.T) {
 			hid[j] = s
 		}
 		c.HiddenAct[0].Forward64(hid, hid, hidden)
-		var logits [Classes]float64
+		var logits [idx.Classes]float64
 		for k := range logits {
 			for j, v := range hid {
-				logits[k] += v * w12[j*Classes+k]
+				logits[k] += v * w12[j*idx.Classes+k]
 			}
 		}
-		if argmax(logits[:]) == int(test.Labels[i]) {
+		if mnist.Argmax(logits[:]) == int(test.Labels[i]) {
 			correct++
 		}
 	}

@@ -5,6 +5,8 @@ import (
 	"math"
 	"strings"
 
+	"outgrad/models/mnist/idx"
+	"outgrad/models/mnist/internal/handrolled"
 	"outgrad/ops"
 )
 
@@ -58,7 +60,7 @@ func (c Config) LossScale() float64 { return 1 / float64(c.Batch*c.Batch) }
 
 // Sizes are the widths of every layer: Pixels, the hidden layers, Classes.
 func (c Config) Sizes() []int {
-	return append(append([]int{Pixels}, c.Hidden...), Classes)
+	return append(append([]int{idx.Pixels}, c.Hidden...), idx.Classes)
 }
 
 // Acts returns the activation of every hidden layer (HiddenAct expanded when
@@ -162,4 +164,48 @@ func (c Config) Validate() error {
 		return fmt.Errorf("mnist: output %q pairs cross-entropy with %s: the fused loss needs a softmax", c.Output.Name, c.Output.Act.Name())
 	}
 	return nil
+}
+
+// Spec is c as the hand-rolled implementation's specification.
+func (c Config) Spec() handrolled.Spec {
+	return handrolled.Spec{
+		Sizes: c.Sizes(), Acts: c.Acts(), Output: c.Output, Batch: c.Batch,
+		Alpha: c.Alpha, Scale: c.LossScale(), Dropout: c.Dropout, Book: c.Book, Pool: c.Pool,
+	}
+}
+
+// MemoryBytes estimates the memory a run of c needs with impls
+// implementations trained at once, elem bytes per value (8 for float64, 4
+// for float32) and test images evaluated: per implementation, its weights,
+// gradients and a copy for the update or the graph (×3), the activations and
+// deltas of one batch (×4), one batch of inputs in size (Gorgonia's built-in
+// matrix product also computes the gradient of its input), and the
+// evaluation of one block of EvalBlock test images; and, once, the training
+// and test images and labels as the bytes Data holds, as floats one batch
+// with its targets and one block of test images (the conversions the
+// trainer keeps), and the float64 copy of one batch of inputs that the
+// gradient checks take. It counts what the run holds at once, erring on
+// the side of more; the garbage the collector has yet to reclaim comes on
+// top.
+func (c Config) MemoryBytes(elem, impls, test int) int64 {
+	sizes := c.Sizes()
+	var weights, units int64
+	for i := 0; i+1 < len(sizes); i++ {
+		weights += int64(sizes[i]) * int64(sizes[i+1])
+	}
+	for _, s := range sizes[1:] {
+		units += int64(s)
+	}
+	block := int64(min(max(test, 1), EvalBlock))
+	per := 3*weights + int64(c.Batch)*(4*units+idx.Pixels) + 2*block*units
+	floats := int64(c.Batch)*(idx.Pixels+idx.Classes) + block*idx.Pixels
+	data := (int64(c.TrainImages) + int64(test)) * (idx.Pixels + 1)
+	checks := 8 * int64(c.Batch) * idx.Pixels
+	return int64(elem)*(int64(max(impls, 1))*per+floats) + data + checks
+}
+
+// Evaluated reports whether the network is evaluated after iteration iter:
+// at 0, EvalEvery, 2·EvalEvery, … and after the last iteration.
+func (c Config) Evaluated(iter int) bool {
+	return iter%c.EvalEvery == 0 || iter == c.Iterations-1
 }

@@ -7,13 +7,6 @@ import (
 	"outgrad/models/mnist/idx"
 )
 
-const (
-	// Pixels is the number of pixels of one MNIST image, 28×28, stored row-major.
-	Pixels = idx.Pixels
-	// Classes is the number of MNIST labels, the digits 0..9.
-	Classes = idx.Classes
-)
-
 // Data is the first N images of an idx.Set, held as the set holds them:
 // Images is N×Pixels bytes row-major (0 background, 255 ink) and Labels the
 // N digits, both sharing the set's memory. The network trains on floats: X
@@ -37,18 +30,18 @@ func NewData[T float32 | float64](s idx.Set, n int) (Data[T], error) {
 	if n < 1 || n > s.N {
 		return Data[T]{}, fmt.Errorf("mnist: want 1..%d images, got %d", s.N, n)
 	}
-	if len(s.Images) < n*Pixels || len(s.Labels) < n {
+	if len(s.Images) < n*idx.Pixels || len(s.Labels) < n {
 		return Data[T]{}, fmt.Errorf("mnist: set of %d images holds %d bytes of pixels and %d labels", s.N, len(s.Images), len(s.Labels))
 	}
 	labels := s.Labels[:n:n]
 	for i, l := range labels {
-		if l >= Classes {
+		if l >= idx.Classes {
 			return Data[T]{}, fmt.Errorf("mnist: label %d of image %d is not a digit 0..9", l, i)
 		}
 	}
 	// The full slice expressions keep an append to the Data's slices from
 	// writing into the set.
-	return Data[T]{Images: s.Images[: n*Pixels : n*Pixels], Labels: labels, N: n}, nil
+	return Data[T]{Images: s.Images[: n*idx.Pixels : n*idx.Pixels], Labels: labels, N: n}, nil
 }
 
 // X writes images lo..hi−1 into dst as floats and returns dst[:(hi−lo)×Pixels]:
@@ -57,7 +50,7 @@ func NewData[T float32 | float64](s idx.Set, n int) (Data[T], error) {
 // else X allocates a new slice. lo and hi index the images as a slice
 // expression does, 0 ≤ lo ≤ hi ≤ N.
 func (d Data[T]) X(dst []T, lo, hi int) []T {
-	px := d.Images[:d.N*Pixels][lo*Pixels : hi*Pixels]
+	px := d.Images[:d.N*idx.Pixels][lo*idx.Pixels : hi*idx.Pixels]
 	dst = resize(dst, len(px))
 	convert(dst, px, pixelScale[T]())
 	return dst
@@ -89,10 +82,10 @@ func convert[T float32 | float64](dst []T, px []uint8, scale *[256]T) {
 // elsewhere. dst is reused as in X; lo and hi are as in X.
 func (d Data[T]) Y(dst []T, lo, hi int) []T {
 	labels := d.Labels[:d.N][lo:hi]
-	dst = resize(dst, len(labels)*Classes)
+	dst = resize(dst, len(labels)*idx.Classes)
 	clear(dst)
 	for i, l := range labels {
-		dst[i*Classes : (i+1)*Classes][l] = 1
+		dst[i*idx.Classes : (i+1)*idx.Classes][l] = 1
 	}
 	return dst
 }

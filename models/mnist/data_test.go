@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"outgrad/models/mnist/idx"
+	"outgrad/models/mnist/internal/numpyrng"
 )
 
 func TestNewDataReal(t *testing.T) {
@@ -26,15 +27,15 @@ func TestNewDataReal(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if d.N != 1000 || len(d.Images) != 1000*Pixels || len(d.Labels) != 1000 {
+	if d.N != 1000 || len(d.Images) != 1000*idx.Pixels || len(d.Labels) != 1000 {
 		t.Fatalf("NewData(1000): N=%d len(Images)=%d len(Labels)=%d", d.N, len(d.Images), len(d.Labels))
 	}
 	if &d.Images[0] != &train.Images[0] || &d.Labels[0] != &train.Labels[0] {
 		t.Error("NewData copied the set's pixels or labels instead of sharing them")
 	}
 	x, x32 := d.X(nil, 0, d.N), d32.X(nil, 0, d.N)
-	if len(x) != 1000*Pixels || len(x32) != 1000*Pixels {
-		t.Fatalf("X(0, N): %d and %d values, want %d", len(x), len(x32), 1000*Pixels)
+	if len(x) != 1000*idx.Pixels || len(x32) != 1000*idx.Pixels {
+		t.Fatalf("X(0, N): %d and %d values, want %d", len(x), len(x32), 1000*idx.Pixels)
 	}
 	for i := range x {
 		p := train.Images[i]
@@ -43,25 +44,25 @@ func TestNewDataReal(t *testing.T) {
 		}
 	}
 	y, y32 := d.Y(nil, 0, d.N), d32.Y(nil, 0, d.N)
-	if len(y) != 1000*Classes || len(y32) != 1000*Classes {
-		t.Fatalf("Y(0, N): %d and %d values, want %d", len(y), len(y32), 1000*Classes)
+	if len(y) != 1000*idx.Classes || len(y32) != 1000*idx.Classes {
+		t.Fatalf("Y(0, N): %d and %d values, want %d", len(y), len(y32), 1000*idx.Classes)
 	}
 	for i := range d.N {
-		for k := range Classes {
+		for k := range idx.Classes {
 			want := 0.0
 			if k == int(train.Labels[i]) {
 				want = 1
 			}
-			if y[i*Classes+k] != want || float64(y32[i*Classes+k]) != want {
-				t.Fatalf("Y[%d][%d] = %v, want %v", i, k, y[i*Classes+k], want)
+			if y[i*idx.Classes+k] != want || float64(y32[i*idx.Classes+k]) != want {
+				t.Fatalf("Y[%d][%d] = %v, want %v", i, k, y[i*idx.Classes+k], want)
 			}
 		}
 	}
 	// A range is the same rows of the whole.
-	if got := d.X(nil, 300, 400); !equalFloats(got, x[300*Pixels:400*Pixels]) {
+	if got := d.X(nil, 300, 400); !equalFloats(got, x[300*idx.Pixels:400*idx.Pixels]) {
 		t.Error("X(300, 400) differs from rows 300..399 of X(0, N)")
 	}
-	if got := d.Y(nil, 300, 400); !equalFloats(got, y[300*Classes:400*Classes]) {
+	if got := d.Y(nil, 300, 400); !equalFloats(got, y[300*idx.Classes:400*idx.Classes]) {
 		t.Error("Y(300, 400) differs from rows 300..399 of Y(0, N)")
 	}
 	all, err := NewData[float32](test, test.N)
@@ -85,7 +86,7 @@ func equalFloats[T float32 | float64](a, b []T) bool {
 // TestDataEveryByte converts every pixel value, 0..255, in both types: the
 // float is numpy's p/255 in float64, then converted.
 func TestDataEveryByte(t *testing.T) {
-	s := idx.Set{Images: make([]uint8, Pixels), Labels: []uint8{4}, N: 1}
+	s := idx.Set{Images: make([]uint8, idx.Pixels), Labels: []uint8{4}, N: 1}
 	for i := range s.Images {
 		s.Images[i] = uint8(i)
 	}
@@ -128,45 +129,45 @@ func TestConvertAnyLength(t *testing.T) {
 // capacity without allocating, grow a short one, and that Y leaves no 1 of
 // an earlier batch behind.
 func TestDataReusesBuffers(t *testing.T) {
-	s := idx.Set{Images: make([]uint8, 30*Pixels), Labels: make([]uint8, 30), N: 30}
+	s := idx.Set{Images: make([]uint8, 30*idx.Pixels), Labels: make([]uint8, 30), N: 30}
 	for i := range s.Images {
 		s.Images[i] = uint8(i * 7)
 	}
 	for i := range s.Labels {
-		s.Labels[i] = uint8(i % Classes)
+		s.Labels[i] = uint8(i % idx.Classes)
 	}
 	d, err := NewData[float32](s, 30)
 	if err != nil {
 		t.Fatal(err)
 	}
-	x, y := make([]float32, 10*Pixels), make([]float32, 10*Classes)
+	x, y := make([]float32, 10*idx.Pixels), make([]float32, 10*idx.Classes)
 	var gotX, gotY []float32
 	if a := testing.AllocsPerRun(10, func() { gotX, gotY = d.X(x, 20, 30), d.Y(y, 20, 30) }); a != 0 {
 		t.Errorf("X and Y into buffers of enough capacity allocate %v times", a)
 	}
-	if &gotX[0] != &x[0] || &gotY[0] != &y[0] || len(gotX) != 10*Pixels || len(gotY) != 10*Classes {
+	if &gotX[0] != &x[0] || &gotY[0] != &y[0] || len(gotX) != 10*idx.Pixels || len(gotY) != 10*idx.Classes {
 		t.Errorf("X and Y did not return the buffers given: lengths %d and %d", len(gotX), len(gotY))
 	}
 	// Rows 20..29 have labels 0..9, rows 3..12 labels 3..9, 0, 1, 2: every
 	// row's 1 moves, so a stale 1 would show.
 	gotY = d.Y(gotY, 3, 13)
 	for i := range 10 {
-		for k := range Classes {
+		for k := range idx.Classes {
 			want := float32(0)
-			if k == (3+i)%Classes {
+			if k == (3+i)%idx.Classes {
 				want = 1
 			}
-			if gotY[i*Classes+k] != want {
-				t.Fatalf("Y(3, 13) into a used buffer: row %d column %d = %v, want %v", i, k, gotY[i*Classes+k], want)
+			if gotY[i*idx.Classes+k] != want {
+				t.Fatalf("Y(3, 13) into a used buffer: row %d column %d = %v, want %v", i, k, gotY[i*idx.Classes+k], want)
 			}
 		}
 	}
-	if got := d.X(x[:0:5], 0, 2); len(got) != 2*Pixels || got[Pixels+1] != float32(float64(s.Images[Pixels+1])/255) {
+	if got := d.X(x[:0:5], 0, 2); len(got) != 2*idx.Pixels || got[idx.Pixels+1] != float32(float64(s.Images[idx.Pixels+1])/255) {
 		t.Errorf("X into a short buffer: %d values", len(got))
 	}
 	// X overwrites every value of a used buffer, zero pixels too.
-	s.Images[5*Pixels+3], s.Images[5*Pixels+20] = 0, 0 // words of 8 bytes, zero and not
-	clear(s.Images[5*Pixels+24 : 5*Pixels+40])
+	s.Images[5*idx.Pixels+3], s.Images[5*idx.Pixels+20] = 0, 0 // words of 8 bytes, zero and not
+	clear(s.Images[5*idx.Pixels+24 : 5*idx.Pixels+40])
 	want := d.X(nil, 5, 7)
 	for i := range x {
 		x[i] = float32(math.NaN())
@@ -182,7 +183,7 @@ func TestDataReusesBuffers(t *testing.T) {
 func TestNewDataHoldsNoFloats(t *testing.T) {
 	const limit = 1024
 	for _, n := range []int{1, 40000} {
-		s := idx.Set{Images: make([]uint8, n*Pixels), Labels: make([]uint8, n), N: n}
+		s := idx.Set{Images: make([]uint8, n*idx.Pixels), Labels: make([]uint8, n), N: n}
 		var before, after runtime.MemStats
 		runtime.ReadMemStats(&before)
 		d, err := NewData[float64](s, n)
@@ -207,7 +208,7 @@ type idleNet struct {
 }
 
 func newIdleNet(c Config) *idleNet {
-	n := &idleNet{out: make([]float64, c.Batch*Classes)}
+	n := &idleNet{out: make([]float64, c.Batch*idx.Classes)}
 	sizes := c.Sizes()
 	for i := 0; i+1 < len(sizes); i++ {
 		n.grads = append(n.grads, make([]float64, sizes[i]*sizes[i+1]))
@@ -216,17 +217,24 @@ func newIdleNet(c Config) *idleNet {
 	return n
 }
 
-func (n *idleNet) Name() string                                     { return "idle" }
+func (n *idleNet) Name() string { return "idle" }
+
 func (n *idleNet) Gradient(x, t []float64, masks [][]float64) error { return nil }
-func (n *idleNet) Step(x, t []float64, masks [][]float64) error     { return nil }
-func (n *idleNet) Output() []float64                                { return n.out }
-func (n *idleNet) Grads() [][]float64                               { return n.grads }
-func (n *idleNet) Weights() [][]float64                             { return n.ws }
+
+func (n *idleNet) Step(x, t []float64, masks [][]float64) error { return nil }
+
+func (n *idleNet) Output() []float64 { return n.out }
+
+func (n *idleNet) Grads() [][]float64 { return n.grads }
+
+func (n *idleNet) Weights() [][]float64 { return n.ws }
+
 func (n *idleNet) Loss(x, t []float64, masks [][]float64) (float64, error) {
 	return 0, nil
 }
+
 func (n *idleNet) Logits(x []float64, rows int) ([]float64, error) {
-	n.logits = resize(n.logits, rows*Classes)
+	n.logits = resize(n.logits, rows*idx.Classes)
 	return n.logits, nil
 }
 
@@ -236,7 +244,7 @@ func (n *idleNet) Logits(x []float64, rows int) ([]float64, error) {
 // more than its small records (the test block of 200 images is 1.3 MB).
 func TestTrainerReusesBuffers(t *testing.T) {
 	const images = 200
-	s := idx.Set{Images: make([]uint8, images*Pixels), Labels: make([]uint8, images), N: images}
+	s := idx.Set{Images: make([]uint8, images*idx.Pixels), Labels: make([]uint8, images), N: images}
 	for i := range s.Images {
 		s.Images[i] = uint8(i)
 	}
@@ -281,7 +289,7 @@ func TestTrainerReusesBuffers(t *testing.T) {
 }
 
 func TestNewDataRange(t *testing.T) {
-	s := idx.Set{Images: make([]uint8, 3*Pixels), Labels: []uint8{1, 2, 3}, N: 3}
+	s := idx.Set{Images: make([]uint8, 3*idx.Pixels), Labels: []uint8{1, 2, 3}, N: 3}
 	for _, n := range []int{-1, 0, 4} {
 		if _, err := NewData[float64](s, n); err == nil || !strings.HasPrefix(err.Error(), "mnist: ") {
 			t.Errorf("NewData(%d): error %v, want an mnist error", n, err)
@@ -293,17 +301,17 @@ func TestNewDataRange(t *testing.T) {
 	if _, err := NewData[float64](s, 3); err != nil {
 		t.Fatal(err)
 	}
-	bad := idx.Set{Images: make([]uint8, 3*Pixels), Labels: []uint8{1}, N: 3}
+	bad := idx.Set{Images: make([]uint8, 3*idx.Pixels), Labels: []uint8{1}, N: 3}
 	if _, err := NewData[float64](bad, 3); err == nil {
 		t.Error("NewData on a set with too few labels: no error")
 	}
-	bad = idx.Set{Images: make([]uint8, 3*Pixels), Labels: []uint8{1, 12, 3}, N: 3}
+	bad = idx.Set{Images: make([]uint8, 3*idx.Pixels), Labels: []uint8{1, 12, 3}, N: 3}
 	if _, err := NewData[float64](bad, 3); err == nil {
 		t.Error("NewData on a set with label 12: no error")
 	}
 	// A Data built by hand is checked by the trainer: a label that is not a
 	// digit would put its 1 outside its row of Y.
-	hand := Data[float64]{Images: make([]uint8, 3*Pixels), Labels: []uint8{1, 12, 3}, N: 3}
+	hand := Data[float64]{Images: make([]uint8, 3*idx.Pixels), Labels: []uint8{1, 12, 3}, N: 3}
 	c := DefaultConfig()
 	c.TrainImages, c.Batch = 3, 3
 	if _, _, err := NewTrainer(c, hand, hand); err == nil || !strings.Contains(err.Error(), "label 12") {
@@ -316,15 +324,15 @@ func TestNewDataRange(t *testing.T) {
 // in chunks of another size does; evaluating again gives the same.
 func TestEvaluatorBlocks(t *testing.T) {
 	const images = 2*EvalBlock + 37
-	rng := NewRNG(5)
-	s := idx.Set{Images: make([]uint8, images*Pixels), Labels: make([]uint8, images), N: images}
+	rng := numpyrng.New(5)
+	s := idx.Set{Images: make([]uint8, images*idx.Pixels), Labels: make([]uint8, images), N: images}
 	for i := range s.Images {
 		if rng.Uint32()%4 == 0 {
 			s.Images[i] = uint8(rng.Uint32())
 		}
 	}
 	for i := range s.Labels {
-		s.Labels[i] = uint8(rng.Uint32() % Classes)
+		s.Labels[i] = uint8(rng.Uint32() % idx.Classes)
 	}
 	d, err := NewData[float64](s, images)
 	if err != nil {
@@ -332,7 +340,7 @@ func TestEvaluatorBlocks(t *testing.T) {
 	}
 	c := DefaultConfig()
 	c.Hidden = []int{8}
-	n, err := NewHandRolled(c, InitWeights[float64](c, NewRNG(1)))
+	n, err := NewHandRolled(c, InitWeights[float64](c, numpyrng.New(1)))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -366,7 +374,7 @@ func TestEvaluatorBlocks(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	shifted, err := NewData[float64](idx.Set{Images: s.Images[Pixels:], Labels: s.Labels[1:], N: s.N - 1}, few)
+	shifted, err := NewData[float64](idx.Set{Images: s.Images[idx.Pixels:], Labels: s.Labels[1:], N: s.N - 1}, few)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -387,33 +395,5 @@ func TestEvaluatorBlocks(t *testing.T) {
 		if got, err := e.Accuracy(n, d); err != nil || got != want {
 			t.Errorf("evaluation %d of one block: accuracy %v, %v, want %v", i, got, err, want)
 		}
-	}
-}
-
-// BenchmarkDataX times the conversion of one batch (100 images) and one
-// evaluation block (EvalBlock images) of real images to floats.
-func BenchmarkDataX(b *testing.B) {
-	train, test := loadSets(b, 1000)
-	d, err := NewData[float64](train, 1000)
-	if err != nil {
-		b.Fatal(err)
-	}
-	dt, err := NewData[float64](test, test.N)
-	if err != nil {
-		b.Fatal(err)
-	}
-	for _, tc := range []struct {
-		name string
-		d    Data[float64]
-		n    int
-	}{{"batch", d, 100}, {"block", dt, min(EvalBlock, dt.N)}} {
-		b.Run(tc.name, func(b *testing.B) {
-			buf := make([]float64, tc.n*Pixels)
-			b.SetBytes(int64(tc.n * Pixels))
-			b.ReportAllocs()
-			for b.Loop() {
-				buf = tc.d.X(buf, 0, tc.n)
-			}
-		})
 	}
 }

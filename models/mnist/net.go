@@ -4,7 +4,17 @@ import (
 	"fmt"
 
 	"outgrad/graph/blas"
+	"outgrad/models/mnist/idx"
+	"outgrad/models/mnist/internal/handrolled"
+	"outgrad/models/mnist/internal/numpyrng"
 	"outgrad/ops"
+)
+
+// The names of the implementations, as their Name returns them.
+const (
+	ImplGraph      = "graph"      // graphnet.GraphNet: package graph's ops, slopes from outputs
+	ImplHandRolled = "handrolled" // NewHandRolled: no Gorgonia
+	ImplBuiltin    = "builtin"    // graphnet.BuiltinNet: Gorgonia's own ops, slopes from inputs
 )
 
 // Net is one implementation of the network: input → hidden layers
@@ -41,7 +51,7 @@ type Net[T ops.Float] interface {
 // after the other in layer order: w01 (784×h1) uniform in ±W01Range, then every
 // later matrix uniform in ±W12Range. For the book: w01 = 0.02·random((784,100))
 // − 0.01, w12 = 0.2·random((100,10)) − 0.1.
-func InitWeights[T ops.Float](c Config, rng *RNG) [][]T {
+func InitWeights[T ops.Float](c Config, rng *numpyrng.RNG) [][]T {
 	sizes := c.Sizes()
 	ws := make([][]T, len(sizes)-1)
 	for i := range ws {
@@ -56,7 +66,7 @@ func InitWeights[T ops.Float](c Config, rng *RNG) [][]T {
 }
 
 // uniform fills dst with scale·random() + shift, computed in float64.
-func uniform[T ops.Float](rng *RNG, dst []T, scale, shift float64) {
+func uniform[T ops.Float](rng *numpyrng.RNG, dst []T, scale, shift float64) {
 	switch dst := any(dst).(type) {
 	case []float64:
 		rng.Uniform(dst, scale, shift)
@@ -66,7 +76,7 @@ func uniform[T ops.Float](rng *RNG, dst []T, scale, shift float64) {
 }
 
 // drawMask fills dst with numpy's randint(2): 0 or 1.
-func drawMask[T ops.Float](rng *RNG, dst []T) {
+func drawMask[T ops.Float](rng *numpyrng.RNG, dst []T) {
 	switch dst := any(dst).(type) {
 	case []float64:
 		rng.Mask(dst)
@@ -92,7 +102,7 @@ func argmax[T ops.Float](row []T) int {
 func countCorrect[T ops.Float](out []T, labels []uint8) int {
 	n := 0
 	for i, l := range labels {
-		if argmax(out[i*Classes:(i+1)*Classes]) == int(l) {
+		if argmax(out[i*idx.Classes:(i+1)*idx.Classes]) == int(l) {
 			n++
 		}
 	}
@@ -110,13 +120,40 @@ func checkFinite[T ops.Float](name string, v []T, cols int) error {
 // check reports a Data whose N does not match its slices or whose labels
 // are not digits (Y would put their 1 outside the row).
 func (d Data[T]) check(what string) error {
-	if d.N < 0 || len(d.Images) < d.N*Pixels || len(d.Labels) < d.N {
+	if d.N < 0 || len(d.Images) < d.N*idx.Pixels || len(d.Labels) < d.N {
 		return fmt.Errorf("mnist: %s data says %d images but holds %d pixels and %d labels",
 			what, d.N, len(d.Images), len(d.Labels))
 	}
 	for i, l := range d.Labels[:d.N] {
-		if l >= Classes {
+		if l >= idx.Classes {
 			return fmt.Errorf("mnist: %s data: label %d of image %d is not a digit 0..9", what, l, i)
+		}
+	}
+	return nil
+}
+
+// NewHandRolled returns the hand-rolled implementation of c starting from
+// copies of ws.
+func NewHandRolled[T ops.Float](c Config, ws [][]T) (*handrolled.Net[T], error) {
+	if err := c.Validate(); err != nil {
+		return nil, err
+	}
+	if err := CheckWeights(c, ws); err != nil {
+		return nil, err
+	}
+	return handrolled.New(c.Spec(), ws)
+}
+
+// CheckWeights checks that ws holds one matrix per layer of the sizes c asks
+// for: w01 (784×h1), w12 (h1×h2), …, the last hk×10.
+func CheckWeights[T ops.Float](c Config, ws [][]T) error {
+	sizes := c.Sizes()
+	if len(ws) != len(sizes)-1 {
+		return fmt.Errorf("mnist: %d weight matrices, want %d", len(ws), len(sizes)-1)
+	}
+	for i, w := range ws {
+		if len(w) != sizes[i]*sizes[i+1] {
+			return fmt.Errorf("mnist: weight matrix %s has %d values, want %d×%d", c.MatrixNames()[i], len(w), sizes[i], sizes[i+1])
 		}
 	}
 	return nil

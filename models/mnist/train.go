@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"slices"
 
+	"outgrad/models/mnist/idx"
+	"outgrad/models/mnist/internal/numpyrng"
 	"outgrad/ops"
 )
 
@@ -49,7 +51,7 @@ type Hooks[T ops.Float] struct {
 type Trainer[T ops.Float] struct {
 	c           Config
 	train, test Data[T]
-	rng         *RNG
+	rng         *numpyrng.RNG
 	masks       [][]T
 	x, y        []T
 	eval        Evaluator[T]
@@ -76,8 +78,8 @@ func NewTrainer[T ops.Float](c Config, train, test Data[T]) (*Trainer[T], [][]T,
 	if test.N < 1 {
 		return nil, nil, fmt.Errorf("mnist: no test images")
 	}
-	t := &Trainer[T]{c: c, train: train, test: test, rng: NewRNG(c.Seed),
-		x: make([]T, c.Batch*Pixels), y: make([]T, c.Batch*Classes)}
+	t := &Trainer[T]{c: c, train: train, test: test, rng: numpyrng.New(c.Seed),
+		x: make([]T, c.Batch*idx.Pixels), y: make([]T, c.Batch*idx.Classes)}
 	ws := InitWeights[T](c, t.rng)
 	if c.Dropout {
 		for _, h := range c.Hidden {
@@ -85,12 +87,6 @@ func NewTrainer[T ops.Float](c Config, train, test Data[T]) (*Trainer[T], [][]T,
 		}
 	}
 	return t, ws, nil
-}
-
-// Evaluated reports whether the network is evaluated after iteration iter:
-// at 0, EvalEvery, 2·EvalEvery, … and after the last iteration.
-func (c Config) Evaluated(iter int) bool {
-	return iter%c.EvalEvery == 0 || iter == c.Iterations-1
 }
 
 // Run trains nets for c.Iterations iterations of c.Steps() batches. Before
@@ -162,7 +158,7 @@ func (t *Trainer[T]) Run(nets []Net[T], hooks Hooks[T]) ([][]Point, error) {
 // checkStep names the first matrix of a net's step that holds NaN or ±Inf;
 // sizes are the layer widths, names the matrices'.
 func checkStep[T ops.Float](n Net[T], sizes []int, names []string) error {
-	if err := checkFinite("output", n.Output(), Classes); err != nil {
+	if err := checkFinite("output", n.Output(), idx.Classes); err != nil {
 		return err
 	}
 	gs, ws := n.Grads(), n.Weights()
@@ -221,7 +217,7 @@ func (e *Evaluator[T]) accuracies(nets []Net[T], d Data[T], acc []float64) (int,
 	clear(acc)
 	for lo := 0; lo < d.N; lo += EvalBlock {
 		hi := min(lo+EvalBlock, d.N)
-		if px := d.Images[lo*Pixels : hi*Pixels]; e.from != &px[0] || len(e.block) != len(px) {
+		if px := d.Images[lo*idx.Pixels : hi*idx.Pixels]; e.from != &px[0] || len(e.block) != len(px) {
 			e.block = d.X(e.block, lo, hi)
 			e.from = &px[0]
 		}

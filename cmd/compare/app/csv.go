@@ -6,14 +6,15 @@ import (
 	"io"
 	"strconv"
 
-	"outgrad/models/mnist"
+	"outgrad/models/mnist/compare"
+	"outgrad/models/mnist/sweep"
 )
 
 // writeRunCSV writes one row per evaluation of every implementation that ran:
 // iteration, impl, test_acc, train_acc, then the gradient norm of every weight
 // matrix after the iteration's last step (grad_norm_w01, grad_norm_w12, …;
 // empty where none was recorded).
-func writeRunCSV(w io.Writer, rep *mnist.Report) error {
+func writeRunCSV(w io.Writer, rep *compare.Report) error {
 	matrices := 0
 	for _, name := range rep.Impls {
 		for _, g := range rep.Runs[name].GradNorms {
@@ -56,7 +57,7 @@ func writeRunCSV(w io.Writer, rep *mnist.Report) error {
 // writeSweepCSV writes one row per configuration and seed of the sweep,
 // with the summary of its cell (the configuration over every seed) in the
 // last columns.
-func writeSweepCSV(w io.Writer, rep *mnist.SweepReport) error {
+func writeSweepCSV(w io.Writer, rep *sweep.SweepReport) error {
 	cw := csv.NewWriter(w)
 	if err := cw.Write([]string{"hidden", "output", "seed", "final_iteration", "final_test_acc", "best_test_acc",
 		"best_iteration", "final_train_acc", "diverged", "failed_checks", "seconds",

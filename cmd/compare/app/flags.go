@@ -12,6 +12,7 @@ import (
 
 	"outgrad/cmd/compare/internal/outfile"
 	"outgrad/models/mnist"
+	"outgrad/models/mnist/compare"
 	"outgrad/models/mnist/idx"
 	"outgrad/ops"
 )
@@ -77,7 +78,7 @@ func (a *App) parse(args []string, stderr io.Writer) (options, error) {
 	fs.BoolVar(&o.cfg.Book, "book", false, "hand-rolled side uses the book's post-dropout slope; show the book's published rows")
 	fs.StringVar(&o.data, "data", "", "MNIST idx directory (default $"+idx.EnvDir+", else the GoMNIST module cache)")
 	fs.BoolVar(&o.list, "list", false, "list the registered activations and outputs and exit")
-	fs.StringVar(&o.impl, "impl", mnist.ImplBoth, "implementations to train: graph|handrolled|builtin|both|all")
+	fs.StringVar(&o.impl, "impl", compare.ImplBoth, "implementations to train: graph|handrolled|builtin|both|all")
 	fs.BoolVar(&o.check, "check", true, "run the finite-difference and built-in checks at every evaluation, not only at the first step (-check=false)")
 	paths := map[string]*string{}
 	for _, f := range outputFlags {
@@ -91,7 +92,7 @@ func (a *App) parse(args []string, stderr io.Writer) (options, error) {
 	baseText := fs.String("softmax-base", "e", "base b of the softmax, b^x/Σb^x (output or hidden), a number or e: above e sharpens, below softens")
 	bases := fs.String("softmax-bases", "", "with -sweep: comma-separated softmax bases to sweep (e.g. 2,e,10); each replaces the softmax output")
 	fs.Float64Var(&o.tol, "tol", 0, fmt.Sprintf("gradient tolerance ‖Δ‖∞/‖g‖∞ (0: the default, %g for float64, %g for float32)",
-		mnist.DefaultTolerance[float64](), mnist.DefaultTolerance[float32]()))
+		compare.DefaultTolerance[float64](), compare.DefaultTolerance[float32]()))
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			fs.SetOutput(stderr)
@@ -161,7 +162,7 @@ func (a *App) parse(args []string, stderr io.Writer) (options, error) {
 			}
 		}
 	}
-	if err := (mnist.CompareOptions{Impl: o.impl, Tol: o.tol}).Validate(); err != nil {
+	if err := (compare.CompareOptions{Impl: o.impl, Tol: o.tol}).Validate(); err != nil {
 		return o, errUsage{err}
 	}
 	if o.targets, err = checkOutputs(paths, o.loadPath); err != nil {

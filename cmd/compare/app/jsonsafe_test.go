@@ -9,20 +9,22 @@ import (
 	"testing"
 
 	"outgrad/models/mnist"
+	"outgrad/models/mnist/compare"
+	"outgrad/models/mnist/reference"
 )
 
 // TestJSONNonFinite: a report holding NaN and ±Inf is still written, with
 // null in their place, their paths listed, and every finite value and the
 // field order as encoding/json gives them.
 func TestJSONNonFinite(t *testing.T) {
-	rep := &mnist.Report{
-		Config: mnist.ConfigReport{Dtype: "float64", Hidden: []int{100}, Alpha: 2},
+	rep := &compare.Report{
+		Config: compare.ConfigReport{Dtype: "float64", Hidden: []int{100}, Alpha: 2},
 		Impls:  []string{"graph"},
-		Runs: map[string]*mnist.RunReport{"graph": {
+		Runs: map[string]*compare.RunReport{"graph": {
 			Trajectory: []mnist.Point{{Iteration: 0, TestAcc: 0.5}},
-			Weights:    map[string]mnist.WeightsStat{"w01": {Sum: 1e308, SumSq: math.Inf(1)}},
+			Weights:    map[string]compare.WeightsStat{"w01": {Sum: 1e308, SumSq: math.Inf(1)}},
 		}},
-		Checks:      &mnist.Checks{NetworkFD: []mnist.FDCheck{{Impl: "graph", WorstRelErr: math.NaN()}}},
+		Checks:      &reference.Checks{NetworkFD: []reference.FDCheck{{Impl: "graph", WorstRelErr: math.NaN()}}},
 		WallSeconds: 1.5,
 	}
 	if _, err := json.Marshal(rep); err == nil {
@@ -45,7 +47,7 @@ func TestJSONNonFinite(t *testing.T) {
 		t.Errorf("w01 = %v", w01)
 	}
 	// The finite report encodes exactly as encoding/json encodes it.
-	rep.Runs["graph"].Weights["w01"] = mnist.WeightsStat{Sum: 1, SumSq: 2}
+	rep.Runs["graph"].Weights["w01"] = compare.WeightsStat{Sum: 1, SumSq: 2}
 	rep.Checks.NetworkFD[0].WorstRelErr = 0.5
 	var again bytes.Buffer
 	if err := writeJSON(&again, rep); err != nil {

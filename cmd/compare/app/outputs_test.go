@@ -11,7 +11,7 @@ import (
 	"strings"
 	"testing"
 
-	"outgrad/models/mnist"
+	"outgrad/models/mnist/idx"
 )
 
 func TestOutputsRefusedBeforeTraining(t *testing.T) {
@@ -158,7 +158,7 @@ func TestWeightsPictureOfTwoHiddenLayers(t *testing.T) {
 
 func TestProject(t *testing.T) {
 	const h1, h2 = 3, 2
-	w01, w12, w23 := make([]float64, mnist.Pixels*h1), make([]float64, h1*h2), make([]float64, h2*mnist.Classes)
+	w01, w12, w23 := make([]float64, idx.Pixels*h1), make([]float64, h1*h2), make([]float64, h2*idx.Classes)
 	for i := range w01 {
 		w01[i] = float64(i%7) - 3
 	}
@@ -169,16 +169,16 @@ func TestProject(t *testing.T) {
 		w23[i] = float64(i%5) + 1
 	}
 	got := project([][]float64{w01, w12, w23})
-	for p := range mnist.Pixels {
-		for d := range mnist.Classes {
+	for p := range idx.Pixels {
+		for d := range idx.Classes {
 			var want float64
 			for a := range h1 {
 				for b := range h2 {
-					want += w01[p*h1+a] * w12[a*h2+b] * w23[b*mnist.Classes+d]
+					want += w01[p*h1+a] * w12[a*h2+b] * w23[b*idx.Classes+d]
 				}
 			}
-			if got[p*mnist.Classes+d] != want {
-				t.Fatalf("pixel %d digit %d: %v, want %v", p, d, got[p*mnist.Classes+d], want)
+			if got[p*idx.Classes+d] != want {
+				t.Fatalf("pixel %d digit %d: %v, want %v", p, d, got[p*idx.Classes+d], want)
 			}
 		}
 	}

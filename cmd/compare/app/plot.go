@@ -20,6 +20,8 @@ import (
 	"gonum.org/v1/plot/vg/vgimg"
 
 	"outgrad/models/mnist"
+	"outgrad/models/mnist/compare"
+	"outgrad/models/mnist/idx"
 )
 
 // Colours of the implementations in the accuracy plot.
@@ -32,7 +34,7 @@ var (
 // writeAccuracyPlot draws test (solid) and train (dashed) accuracy against
 // the iteration for each implementation that ran, and in book mode the book's
 // published test and train accuracies as points.
-func writeAccuracyPlot(w io.Writer, rep *mnist.Report) error {
+func writeAccuracyPlot(w io.Writer, rep *compare.Report) error {
 	p := plot.New()
 	c := rep.Config
 	p.Title.Text = fmt.Sprintf("MNIST, %s hidden ×%s, %s output, %s%s", c.HiddenAct, sizesString(c.Hidden), c.Output, c.Dtype, map[bool]string{true: ", book slope (hand-rolled)"}[c.Book])
@@ -107,7 +109,7 @@ func writeAccuracyPlot(w io.Writer, rep *mnist.Report) error {
 // gradNormPlot draws, per weight matrix, the norm of its gradient after the
 // last step of every evaluated iteration (the first implementation's), on a
 // log scale: where the gradient goes, layer by layer.
-func gradNormPlot(rep *mnist.Report) (*plot.Plot, error) {
+func gradNormPlot(rep *compare.Report) (*plot.Plot, error) {
 	g := plot.New()
 	impl := rep.Impls[0]
 	g.Title.Text = "gradient norm ‖∂L/∂w‖ per weight matrix (" + impl + ")"
@@ -218,7 +220,7 @@ func writeWeightsPNG(w io.Writer, impl string, hidden int, ws [][]float64) error
 	img := image.NewRGBA(image.Rect(0, 0, width, height))
 	draw.Draw(img, img.Bounds(), image.White, image.Point{}, draw.Src)
 
-	tile := make([]float64, mnist.Pixels)
+	tile := make([]float64, idx.Pixels)
 	label(img, tileGap, textH-6, fmt.Sprintf("%s weights: first layer w01 of each of the %d hidden units (28x28; blue < 0 < red, per-tile scale)", impl, hidden))
 	for h := 0; h < hidden; h++ {
 		for p := range tile {
@@ -237,9 +239,9 @@ func writeWeightsPNG(w io.Writer, impl string, hidden int, ws [][]float64) error
 	}
 	label(img, tileGap, y0-6, caption)
 	proj := project(ws)
-	for d := 0; d < mnist.Classes; d++ {
+	for d := 0; d < idx.Classes; d++ {
 		for p := range tile {
-			tile[p] = proj[p*mnist.Classes+d]
+			tile[p] = proj[p*idx.Classes+d]
 		}
 		drawTile(img, tileGap+d*ts, y0, tile)
 		label(img, tileGap+d*ts+side*tileScale/2-3, y0+ts+textH-8, fmt.Sprint(d))
@@ -253,11 +255,11 @@ func writeWeightsPNG(w io.Writer, impl string, hidden int, ws [][]float64) error
 // project multiplies the weight matrices, 784×h1, h1×h2, …, hL×10, into the
 // 784×10 matrix of the network without its activations.
 func project(ws [][]float64) []float64 {
-	p, cols := ws[0], len(ws[0])/mnist.Pixels
+	p, cols := ws[0], len(ws[0])/idx.Pixels
 	for _, m := range ws[1:] {
 		next := len(m) / cols
-		q := make([]float64, mnist.Pixels*next)
-		for i := range mnist.Pixels {
+		q := make([]float64, idx.Pixels*next)
+		for i := range idx.Pixels {
 			for k := range cols {
 				a := p[i*cols+k]
 				for j := range next {

@@ -9,29 +9,31 @@ import (
 	"testing"
 
 	"outgrad/models/mnist"
+	"outgrad/models/mnist/compare"
+	"outgrad/models/mnist/sweep"
 )
 
 // degenerateReports are reports whose plots have degenerate data: one
 // point, flat lines, gradient norms that are all zero, non-finite or
 // missing, accuracies that never move.
-func degenerateReports() map[string]*mnist.Report {
-	mk := func(traj []mnist.Point, norms []mnist.GradNorms) *mnist.Report {
-		return &mnist.Report{
-			Config: mnist.ConfigReport{Dtype: "float64", Hidden: []int{100}, HiddenAct: "tanh", Output: "softmax"},
+func degenerateReports() map[string]*compare.Report {
+	mk := func(traj []mnist.Point, norms []compare.GradNorms) *compare.Report {
+		return &compare.Report{
+			Config: compare.ConfigReport{Dtype: "float64", Hidden: []int{100}, HiddenAct: "tanh", Output: "softmax"},
 			Impls:  []string{mnist.ImplHandRolled},
-			Runs:   map[string]*mnist.RunReport{mnist.ImplHandRolled: {Trajectory: traj, GradNorms: norms}},
+			Runs:   map[string]*compare.RunReport{mnist.ImplHandRolled: {Trajectory: traj, GradNorms: norms}},
 		}
 	}
 	one := []mnist.Point{{Iteration: 0, TestAcc: 0.5, TrainAcc: 0.5}}
 	two := []mnist.Point{{Iteration: 0, TestAcc: 0.1, TrainAcc: 0.1}, {Iteration: 1, TestAcc: 0.1, TrainAcc: 0.1}}
-	norms := func(vs ...[]float64) []mnist.GradNorms {
-		var out []mnist.GradNorms
+	norms := func(vs ...[]float64) []compare.GradNorms {
+		var out []compare.GradNorms
 		for i, v := range vs {
-			out = append(out, mnist.GradNorms{Iteration: i, Norms: v})
+			out = append(out, compare.GradNorms{Iteration: i, Norms: v})
 		}
 		return out
 	}
-	return map[string]*mnist.Report{
+	return map[string]*compare.Report{
 		"one point":          mk(one, norms([]float64{1, 2})),
 		"no points":          mk(nil, nil),
 		"zero norms":         mk(two, norms([]float64{0, 0}, []float64{0, 0})),
@@ -83,11 +85,11 @@ func TestOutputPanicIsAnError(t *testing.T) {
 // TestSweepPlotOfDegenerateData checks the sweep's bar chart with cells
 // that failed, diverged, or hold one run.
 func TestSweepPlotOfDegenerateData(t *testing.T) {
-	for name, rep := range map[string]*mnist.SweepReport{
-		"failed": {Seeds: []uint32{1, 2}, Runs: []mnist.SweepRun{{HiddenAct: "x", Output: "softmax", Failed: true}},
-			Cells: []mnist.SweepCell{{HiddenAct: "x", Output: "softmax", Failed: true}}},
-		"diverged": {Seeds: []uint32{1}, Runs: []mnist.SweepRun{{HiddenAct: "x", Output: "softmax", Diverged: true}},
-			Cells: []mnist.SweepCell{{HiddenAct: "x", Output: "softmax", Diverged: 1}}},
+	for name, rep := range map[string]*sweep.SweepReport{
+		"failed": {Seeds: []uint32{1, 2}, Runs: []sweep.SweepRun{{HiddenAct: "x", Output: "softmax", Failed: true}},
+			Cells: []sweep.SweepCell{{HiddenAct: "x", Output: "softmax", Failed: true}}},
+		"diverged": {Seeds: []uint32{1}, Runs: []sweep.SweepRun{{HiddenAct: "x", Output: "softmax", Diverged: true}},
+			Cells: []sweep.SweepCell{{HiddenAct: "x", Output: "softmax", Diverged: 1}}},
 		"empty": {Seeds: []uint32{1}},
 	} {
 		var b bytes.Buffer

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"outgrad/models/mnist"
+	"outgrad/models/mnist/compare"
 	"outgrad/ops"
 )
 
@@ -57,7 +58,7 @@ func row(book bool, names []string, points []mnist.Point) string {
 }
 
 // summary prints the agreement and the timing table.
-func summary(w io.Writer, rep *mnist.Report) {
+func summary(w io.Writer, rep *compare.Report) {
 	c := rep.Config
 	init := "the seed's draw"
 	if c.LoadedInit {

@@ -14,7 +14,9 @@ import (
 	"outgrad/graph"
 	"outgrad/graph/blas"
 	"outgrad/models/mnist"
+	"outgrad/models/mnist/compare"
 	"outgrad/models/mnist/idx"
+	"outgrad/models/mnist/sweep"
 	"outgrad/ops"
 )
 
@@ -115,7 +117,7 @@ func background[R any](ctx context.Context, fn func() (R, error)) (r R, err erro
 // single trains the implementations once and reports them.
 func (s *invocation) single() int {
 	o := s.o
-	copts := mnist.CompareOptions{Impl: o.impl, Tol: o.tol, FirstStepChecksOnly: !o.check}
+	copts := compare.CompareOptions{Impl: o.impl, Tol: o.tol, FirstStepChecksOnly: !o.check}
 	if o.loadPath != "" {
 		w, err := weightsfile.Load(o.loadPath)
 		if err != nil {
@@ -136,7 +138,7 @@ func (s *invocation) single() int {
 	copts.OnEval = func(names []string, points []mnist.Point) {
 		s.pr.row(s.stdout, row(o.cfg.Book, names, points), points[0].Iteration)
 	}
-	rep, err, ok := background(s.ctx, func() (*mnist.Report, error) { return tr.compare(copts) })
+	rep, err, ok := background(s.ctx, func() (*compare.Report, error) { return tr.compare(copts) })
 	if !ok {
 		return s.interrupted()
 	}
@@ -165,7 +167,7 @@ func (s *invocation) single() int {
 // verdict returns the exit status of a finished comparison: 1, with the
 // disagreement and every failed check on stderr, when the report is not OK;
 // 0 otherwise.
-func (s *invocation) verdict(rep *mnist.Report) int {
+func (s *invocation) verdict(rep *compare.Report) int {
 	if rep.OK {
 		return 0
 	}
@@ -184,9 +186,9 @@ func (s *invocation) verdict(rep *mnist.Report) int {
 // (the images stay bytes; each batch and test block is converted as it is
 // used) and runs mnist.Compare or mnist.Sweep on them.
 type trainer struct {
-	compare func(mnist.CompareOptions) (*mnist.Report, error)
-	sweep   func(seeds []uint32, acts []ops.Activation, outs []ops.Output, progress func(string)) (*mnist.SweepReport, error)
-	seeds   func(seeds []uint32, progress func(string)) (*mnist.SweepReport, error)
+	compare func(compare.CompareOptions) (*compare.Report, error)
+	sweep   func(seeds []uint32, acts []ops.Activation, outs []ops.Output, progress func(string)) (*sweep.SweepReport, error)
+	seeds   func(seeds []uint32, progress func(string)) (*sweep.SweepReport, error)
 }
 
 // mnistTestImages is the size of MNIST's test set, for the memory estimate
@@ -228,15 +230,15 @@ func newTrainer[T ops.Float](c mnist.Config, trainSet, testSet idx.Set) (trainer
 		return trainer{}, err
 	}
 	return trainer{
-		compare: func(o mnist.CompareOptions) (*mnist.Report, error) { return mnist.Compare(c, train, test, o) },
-		sweep: func(seeds []uint32, acts []ops.Activation, outs []ops.Output, progress func(string)) (*mnist.SweepReport, error) {
+		compare: func(o compare.CompareOptions) (*compare.Report, error) { return compare.Compare(c, train, test, o) },
+		sweep: func(seeds []uint32, acts []ops.Activation, outs []ops.Output, progress func(string)) (*sweep.SweepReport, error) {
 			if seeds == nil {
 				seeds = []uint32{c.Seed}
 			}
-			return mnist.SweepSeeds(c, seeds, acts, outs, train, test, progress)
+			return sweep.SweepSeeds(c, seeds, acts, outs, train, test, progress)
 		},
-		seeds: func(seeds []uint32, progress func(string)) (*mnist.SweepReport, error) {
-			return mnist.Seeds(c, seeds, train, test, progress)
+		seeds: func(seeds []uint32, progress func(string)) (*sweep.SweepReport, error) {
+			return sweep.Seeds(c, seeds, train, test, progress)
 		},
 	}, nil
 }
@@ -270,7 +272,7 @@ func matchesConfig(w weightsfile.Weights, c mnist.Config) error {
 }
 
 // writeOutputs writes the files the flags ask for.
-func (s *invocation) writeOutputs(rep *mnist.Report) error {
+func (s *invocation) writeOutputs(rep *compare.Report) error {
 	o := s.o
 	final := rep.Runs[rep.Impls[len(rep.Impls)-1]]
 	var errs []error

@@ -11,7 +11,7 @@ import (
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
 
-	"outgrad/models/mnist"
+	"outgrad/models/mnist/sweep"
 	"outgrad/ops"
 )
 
@@ -82,7 +82,7 @@ func (s *invocation) sweep() int {
 	if err != nil {
 		return s.fail(2, err)
 	}
-	rep, err, ok := background(s.ctx, func() (*mnist.SweepReport, error) {
+	rep, err, ok := background(s.ctx, func() (*sweep.SweepReport, error) {
 		if !s.o.sweep {
 			return tr.seeds(s.o.seeds, s.pr.line)
 		}
@@ -120,7 +120,7 @@ func (s *invocation) sweep() int {
 // sweepTable prints one line per run, the best marked with *; with several
 // seeds, one line per cell with the mean and standard deviation; then the
 // claims.
-func sweepTable(w io.Writer, rep *mnist.SweepReport) {
+func sweepTable(w io.Writer, rep *sweep.SweepReport) {
 	c := rep.Config
 	seeds := fmt.Sprintf("seed %d", c.Seed)
 	if len(rep.Seeds) > 1 {
@@ -169,7 +169,7 @@ func sweepTable(w io.Writer, rep *mnist.SweepReport) {
 	}
 	sweepChecks(w, rep)
 	fmt.Fprintf(w, "whole sweep %s\n\nclaims of the chapter, judged by final test accuracy (one-sided Welch's t-test, supported when p < %g):\n",
-		time.Duration(rep.WallSeconds*1e9).Round(time.Millisecond), mnist.ClaimLevel)
+		time.Duration(rep.WallSeconds*1e9).Round(time.Millisecond), sweep.ClaimLevel)
 	for _, cl := range rep.Claims() {
 		fmt.Fprintln(w, "  "+cl.String())
 	}
@@ -195,7 +195,7 @@ func seedList(seeds []uint32) string {
 
 // writeSweepPlot draws the final test accuracy of every run as grouped bars:
 // one group per hidden activation, one bar per output. A diverged run has no bar.
-func writeSweepPlot(w io.Writer, rep *mnist.SweepReport) error {
+func writeSweepPlot(w io.Writer, rep *sweep.SweepReport) error {
 	var hidden, outs []string
 	seen := map[string]bool{}
 	for _, r := range rep.Runs {
@@ -248,7 +248,7 @@ func writeSweepPlot(w io.Writer, rep *mnist.SweepReport) error {
 
 // sweepChecks prints the checks made before each configuration was
 // trained: one line when all passed, else every failure.
-func sweepChecks(w io.Writer, rep *mnist.SweepReport) {
+func sweepChecks(w io.Writer, rep *sweep.SweepReport) {
 	if rep.OK {
 		fmt.Fprintf(w, "checks: OK: the slopes and the first step's gradient of each of the %d configurations passed (%.2fs)\n",
 			len(rep.Checks), rep.CheckSeconds)

@@ -9,7 +9,7 @@ import (
 	"strings"
 	"testing"
 
-	"outgrad/models/mnist"
+	"outgrad/models/mnist/sweep"
 )
 
 func TestSweepBadFlagsExit2OneLine(t *testing.T) {
@@ -52,7 +52,7 @@ func TestSweepSmall(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var rep mnist.SweepReport
+	var rep sweep.SweepReport
 	if err := json.Unmarshal(b, &rep); err != nil || len(rep.Runs) != 4 || len(rep.ClaimResults) != 2 {
 		t.Errorf("json: %v, %d runs, %d claims", err, len(rep.Runs), len(rep.ClaimResults))
 	}

@@ -9,7 +9,7 @@ import (
 	"strings"
 	"testing"
 
-	"outgrad/models/mnist"
+	"outgrad/models/mnist/sweep"
 	"outgrad/ops"
 )
 
@@ -83,7 +83,7 @@ func TestSweepAndSeedsRefuseWrongActivation(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			var rep mnist.SweepReport
+			var rep sweep.SweepReport
 			if err := json.Unmarshal(b, &rep); err != nil {
 				t.Fatal(err)
 			}

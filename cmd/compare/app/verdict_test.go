@@ -7,7 +7,8 @@ import (
 	"strings"
 	"testing"
 
-	"outgrad/models/mnist"
+	"outgrad/models/mnist/compare"
+	"outgrad/models/mnist/reference"
 	"outgrad/ops"
 )
 
@@ -16,16 +17,16 @@ import (
 func TestVerdictExitStatus(t *testing.T) {
 	for _, c := range []struct {
 		name string
-		rep  mnist.Report
+		rep  compare.Report
 		want int
 		says []string
 	}{
-		{"ok", mnist.Report{OK: true, Agreement: &mnist.Agreement{OK: true}, Checks: &mnist.Checks{OK: true}}, 0, nil},
-		{"disagreement", mnist.Report{Agreement: &mnist.Agreement{Summary: "they disagree"}, Checks: &mnist.Checks{OK: true}}, 1,
+		{"ok", compare.Report{OK: true, Agreement: &compare.Agreement{OK: true}, Checks: &reference.Checks{OK: true}}, 0, nil},
+		{"disagreement", compare.Report{Agreement: &compare.Agreement{Summary: "they disagree"}, Checks: &reference.Checks{OK: true}}, 1,
 			[]string{"compare: they disagree\n"}},
-		{"failed check", mnist.Report{Agreement: &mnist.Agreement{OK: true}, Checks: &mnist.Checks{Failures: []string{"slope of x", "built-in"}}}, 1,
+		{"failed check", compare.Report{Agreement: &compare.Agreement{OK: true}, Checks: &reference.Checks{Failures: []string{"slope of x", "built-in"}}}, 1,
 			[]string{"compare: check failed: slope of x\n", "compare: check failed: built-in\n"}},
-		{"one implementation, failed check", mnist.Report{Checks: &mnist.Checks{Failures: []string{"fd"}}}, 1, []string{"check failed: fd"}},
+		{"one implementation, failed check", compare.Report{Checks: &reference.Checks{Failures: []string{"fd"}}}, 1, []string{"check failed: fd"}},
 	} {
 		var errb bytes.Buffer
 		s := &invocation{stdout: io.Discard, stderr: &errb}

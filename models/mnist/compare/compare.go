@@ -1,0 +1,360 @@
+package compare
+
+import (
+	"fmt"
+	"math"
+	"time"
+
+	"outgrad/graph/blas"
+	"outgrad/models/mnist"
+	"outgrad/models/mnist/graphnet"
+	"outgrad/models/mnist/internal/floats"
+	"outgrad/models/mnist/reference"
+	"outgrad/ops"
+)
+
+// The selections of several implementations Compare accepts in
+// CompareOptions.Impl, besides the name of one (mnist.ImplGraph,
+// mnist.ImplHandRolled, mnist.ImplBuiltin).
+const (
+	ImplBoth = "both" // graph and hand-rolled, the default
+	ImplAll  = "all"  // graph, hand-rolled and built-in (where Gorgonia's ops can express the configuration)
+)
+
+// CompareOptions says what Compare runs and how strictly it judges.
+type CompareOptions struct {
+	// Impl is mnist.ImplGraph, mnist.ImplHandRolled, mnist.ImplBuiltin,
+	// ImplBoth or ImplAll
+	// ("" means both).
+	Impl string
+	// Tol is the largest normwise relative gradient difference ‖Δ‖∞/‖g‖∞
+	// allowed between the implementations trained in lock step; 0 means
+	// DefaultTolerance for the element type.
+	Tol float64
+	// Init, when not nil, replaces the RNG's initial draw, one matrix per
+	// layer (the RNG still makes that draw, so the dropout masks are unchanged).
+	Init [][]float64
+	// FirstStepChecksOnly runs the network finite-difference and built-in
+	// checks at the first step only, not again at every evaluation. The slope
+	// checks always run.
+	FirstStepChecksOnly bool
+	// Progress, when not nil, is called after every step.
+	Progress func(iter, step int)
+	// OnEval, when not nil, is called after every evaluation with the names of
+	// the implementations and their points, in the same order.
+	OnEval func(names []string, points []mnist.Point)
+}
+
+// DefaultTolerance is the default gradient tolerance for T: 1e-10 for float64,
+// 1e-4 for float32 (relative, normwise ‖Δ‖∞/‖g‖∞).
+func DefaultTolerance[T ops.Float]() float64 {
+	if floats.DtypeName[T]() == "float32" {
+		return 1e-4
+	}
+	return 1e-10
+}
+
+// timedNet is a Net that records how long each Step and each Logits call
+// took, in constant memory.
+type timedNet[T ops.Float] struct {
+	mnist.Net[T]
+	steps, evals durations
+}
+
+func (n *timedNet[T]) Step(x, t []T, masks [][]T) error {
+	start := time.Now()
+	err := n.Net.Step(x, t, masks)
+	n.steps.add(time.Since(start))
+	return err
+}
+
+func (n *timedNet[T]) Logits(x []T, rows int) ([]T, error) {
+	start := time.Now()
+	out, err := n.Net.Logits(x, rows)
+	n.evals.add(time.Since(start))
+	return out, err
+}
+
+// Validate reports an unknown Impl or a bad tolerance.
+func (o CompareOptions) Validate() error {
+	switch o.Impl {
+	case "", ImplBoth, mnist.ImplGraph, mnist.ImplHandRolled, mnist.ImplBuiltin, ImplAll:
+	default:
+		return fmt.Errorf("compare: unknown implementation %q (known: graph, handrolled, builtin, both, all)", o.Impl)
+	}
+	if !(o.Tol >= 0) || math.IsInf(o.Tol, 0) {
+		return fmt.Errorf("compare: tolerance %v: want a finite number ≥ 0", o.Tol)
+	}
+	return nil
+}
+
+// impls returns the implementations an Impl value trains, in order.
+func (o CompareOptions) impls() []string {
+	switch o.Impl {
+	case mnist.ImplGraph, mnist.ImplHandRolled, mnist.ImplBuiltin:
+		return []string{o.Impl}
+	case ImplAll:
+		return []string{mnist.ImplGraph, mnist.ImplHandRolled, mnist.ImplBuiltin}
+	}
+	return []string{mnist.ImplGraph, mnist.ImplHandRolled}
+}
+
+// newNet builds the implementation called name.
+func newNet[T ops.Float](name string, c mnist.Config, ws [][]T) (mnist.Net[T], func(), error) {
+	switch name {
+	case mnist.ImplGraph:
+		g, err := graphnet.NewGraph(c, ws)
+		if err != nil {
+			return nil, nil, err
+		}
+		return g, func() { g.Close() }, nil
+	case mnist.ImplBuiltin:
+		b, err := graphnet.NewBuiltin(c, ws)
+		if err != nil {
+			return nil, nil, err
+		}
+		return b, func() { b.Close() }, nil
+	}
+	h, err := mnist.NewHandRolled(c, ws)
+	if err != nil {
+		return nil, nil, err
+	}
+	return h, func() {}, nil
+}
+
+// Compare trains the chosen implementations (graph and hand-rolled by
+// default, in that order) in lock step from the same initial weights, batches
+// and masks, and checks them against references that share no code with them.
+//
+// Between the implementations: after every step it compares their gradients
+// with the first's (normwise relative ‖Δ‖∞/‖g‖∞ and max absolute); at every
+// evaluation their weights and accuracies. This catches wiring; it cannot
+// catch what they share (the activations' slopes).
+//
+// Independent references (Report.Checks), each able to fail the run:
+//   - every activation's slope against central differences of its forward,
+//     before training on [−6, 6] and after on the range of pre-activations the
+//     run produced (tracked at the check points);
+//   - each implementation's gradient against central differences of its own
+//     loss along random directions, every matrix, with the step's dropout
+//     masks held fixed (float32 gradients against the float64 loss), at the
+//     first step and at the first step after every evaluation;
+//   - at the same points, the gradient of the network built from Gorgonia's
+//     built-in ops (derivatives from inputs, Gorgonia's own differentiation),
+//     where Gorgonia has the activations.
+//
+// In book mode the hand-rolled side follows the book's slope, which is not a
+// gradient: its difference from the graph is reported, not judged, and it is
+// not checked against finite differences; the references check the graph.
+func Compare[T ops.Float](c mnist.Config, train, test mnist.Data[T], opts CompareOptions) (*Report, error) {
+	if err := opts.Validate(); err != nil {
+		return nil, err
+	}
+	tol := opts.Tol
+	if tol == 0 {
+		tol = DefaultTolerance[T]()
+	}
+	start := time.Now()
+	if c.Pool == nil {
+		c.Pool = ops.NewPool(0)
+		defer c.Pool.Close()
+	}
+	if err := c.Validate(); err != nil {
+		return nil, err
+	}
+	if opts.Impl == ImplAll && graphnet.BuiltinSupports(c) != nil {
+		// All that can run: the built-in network cannot be built for this
+		// configuration, and its check says "not run" with the reason.
+		opts.Impl = ImplBoth
+	}
+	if err := mnist.CheckMemory(c, floats.ElemSize[T](), len(opts.impls())+2, test.N); err != nil {
+		return nil, err
+	}
+	tr, ws, err := mnist.NewTrainer(c, train, test)
+	if err != nil {
+		return nil, err
+	}
+	if opts.Init != nil {
+		if err := mnist.CheckWeights(c, opts.Init); err != nil {
+			return nil, err
+		}
+		for i := range ws {
+			ws[i] = floats.ToT[T](opts.Init[i])
+		}
+	}
+	var nets []mnist.Net[T]
+	for _, name := range opts.impls() {
+		n, closeNet, err := newNet(name, c, ws)
+		if err != nil {
+			return nil, err
+		}
+		defer closeNet()
+		nets = append(nets, n)
+	}
+	k, err := reference.NewChecker(c, ws, opts.impls(), !opts.FirstStepChecksOnly)
+	if err != nil {
+		return nil, err
+	}
+	defer k.Close()
+	r := newRun(c, opts, tol, nets, k)
+	k.SlopesBefore()
+	traj, err := tr.Run(r.plain, mnist.Hooks[T]{BeforeStep: r.beforeStep, AfterStep: r.afterStep, AfterEval: r.afterEval})
+	if err != nil {
+		return nil, err
+	}
+	k.SlopesAfter()
+	rep := r.finish(traj)
+	rep.WallSeconds = time.Since(start).Seconds()
+	return rep, nil
+}
+
+// run is one Compare between the building of its nets and its report: the
+// nets trained in lock step and what is tracked between them. Its methods
+// are the trainer's hooks and the report at the end, each a step that can
+// be run alone.
+type run[T ops.Float] struct {
+	c        mnist.Config
+	opts     CompareOptions
+	tol      float64
+	nets     []*timedNet[T]
+	plain    []mnist.Net[T] // nets as the trainer takes them
+	names    []string
+	matrices []string
+	checks   *reference.Checker[T]
+	// gradNorms holds, per net, the gradient norms at every evaluation.
+	gradNorms [][]GradNorms
+	// ag is the agreement of the nets with the first; nil for one net.
+	ag *Agreement
+}
+
+// newRun times the nets and starts the agreement of the nets with the first.
+func newRun[T ops.Float](c mnist.Config, opts CompareOptions, tol float64, nets []mnist.Net[T], k *reference.Checker[T]) *run[T] {
+	r := &run[T]{c: c, opts: opts, tol: tol, matrices: c.MatrixNames(), checks: k, gradNorms: make([][]GradNorms, len(nets))}
+	for _, n := range nets {
+		t := &timedNet[T]{Net: n}
+		r.nets, r.plain, r.names = append(r.nets, t), append(r.plain, t), append(r.names, n.Name())
+	}
+	if len(nets) > 1 {
+		first := reference.Where{Matrix: r.matrices[0]}
+		r.ag = &Agreement{Tolerance: tol, TrajectoriesEqual: true, BookSlopeIsExpected: c.Book && c.Dropout,
+			GradMaxRelAt: first, GradMaxAbsAt: first, WeightsMaxAbsAt: reference.Where{Step: c.Steps() - 1, Matrix: r.matrices[0]}}
+	}
+	return r
+}
+
+// beforeStep runs the network checks at the first step, and at the first
+// step after every evaluation unless opts.FirstStepChecksOnly.
+func (r *run[T]) beforeStep(b mnist.Batch[T]) error {
+	if b.Step == 0 && (b.Iteration == 0 || (!r.opts.FirstStepChecksOnly && r.c.Evaluated(b.Iteration-1))) {
+		return r.checks.At(b, r.plain)
+	}
+	return nil
+}
+
+// afterStep compares every net's gradients of step b with the first net's:
+// the worst normwise relative difference ‖Δ‖∞/‖g‖∞ and the worst absolute
+// one, each with where it was, and the worst relative one of the first step.
+func (r *run[T]) afterStep(b mnist.Batch[T]) error {
+	if ag := r.ag; ag != nil {
+		ref := r.nets[0].Grads()
+		for j := 1; j < len(r.nets); j++ {
+			for i, g := range r.nets[j].Grads() {
+				rel, abs := floats.RelDiff(g, ref[i])
+				at := reference.Where{Iteration: b.Iteration, Step: b.Step, Matrix: r.matrices[i]}
+				if len(r.nets) > 2 {
+					at.Impl = r.names[j]
+				}
+				if b.Iteration == 0 && b.Step == 0 && floats.Worse(rel, ag.GradFirstStepRel) {
+					ag.GradFirstStepRel = rel
+				}
+				if floats.Worse(rel, ag.GradMaxRelDiff) {
+					ag.GradMaxRelDiff, ag.GradMaxRelAt = rel, at
+				}
+				if floats.Worse(abs, ag.GradMaxAbsDiff) {
+					ag.GradMaxAbsDiff, ag.GradMaxAbsAt = abs, at
+				}
+			}
+		}
+	}
+	if r.opts.Progress != nil {
+		r.opts.Progress(b.Iteration, b.Step)
+	}
+	return nil
+}
+
+// afterEval records every net's gradient norms, and compares the nets'
+// weights and accuracies with the first's.
+func (r *run[T]) afterEval(points []mnist.Point) error {
+	for j, n := range r.nets {
+		gn := GradNorms{Iteration: points[0].Iteration}
+		for _, g := range n.Grads() {
+			var s float64
+			for _, v := range g {
+				s += float64(v) * float64(v)
+			}
+			gn.Norms = append(gn.Norms, math.Sqrt(s))
+		}
+		r.gradNorms[j] = append(r.gradNorms[j], gn)
+	}
+	if ag := r.ag; ag != nil {
+		ref := r.nets[0].Weights()
+		for j := 1; j < len(r.nets); j++ {
+			for i, w := range r.nets[j].Weights() {
+				_, abs := floats.RelDiff(w, ref[i])
+				if floats.Worse(abs, ag.WeightsMaxAbsDiff) {
+					ag.WeightsMaxAbsDiff = abs
+					ag.WeightsMaxAbsAt = reference.Where{Iteration: points[0].Iteration, Step: r.c.Steps() - 1, Matrix: r.matrices[i]}
+				}
+			}
+			ag.TestAccMaxDiff = math.Max(ag.TestAccMaxDiff, math.Abs(points[0].TestAcc-points[j].TestAcc))
+			ag.TrainAccMaxDiff = math.Max(ag.TrainAccMaxDiff, math.Abs(points[0].TrainAcc-points[j].TrainAcc))
+			if points[0].TestAcc != points[j].TestAcc || points[0].TrainAcc != points[j].TrainAcc {
+				ag.TrajectoriesEqual = false
+			}
+		}
+	}
+	if r.opts.OnEval != nil {
+		r.opts.OnEval(r.names, points)
+	}
+	return nil
+}
+
+// finish returns the report of the run whose trajectories, one per net,
+// are traj: the checks' verdict, the agreement judged, every net's final
+// weights, norms and timings. WallSeconds is left to the caller.
+func (r *run[T]) finish(traj [][]mnist.Point) *Report {
+	rep := &Report{
+		Config: NewConfigReport[T](r.c, r.tol, r.opts.Init != nil),
+		Impls:  r.names,
+		Runs:   map[string]*RunReport{},
+		Checks: r.checks.Finish(),
+		BLAS:   blas.Describe(),
+	}
+	for i, n := range r.nets {
+		final := floats.AllF64(n.Weights())
+		stats := map[string]WeightsStat{}
+		for m, w := range final {
+			s, q := Checksum(w)
+			stats[r.matrices[m]] = WeightsStat{Sum: s, SumSq: q}
+		}
+		rep.Runs[r.names[i]] = &RunReport{
+			Trajectory:        traj[i],
+			Weights:           stats,
+			GradNorms:         r.gradNorms[i],
+			TrainStepNsMedian: int64(n.steps.median()),
+			EvalNsMedian:      int64(n.evals.median()),
+			WallSeconds:       (n.steps.total + n.evals.total).Seconds(),
+			Final:             final,
+		}
+	}
+	rep.OK = rep.Checks.OK
+	if r.ag != nil {
+		finishAgreement(r.ag, r.c.Book && r.c.Dropout, len(r.nets) > 2)
+		rep.Agreement = r.ag
+		rep.OK = rep.OK && r.ag.OK
+	}
+	if h, ok := rep.Runs[mnist.ImplHandRolled]; ok && r.c.Book {
+		rep.Book = bookMatches(h.Trajectory)
+	}
+	return rep
+}
