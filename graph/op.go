@@ -1,11 +1,12 @@
 package graph
 
 import (
-	"errors"
 	"fmt"
 	"hash"
 	"hash/fnv"
 	"io"
+
+	"outgrad/ops"
 
 	"github.com/chewxy/hm"
 	"gorgonia.org/gorgonia"
@@ -136,21 +137,14 @@ func (op *kept) Do(in ...gorgonia.Value) (gorgonia.Value, error) {
 	return out, nil
 }
 
-// ErrPanic is wrapped by the error of an op whose kernel panicked (an
-// activation's forward or backward, say). Gorgonia's RunAll runs the ops on
-// a goroutine of its own, where a panic would end the process: the op turns
-// it into an error of its run, which the machine returns. (A [Runner] runs
-// them on the caller's goroutine, and turns a panic of Gorgonia's own code
-// into such an error too.)
-var ErrPanic = errors.New("panic")
-
 // run runs the kernel into out, a panic turned into an error wrapping
-// ErrPanic. Gorgonia's machine reports an op's error as text, so the error
+// ops.ErrPanic (Gorgonia's RunAll runs the ops on a goroutine of its own,
+// where a panic would end the process). Gorgonia's machine reports an op's error as text, so the error
 // is also kept for MachineError to find.
 func (op *kept) run(out *tensor.Dense, a args) (err error) {
 	defer func() {
 		if r := recover(); r != nil {
-			err = fmt.Errorf("graph: %s: %w: %v", op.name, ErrPanic, r)
+			err = fmt.Errorf("graph: %s: %w: %v", op.name, ops.ErrPanic, r)
 			op.panicked = err
 		}
 	}()
@@ -158,7 +152,7 @@ func (op *kept) run(out *tensor.Dense, a args) (err error) {
 }
 
 // MachineError returns err, the error of a machine that ran g, or, when an op
-// of g panicked during that run, the op's error, which wraps ErrPanic (the
+// of g panicked during that run, the op's error, which wraps ops.ErrPanic (the
 // machine's own error keeps only its text). It forgets the panic it reports.
 func MachineError(g *gorgonia.ExprGraph, err error) error {
 	if g == nil || err == nil {

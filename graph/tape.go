@@ -7,6 +7,8 @@ import (
 	"sync"
 	"unsafe"
 
+	"outgrad/ops"
+
 	"gorgonia.org/gorgonia"
 )
 
@@ -28,7 +30,7 @@ import (
 // not compiled), for a Gorgonia whose loop differs.
 //
 // A panic in Gorgonia's loop, which on RunAll's goroutine would end the
-// process, is an error of Run wrapping ErrPanic; ops of this package turn
+// process, is an error of Run wrapping ops.ErrPanic; ops of this package turn
 // their own panics into errors either way.
 type Runner struct {
 	g    *gorgonia.ExprGraph
@@ -105,7 +107,7 @@ func (r *Runner) Run() (err error) {
 func (r *Runner) direct() (err error) {
 	defer func() {
 		if p := recover(); p != nil {
-			err = fmt.Errorf("graph: gorgonia's machine: %w: %v", ErrPanic, p)
+			err = fmt.Errorf("graph: gorgonia's machine: %w: %v", ops.ErrPanic, p)
 		}
 	}()
 	if !tapeRunAll(r.m, r.errc, r.done) {

@@ -7,6 +7,7 @@ import (
 
 	"gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
+
 	"outgrad/graph"
 	"outgrad/ops"
 )
@@ -101,7 +102,7 @@ func TestRunnerErrors(t *testing.T) {
 	g, _, _ := smallNet(t, act)
 	r := graph.NewRunner(g)
 	defer r.Close()
-	if err := r.Run(); !errors.Is(err, graph.ErrPanic) {
+	if err := r.Run(); !errors.Is(err, ops.ErrPanic) {
 		t.Fatalf("Run = %v, want an error wrapping ErrPanic", err)
 	}
 	boom = false

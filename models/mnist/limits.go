@@ -5,10 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"outgrad/graph"
 	"runtime/debug"
 	"strconv"
 	"strings"
+
+	"outgrad/ops"
 )
 
 // ErrTooLarge is wrapped by the error of a run whose memory need exceeds what
@@ -60,13 +61,13 @@ func bytesString(n int64) string {
 }
 
 // guard runs f and turns a panic in it into an error wrapping
-// graph.ErrPanic: the sentinel the graph's ops wrap for a panic on the
+// ops.ErrPanic: the sentinel the graph's ops wrap for a panic on the
 // Gorgonia machine's own goroutine, so that one errors.Is finds a panic of
 // any implementation or activation.
 func guard(what string, f func() error) (err error) {
 	defer func() {
 		if r := recover(); r != nil {
-			err = fmt.Errorf("%s: %w: %v", what, graph.ErrPanic, r)
+			err = fmt.Errorf("%s: %w: %v", what, ops.ErrPanic, r)
 		}
 	}()
 	return f()

@@ -6,7 +6,6 @@ import (
 	"strings"
 	"testing"
 
-	"outgrad/graph"
 	"outgrad/models/mnist"
 	"outgrad/models/mnist/internal/mnisttest"
 	"outgrad/ops"
@@ -159,7 +158,7 @@ func TestPanicBecomesError(t *testing.T) {
 	for _, impl := range []string{mnist.ImplGraph, mnist.ImplHandRolled} {
 		c := checkConfig(boom)
 		_, err := Compare(c, train, test, CompareOptions{Impl: impl})
-		if !errors.Is(err, graph.ErrPanic) || !strings.Contains(err.Error(), "boom") {
+		if !errors.Is(err, ops.ErrPanic) || !strings.Contains(err.Error(), "boom") {
 			t.Errorf("%s: Compare = %v, want an error wrapping ErrPanic", impl, err)
 		}
 		// The training loop alone, without the checks that run first.
@@ -173,7 +172,7 @@ func TestPanicBecomesError(t *testing.T) {
 		}
 		_, err = tr.Run([]mnist.Net[float64]{n}, mnist.Hooks[float64]{})
 		closeNet()
-		if !errors.Is(err, graph.ErrPanic) || !strings.Contains(err.Error(), "boom") {
+		if !errors.Is(err, ops.ErrPanic) || !strings.Contains(err.Error(), "boom") {
 			t.Errorf("%s: Run = %v, want an error wrapping ErrPanic", impl, err)
 		}
 	}
