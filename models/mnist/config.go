@@ -188,20 +188,27 @@ func (c Config) Spec() handrolled.Spec {
 // the side of more; the garbage the collector has yet to reclaim comes on
 // top.
 func (c Config) MemoryBytes(elem, impls, test int) int64 {
+	// In float64, so that no size, however absurd, overflows: the estimate
+	// saturates at math.MaxInt64 (and CheckMemory then refuses the run).
 	sizes := c.Sizes()
-	var weights, units int64
+	var weights, units float64
 	for i := 0; i+1 < len(sizes); i++ {
-		weights += int64(sizes[i]) * int64(sizes[i+1])
+		weights += float64(sizes[i]) * float64(sizes[i+1])
 	}
 	for _, s := range sizes[1:] {
-		units += int64(s)
+		units += float64(s)
 	}
-	block := int64(min(max(test, 1), EvalBlock))
-	per := 3*weights + int64(c.Batch)*(4*units+idx.Pixels) + 2*block*units
-	floats := int64(c.Batch)*(idx.Pixels+idx.Classes) + block*idx.Pixels
-	data := (int64(c.TrainImages) + int64(test)) * (idx.Pixels + 1)
-	checks := 8 * int64(c.Batch) * idx.Pixels
-	return int64(elem)*(int64(max(impls, 1))*per+floats) + data + checks
+	batch, px := float64(c.Batch), float64(idx.Pixels)
+	block := float64(min(max(test, 1), EvalBlock))
+	per := 3*weights + batch*(4*units+px) + 2*block*units
+	floats := batch*(px+idx.Classes) + block*px
+	data := (float64(c.TrainImages) + float64(max(test, 0))) * (px + 1)
+	checks := 8 * batch * px
+	total := float64(elem)*(float64(max(impls, 1))*per+floats) + data + checks
+	if !(total < math.MaxInt64) {
+		return math.MaxInt64
+	}
+	return int64(total)
 }
 
 // Evaluated reports whether the network is evaluated after iteration iter:

@@ -55,3 +55,31 @@ func TestTrainerRejectsTooFewImages(t *testing.T) {
 		t.Fatalf("NewTrainer = %v", err)
 	}
 }
+
+// TestMemoryBytesSaturates checks that sizes whose product overflows an
+// int64 give the largest estimate, so the run is refused, never a negative
+// or wrapped one.
+func TestMemoryBytesSaturates(t *testing.T) {
+	c := mnist.DefaultConfig()
+	c.TrainImages, c.Batch = math.MaxInt, math.MaxInt/2
+	if got := c.MemoryBytes(8, 4, math.MaxInt); got != math.MaxInt64 {
+		t.Errorf("absurd sizes: %d, want math.MaxInt64", got)
+	}
+	if got := mnist.DefaultConfig().MemoryBytes(8, 2, 10000); got <= 0 || got > 1<<30 {
+		t.Errorf("the book's run: %d bytes", got)
+	}
+}
+
+// TestInitWeightsRefusesBadConfig checks that InitWeights returns an error
+// for sizes it cannot draw, instead of panicking in make.
+func TestInitWeightsRefusesBadConfig(t *testing.T) {
+	c := mnist.DefaultConfig()
+	c.Hidden = []int{-5}
+	if _, err := mnist.InitWeights[float64](c, 1); err == nil {
+		t.Error("hidden -5: no error")
+	}
+	ws, err := mnist.InitWeights[float32](mnist.DefaultConfig(), 1)
+	if err != nil || len(ws) != 2 || len(ws[0]) != 784*100 || len(ws[1]) != 100*10 {
+		t.Errorf("the book's weights: %d matrices, %v", len(ws), err)
+	}
+}

@@ -47,11 +47,21 @@ type Net[T ops.Float] interface {
 	Logits(x []T, n int) ([]T, error)
 }
 
-// InitWeights draws the initial weights from rng in numpy's order, one matrix
-// after the other in layer order: w01 (784×h1) uniform in ±W01Range, then every
-// later matrix uniform in ±W12Range. For the book: w01 = 0.02·random((784,100))
-// − 0.01, w12 = 0.2·random((100,10)) − 0.1.
-func InitWeights[T ops.Float](c Config, rng *numpyrng.RNG) [][]T {
+// InitWeights returns the initial weights of c drawn with numpy's
+// generator seeded with seed (np.random.seed), as a Trainer draws them
+// first: one matrix after the other in layer order, w01 (784×h1) uniform in
+// ±W01Range, then every later matrix uniform in ±W12Range. For the book:
+// w01 = 0.02·random((784,100)) − 0.01, w12 = 0.2·random((100,10)) − 0.1. An
+// invalid c is an error (Config.Validate).
+func InitWeights[T ops.Float](c Config, seed uint32) ([][]T, error) {
+	if err := c.Validate(); err != nil {
+		return nil, err
+	}
+	return initWeights[T](c, numpyrng.New(seed)), nil
+}
+
+// initWeights draws the initial weights of a valid c from rng.
+func initWeights[T ops.Float](c Config, rng *numpyrng.RNG) [][]T {
 	sizes := c.Sizes()
 	ws := make([][]T, len(sizes)-1)
 	for i := range ws {

@@ -80,7 +80,7 @@ func NewTrainer[T ops.Float](c Config, train, test Data[T]) (*Trainer[T], [][]T,
 	}
 	t := &Trainer[T]{c: c, train: train, test: test, rng: numpyrng.New(c.Seed),
 		x: make([]T, c.Batch*idx.Pixels), y: make([]T, c.Batch*idx.Classes)}
-	ws := InitWeights[T](c, t.rng)
+	ws := initWeights[T](c, t.rng)
 	if c.Dropout {
 		for _, h := range c.Hidden {
 			t.masks = append(t.masks, make([]T, c.Batch*h))

@@ -8,9 +8,11 @@ import (
 
 	"gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
+
 	"outgrad/graph/blas"
 	"outgrad/models/mnist"
 	"outgrad/models/mnist/idx"
+	"outgrad/models/mnist/internal/mnisttest"
 	"outgrad/models/mnist/internal/numpyrng"
 	"outgrad/ops"
 )
@@ -127,7 +129,7 @@ func TestBuiltinMatchesGraph(t *testing.T) {
 			name += "/nodrop"
 		}
 		t.Run(name, func(t *testing.T) {
-			ws := mnist.InitWeights[float64](c, numpyrng.New(3))
+			ws := mnisttest.InitWeights(t, c, 3)
 			b, err := NewBuiltin(c, ws)
 			if err != nil {
 				t.Fatal(err)
@@ -203,7 +205,7 @@ func TestBuiltinFiniteDifferences(t *testing.T) {
 	} {
 		c := builtinTestConfig(k.hidden, k.out, k.acts...)
 		t.Run(c.ActNames()+"/"+k.out.Name, func(t *testing.T) {
-			n, err := NewBuiltin(c, mnist.InitWeights[float64](c, numpyrng.New(9)))
+			n, err := NewBuiltin(c, mnisttest.InitWeights(t, c, 9))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -403,7 +405,7 @@ func TestBuiltinSupports(t *testing.T) {
 		if err == nil || !errors.Is(err, ErrNoBuiltin) || !strings.Contains(err.Error(), k.want) {
 			t.Errorf("%s/%s: got %v, want an ErrNoBuiltin saying %q", k.c.ActNames(), k.c.Output.Name, err, k.want)
 		}
-		if _, err := NewBuiltin(k.c, mnist.InitWeights[float64](k.c, numpyrng.New(1))); !errors.Is(err, ErrNoBuiltin) {
+		if _, err := NewBuiltin(k.c, mnisttest.InitWeights(t, k.c, 1)); !errors.Is(err, ErrNoBuiltin) {
 			t.Errorf("NewBuiltin %s/%s: got %v, want ErrNoBuiltin", k.c.ActNames(), k.c.Output.Name, err)
 		}
 	}
@@ -414,7 +416,7 @@ func TestBuiltinSupports(t *testing.T) {
 func TestBuiltinStableLoss(t *testing.T) {
 	c := builtinTestConfig([]int{32}, ops.SoftmaxCrossEntropy, ops.Tanh)
 	c.W01Range, c.W12Range = 1, 1500
-	ws := mnist.InitWeights[float64](c, numpyrng.New(4))
+	ws := mnisttest.InitWeights(t, c, 4)
 	b, err := NewBuiltin(c, ws)
 	if err != nil {
 		t.Fatal(err)
@@ -469,7 +471,7 @@ func TestBuiltinStepAndWeights(t *testing.T) {
 	c := builtinTestConfig([]int{16}, ops.SoftmaxCrossEntropy, ops.Tanh)
 	d := builtinTestData(c.Batch, 8)
 	masks := builtinTestMasks(c, 6)
-	n, err := NewBuiltin(c, mnist.InitWeights[float64](c, numpyrng.New(2)))
+	n, err := NewBuiltin(c, mnisttest.InitWeights(t, c, 2))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -510,7 +512,7 @@ func TestBuiltinStepAndWeights(t *testing.T) {
 	}
 
 	// float32: the same gradient to float32 precision.
-	ws := mnist.InitWeights[float64](c, numpyrng.New(2))
+	ws := mnisttest.InitWeights(t, c, 2)
 	ws32 := make([][]float32, len(ws))
 	for i, w := range ws {
 		for _, v := range w {

@@ -104,3 +104,14 @@ func (n *LinearNet) Loss(x, t []float64, m [][]float64) (float64, error) {
 	}
 	return s, nil
 }
+
+// InitWeights returns mnist.InitWeights of c and seed in float64, failing
+// t on an error.
+func InitWeights(t testing.TB, c mnist.Config, seed uint32) [][]float64 {
+	t.Helper()
+	ws, err := mnist.InitWeights[float64](c, seed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ws
+}
