@@ -140,10 +140,28 @@ const tanhChunk = 256
 // to float64 (exactly), run through tanhSlice, and rounded back, so each
 // element has the bits of the scalar path.
 func tanhSlice32(y, x []float32) {
-	tanhSlice32With(tanhVector, y, x)
+	// tanhSlice32With's loop, with the kernel called directly: through a
+	// function value the buffer would escape to the heap.
+	var buf [tanhChunk]float64
+	y = y[:len(x)]
+	for len(x) > 0 {
+		n := min(len(x), tanhChunk)
+		b := buf[:n]
+		for i, v := range x[:n] {
+			b[i] = float64(v)
+		}
+		for i := tanhVector(b, b); i < n; i++ {
+			b[i] = tanh(b[i])
+		}
+		for i, v := range b {
+			y[i] = float32(v)
+		}
+		x, y = x[n:], y[n:]
+	}
 }
 
-// tanhSlice32With is tanhSlice32 with the vector kernel given.
+// tanhSlice32With is tanhSlice32 with the vector kernel given, so that a
+// test runs it with each kernel.
 func tanhSlice32With(vector func(y, x []float64) int, y, x []float32) {
 	var buf [tanhChunk]float64
 	y = y[:len(x)]
