@@ -1,8 +1,10 @@
 package blas
 
 import (
+	"encoding/binary"
 	"math"
 	"sync"
+	"unsafe"
 )
 
 // The sparse product in float32 is the float64 one of sparse.go with
@@ -94,6 +96,21 @@ func nz4(a, b, c, d float32) bool {
 	return (math.Float32bits(a)|math.Float32bits(b)|math.Float32bits(c)|math.Float32bits(d))<<1 != 0
 }
 
+// nonSign2 masks the sign bits off two float32 values in a 64-bit word.
+const nonSign2 = 0x7fffffff7fffffff
+
+// le reads the bits of float32 values in pairs: the byte order of amd64
+// and arm64 (and of any CPU, since only whether bits are set matters).
+var le = binary.LittleEndian
+
+// bytesOf is v's memory as bytes.
+func bytesOf(v []float32) []byte {
+	if len(v) == 0 {
+		return nil
+	}
+	return unsafe.Slice((*byte)(unsafe.Pointer(&v[0])), 4*len(v))
+}
+
 // list fills s with the columns of op(A) where any of rows i..i+3 (those
 // below m) is nonzero, with B's rows n values long, and returns how many.
 func (o opA32) list(s *sparseBuf32, i, n int) int {
@@ -114,12 +131,32 @@ func (o opA32) list(s *sparseBuf32, i, n int) int {
 	case !o.t && rows == 4:
 		r0, r1 := o.a[i*o.k:(i+1)*o.k], o.a[(i+1)*o.k:(i+2)*o.k]
 		r2, r3 := o.a[(i+2)*o.k:(i+3)*o.k], o.a[(i+3)*o.k:(i+4)*o.k]
-		for p := range r0 {
-			if nz4(r0[p], r1[p], r2[p], r3[p]) {
+		// Two columns at a time: the bits of the four rows' pairs ORed in
+		// one 64-bit word, a zero pair of columns (the most common case)
+		// skipped with one test.
+		b0, b1, b2, b3 := bytesOf(r0), bytesOf(r1), bytesOf(r2), bytesOf(r3)
+		p := 0
+		for ; p+2 <= len(r0); p += 2 {
+			q := 4 * p
+			u := le.Uint64(b0[q:]) | le.Uint64(b1[q:]) | le.Uint64(b2[q:]) | le.Uint64(b3[q:])
+			if u&nonSign2 == 0 {
+				continue
+			}
+			if u&(nonSign2&0xffffffff) != 0 {
 				offs[t] = p * n * 4
 				v0[t], v1[t], v2[t], v3[t] = r0[p], r1[p], r2[p], r3[p]
 				t++
 			}
+			if u&(nonSign2>>32<<32) != 0 {
+				offs[t] = (p + 1) * n * 4
+				v0[t], v1[t], v2[t], v3[t] = r0[p+1], r1[p+1], r2[p+1], r3[p+1]
+				t++
+			}
+		}
+		if p < len(r0) && nz4(r0[p], r1[p], r2[p], r3[p]) {
+			offs[t] = p * n * 4
+			v0[t], v1[t], v2[t], v3[t] = r0[p], r1[p], r2[p], r3[p]
+			t++
 		}
 	default:
 		for p := range o.k {
@@ -220,14 +257,16 @@ func (o opA32) listAllT(a *allLists32, n int) {
 	clear(a.counts)
 	for p := 0; p < o.k; p++ {
 		row, off := o.a[p*o.m:p*o.m+4*nb], p*n*4
+		rb := bytesOf(row)
 		for blk := range nb {
-			v := row[4*blk : 4*blk+4]
-			if nz4(v[0], v[1], v[2], v[3]) {
-				e := blk*ls + a.counts[blk]
-				a.offs[e] = off
-				copy(a.vals[4*e:4*e+4], v)
-				a.counts[blk]++
+			// A block's four values are 16 contiguous bytes.
+			if (le.Uint64(rb[16*blk:])|le.Uint64(rb[16*blk+8:]))&nonSign2 == 0 {
+				continue
 			}
+			e := blk*ls + a.counts[blk]
+			a.offs[e] = off
+			copy(a.vals[4*e:4*e+4], row[4*blk:4*blk+4])
+			a.counts[blk]++
 		}
 	}
 }
