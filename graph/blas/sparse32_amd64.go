@@ -32,58 +32,55 @@ func block4Vector32(c []float32, n int, b []float32, l view32) int {
 	return 0
 }
 
-// block4AVX512PS computes the columns of block4f32 that fill kernels of
-// 64, 32, 16, 8 and 4 columns, and returns how many.
+// block4AVX512PS computes every column of block4f32: passes of 64 columns,
+// then one of 16, 32 or 48 whose last 16 are masked to the columns left.
+// It returns n.
 func block4AVX512PS(c []float32, n int, b []float32, l view32) int {
 	j := 0
-	for _, w := range [...]int{64, 32, 16, 8, 4} {
-		for ; j+w <= n; j += w {
-			block4wAVX512PS(w, c[j:], n, b[j:], l)
-		}
+	for ; j+64 <= n; j += 64 {
+		block4wAVX512PS(64, c[j:], n, b[j:], l)
 	}
-	return j
+	if j < n {
+		block4wAVX512PS(n-j, c[j:], n, b[j:], l)
+	}
+	return n
 }
 
-// block4wAVX512PS sets four rows of w columns of C (row r at c[r·ldc:]),
-// w one of the kernels' widths, to the chains over the listed columns;
-// every listed offset, plus w values, lies within b.
+// block4wAVX512PS sets four rows of w ≤ 64 columns of C (row r at
+// c[r·ldc:]) to the chains over the listed columns; every listed offset,
+// plus w values, lies within b.
 func block4wAVX512PS(w int, c []float32, ldc int, b []float32, l view32) {
-	if !haveAVX512 || l.t == 0 {
+	if !haveAVX512 || l.t == 0 || w < 1 || w > 64 {
 		block4Go32(c, ldc, w, b, l)
 		return
 	}
 	_, _, _ = c[3*ldc+w-1], b[l.offs[l.t-1]/4+w-1], l.vals[3*l.ps+(l.t-1)*l.es]
 	cp, ldcb, bp, op, vp, vs, es := &c[0], 4*ldc, &b[0], &l.offs[0], &l.vals[0], 4*l.ps, 4*l.es
-	switch w {
-	case 64:
-		block4x64AVX512PS(cp, ldcb, bp, op, vp, vs, es, l.t)
-	case 32:
-		block4x32AVX512PS(cp, ldcb, bp, op, vp, vs, es, l.t)
-	case 16:
-		block4x16AVX512PS(cp, ldcb, bp, op, vp, vs, es, l.t)
-	case 8:
-		block4x8AVX512PS(cp, ldcb, bp, op, vp, vs, es, l.t)
+	nv := (w + 15) / 16
+	mask := 1<<(w-16*(nv-1)) - 1
+	switch nv {
 	case 4:
-		block4x4AVX512PS(cp, ldcb, bp, op, vp, vs, es, l.t)
+		block4x64AVX512PS(cp, ldcb, bp, op, vp, vs, es, l.t, mask)
+	case 3:
+		block4x48AVX512PS(cp, ldcb, bp, op, vp, vs, es, l.t, mask)
+	case 2:
+		block4x32AVX512PS(cp, ldcb, bp, op, vp, vs, es, l.t, mask)
 	default:
-		block4Go32(c, ldc, w, b, l)
+		block4x16AVX512PS(cp, ldcb, bp, op, vp, vs, es, l.t, mask)
 	}
 }
 
 //go:noescape
-func block4x64AVX512PS(c *float32, ldc int, b *float32, offs *int, vals *float32, vstride, estride int, nnz int)
+func block4x64AVX512PS(c *float32, ldc int, b *float32, offs *int, vals *float32, vstride, estride int, nnz int, mask int)
 
 //go:noescape
-func block4x32AVX512PS(c *float32, ldc int, b *float32, offs *int, vals *float32, vstride, estride int, nnz int)
+func block4x48AVX512PS(c *float32, ldc int, b *float32, offs *int, vals *float32, vstride, estride int, nnz int, mask int)
 
 //go:noescape
-func block4x16AVX512PS(c *float32, ldc int, b *float32, offs *int, vals *float32, vstride, estride int, nnz int)
+func block4x32AVX512PS(c *float32, ldc int, b *float32, offs *int, vals *float32, vstride, estride int, nnz int, mask int)
 
 //go:noescape
-func block4x8AVX512PS(c *float32, ldc int, b *float32, offs *int, vals *float32, vstride, estride int, nnz int)
-
-//go:noescape
-func block4x4AVX512PS(c *float32, ldc int, b *float32, offs *int, vals *float32, vstride, estride int, nnz int)
+func block4x16AVX512PS(c *float32, ldc int, b *float32, offs *int, vals *float32, vstride, estride int, nnz int, mask int)
 
 // block4AVX2PS computes the columns of block4f32 that fill the AVX2
 // kernels of 24, 8 and 4 columns, and returns how many.

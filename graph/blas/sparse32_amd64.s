@@ -2,18 +2,21 @@
 
 #include "textflag.h"
 
-// The float32 sparse kernels for AVX-512 (see sparse32.go): block4x*AVX512PS
-// set four rows of 64, 32, 16, 8 or 4 float32 columns of C. For each listed
-// column, in list order, one row of B is loaded once and multiplied into the
-// four rows of C held in registers, with each row's value of the column
-// broadcast (row r's value of entry t at vals + r·vstride + t·estride bytes);
-// each C element is so a chain of VFMADD231PS, one float32 rounding each,
-// from +0. Accumulators: row r, register v in Z(r·nv + v) (nv = 4, 2 or 1
-// ZMM of 16 values), or Y0..Y3 (8 values), X0..X3 (4 values); B's row in
-// Z16..Z19 (Y4, X4), the broadcasts in Z20..Z23 (Y5..Y8, X5..X8).
+// The float32 sparse kernels for AVX-512 (see sparse32.go):
+// block4x{16,32,48,64}AVX512PS set four rows of 16, 32, 48 or 64 float32
+// columns of C, the last 16 of each row limited to the lanes of mask (so a
+// product of any width runs in vector, its last pass masked, and nothing
+// beyond the columns asked for is read from B or written to C). For each
+// listed column, in list order, one row of B is loaded once and multiplied
+// into the four rows of C held in registers, with each row's value of the
+// column broadcast (row r's value of entry t at vals + r·vstride +
+// t·estride bytes); each C element is so a chain of VFMADD231PS, one
+// float32 rounding each, from +0. Accumulators: row r, register v in
+// Z(r·nv + v), nv = 1..4 registers of 16 values; B's row in Z16..Z19, the
+// broadcasts in Z20..Z23; K1 the mask of the last register of a row.
 
-// func block4x64AVX512PS(c *float32, ldc int, b *float32, offs *int, vals *float32, vstride int, estride int, nnz int)
-TEXT ·block4x64AVX512PS(SB), NOSPLIT, $0-64
+// func block4x64AVX512PS(c *float32, ldc int, b *float32, offs *int, vals *float32, vstride int, estride int, nnz int, mask int)
+TEXT ·block4x64AVX512PS(SB), NOSPLIT, $0-72
 	MOVQ c+0(FP), DI
 	MOVQ ldc+8(FP), DX
 	MOVQ b+16(FP), SI
@@ -22,6 +25,8 @@ TEXT ·block4x64AVX512PS(SB), NOSPLIT, $0-64
 	MOVQ vstride+40(FP), R10
 	MOVQ estride+48(FP), R12
 	MOVQ nnz+56(FP), CX
+	MOVQ mask+64(FP), AX
+	KMOVW AX, K1
 	LEAQ (R9)(R10*2), R11
 	ADDQ R10, R11
 	VPXORD Z0, Z0, Z0
@@ -47,7 +52,7 @@ loop:
 	VMOVUPS 0(SI)(AX*1), Z16
 	VMOVUPS 64(SI)(AX*1), Z17
 	VMOVUPS 128(SI)(AX*1), Z18
-	VMOVUPS 192(SI)(AX*1), Z19
+	VMOVUPS.Z 192(SI)(AX*1), K1, Z19
 	VBROADCASTSS (R9), Z20
 	VBROADCASTSS (R9)(R10*1), Z21
 	VBROADCASTSS (R9)(R10*2), Z22
@@ -77,27 +82,27 @@ done:
 	VMOVUPS Z0, 0(DI)
 	VMOVUPS Z1, 64(DI)
 	VMOVUPS Z2, 128(DI)
-	VMOVUPS Z3, 192(DI)
+	VMOVUPS Z3, K1, 192(DI)
 	ADDQ DX, DI
 	VMOVUPS Z4, 0(DI)
 	VMOVUPS Z5, 64(DI)
 	VMOVUPS Z6, 128(DI)
-	VMOVUPS Z7, 192(DI)
+	VMOVUPS Z7, K1, 192(DI)
 	ADDQ DX, DI
 	VMOVUPS Z8, 0(DI)
 	VMOVUPS Z9, 64(DI)
 	VMOVUPS Z10, 128(DI)
-	VMOVUPS Z11, 192(DI)
+	VMOVUPS Z11, K1, 192(DI)
 	ADDQ DX, DI
 	VMOVUPS Z12, 0(DI)
 	VMOVUPS Z13, 64(DI)
 	VMOVUPS Z14, 128(DI)
-	VMOVUPS Z15, 192(DI)
+	VMOVUPS Z15, K1, 192(DI)
 	VZEROUPPER
 	RET
 
-// func block4x32AVX512PS(c *float32, ldc int, b *float32, offs *int, vals *float32, vstride int, estride int, nnz int)
-TEXT ·block4x32AVX512PS(SB), NOSPLIT, $0-64
+// func block4x48AVX512PS(c *float32, ldc int, b *float32, offs *int, vals *float32, vstride int, estride int, nnz int, mask int)
+TEXT ·block4x48AVX512PS(SB), NOSPLIT, $0-72
 	MOVQ c+0(FP), DI
 	MOVQ ldc+8(FP), DX
 	MOVQ b+16(FP), SI
@@ -106,6 +111,81 @@ TEXT ·block4x32AVX512PS(SB), NOSPLIT, $0-64
 	MOVQ vstride+40(FP), R10
 	MOVQ estride+48(FP), R12
 	MOVQ nnz+56(FP), CX
+	MOVQ mask+64(FP), AX
+	KMOVW AX, K1
+	LEAQ (R9)(R10*2), R11
+	ADDQ R10, R11
+	VPXORD Z0, Z0, Z0
+	VPXORD Z1, Z1, Z1
+	VPXORD Z2, Z2, Z2
+	VPXORD Z3, Z3, Z3
+	VPXORD Z4, Z4, Z4
+	VPXORD Z5, Z5, Z5
+	VPXORD Z6, Z6, Z6
+	VPXORD Z7, Z7, Z7
+	VPXORD Z8, Z8, Z8
+	VPXORD Z9, Z9, Z9
+	VPXORD Z10, Z10, Z10
+	VPXORD Z11, Z11, Z11
+	TESTQ CX, CX
+	JEQ done
+loop:
+	MOVQ (R8), AX
+	VMOVUPS 0(SI)(AX*1), Z16
+	VMOVUPS 64(SI)(AX*1), Z17
+	VMOVUPS.Z 128(SI)(AX*1), K1, Z18
+	VBROADCASTSS (R9), Z20
+	VBROADCASTSS (R9)(R10*1), Z21
+	VBROADCASTSS (R9)(R10*2), Z22
+	VBROADCASTSS (R11), Z23
+	VFMADD231PS Z16, Z20, Z0
+	VFMADD231PS Z17, Z20, Z1
+	VFMADD231PS Z18, Z20, Z2
+	VFMADD231PS Z16, Z21, Z3
+	VFMADD231PS Z17, Z21, Z4
+	VFMADD231PS Z18, Z21, Z5
+	VFMADD231PS Z16, Z22, Z6
+	VFMADD231PS Z17, Z22, Z7
+	VFMADD231PS Z18, Z22, Z8
+	VFMADD231PS Z16, Z23, Z9
+	VFMADD231PS Z17, Z23, Z10
+	VFMADD231PS Z18, Z23, Z11
+	ADDQ $8, R8
+	ADDQ R12, R9
+	ADDQ R12, R11
+	DECQ CX
+	JNE loop
+done:
+	VMOVUPS Z0, 0(DI)
+	VMOVUPS Z1, 64(DI)
+	VMOVUPS Z2, K1, 128(DI)
+	ADDQ DX, DI
+	VMOVUPS Z3, 0(DI)
+	VMOVUPS Z4, 64(DI)
+	VMOVUPS Z5, K1, 128(DI)
+	ADDQ DX, DI
+	VMOVUPS Z6, 0(DI)
+	VMOVUPS Z7, 64(DI)
+	VMOVUPS Z8, K1, 128(DI)
+	ADDQ DX, DI
+	VMOVUPS Z9, 0(DI)
+	VMOVUPS Z10, 64(DI)
+	VMOVUPS Z11, K1, 128(DI)
+	VZEROUPPER
+	RET
+
+// func block4x32AVX512PS(c *float32, ldc int, b *float32, offs *int, vals *float32, vstride int, estride int, nnz int, mask int)
+TEXT ·block4x32AVX512PS(SB), NOSPLIT, $0-72
+	MOVQ c+0(FP), DI
+	MOVQ ldc+8(FP), DX
+	MOVQ b+16(FP), SI
+	MOVQ offs+24(FP), R8
+	MOVQ vals+32(FP), R9
+	MOVQ vstride+40(FP), R10
+	MOVQ estride+48(FP), R12
+	MOVQ nnz+56(FP), CX
+	MOVQ mask+64(FP), AX
+	KMOVW AX, K1
 	LEAQ (R9)(R10*2), R11
 	ADDQ R10, R11
 	VPXORD Z0, Z0, Z0
@@ -121,7 +201,7 @@ TEXT ·block4x32AVX512PS(SB), NOSPLIT, $0-64
 loop:
 	MOVQ (R8), AX
 	VMOVUPS 0(SI)(AX*1), Z16
-	VMOVUPS 64(SI)(AX*1), Z17
+	VMOVUPS.Z 64(SI)(AX*1), K1, Z17
 	VBROADCASTSS (R9), Z20
 	VBROADCASTSS (R9)(R10*1), Z21
 	VBROADCASTSS (R9)(R10*2), Z22
@@ -141,21 +221,21 @@ loop:
 	JNE loop
 done:
 	VMOVUPS Z0, 0(DI)
-	VMOVUPS Z1, 64(DI)
+	VMOVUPS Z1, K1, 64(DI)
 	ADDQ DX, DI
 	VMOVUPS Z2, 0(DI)
-	VMOVUPS Z3, 64(DI)
+	VMOVUPS Z3, K1, 64(DI)
 	ADDQ DX, DI
 	VMOVUPS Z4, 0(DI)
-	VMOVUPS Z5, 64(DI)
+	VMOVUPS Z5, K1, 64(DI)
 	ADDQ DX, DI
 	VMOVUPS Z6, 0(DI)
-	VMOVUPS Z7, 64(DI)
+	VMOVUPS Z7, K1, 64(DI)
 	VZEROUPPER
 	RET
 
-// func block4x16AVX512PS(c *float32, ldc int, b *float32, offs *int, vals *float32, vstride int, estride int, nnz int)
-TEXT ·block4x16AVX512PS(SB), NOSPLIT, $0-64
+// func block4x16AVX512PS(c *float32, ldc int, b *float32, offs *int, vals *float32, vstride int, estride int, nnz int, mask int)
+TEXT ·block4x16AVX512PS(SB), NOSPLIT, $0-72
 	MOVQ c+0(FP), DI
 	MOVQ ldc+8(FP), DX
 	MOVQ b+16(FP), SI
@@ -164,6 +244,8 @@ TEXT ·block4x16AVX512PS(SB), NOSPLIT, $0-64
 	MOVQ vstride+40(FP), R10
 	MOVQ estride+48(FP), R12
 	MOVQ nnz+56(FP), CX
+	MOVQ mask+64(FP), AX
+	KMOVW AX, K1
 	LEAQ (R9)(R10*2), R11
 	ADDQ R10, R11
 	VPXORD Z0, Z0, Z0
@@ -174,7 +256,7 @@ TEXT ·block4x16AVX512PS(SB), NOSPLIT, $0-64
 	JEQ done
 loop:
 	MOVQ (R8), AX
-	VMOVUPS 0(SI)(AX*1), Z16
+	VMOVUPS.Z 0(SI)(AX*1), K1, Z16
 	VBROADCASTSS (R9), Z20
 	VBROADCASTSS (R9)(R10*1), Z21
 	VBROADCASTSS (R9)(R10*2), Z22
@@ -189,103 +271,12 @@ loop:
 	DECQ CX
 	JNE loop
 done:
-	VMOVUPS Z0, 0(DI)
+	VMOVUPS Z0, K1, 0(DI)
 	ADDQ DX, DI
-	VMOVUPS Z1, 0(DI)
+	VMOVUPS Z1, K1, 0(DI)
 	ADDQ DX, DI
-	VMOVUPS Z2, 0(DI)
+	VMOVUPS Z2, K1, 0(DI)
 	ADDQ DX, DI
-	VMOVUPS Z3, 0(DI)
+	VMOVUPS Z3, K1, 0(DI)
 	VZEROUPPER
 	RET
-
-// func block4x8AVX512PS(c *float32, ldc int, b *float32, offs *int, vals *float32, vstride int, estride int, nnz int)
-TEXT ·block4x8AVX512PS(SB), NOSPLIT, $0-64
-	MOVQ c+0(FP), DI
-	MOVQ ldc+8(FP), DX
-	MOVQ b+16(FP), SI
-	MOVQ offs+24(FP), R8
-	MOVQ vals+32(FP), R9
-	MOVQ vstride+40(FP), R10
-	MOVQ estride+48(FP), R12
-	MOVQ nnz+56(FP), CX
-	LEAQ (R9)(R10*2), R11
-	ADDQ R10, R11
-	VXORPS Y0, Y0, Y0
-	VXORPS Y1, Y1, Y1
-	VXORPS Y2, Y2, Y2
-	VXORPS Y3, Y3, Y3
-	TESTQ CX, CX
-	JEQ done
-loop:
-	MOVQ (R8), AX
-	VMOVUPS 0(SI)(AX*1), Y4
-	VBROADCASTSS (R9), Y5
-	VBROADCASTSS (R9)(R10*1), Y6
-	VBROADCASTSS (R9)(R10*2), Y7
-	VBROADCASTSS (R11), Y8
-	VFMADD231PS Y4, Y5, Y0
-	VFMADD231PS Y4, Y6, Y1
-	VFMADD231PS Y4, Y7, Y2
-	VFMADD231PS Y4, Y8, Y3
-	ADDQ $8, R8
-	ADDQ R12, R9
-	ADDQ R12, R11
-	DECQ CX
-	JNE loop
-done:
-	VMOVUPS Y0, 0(DI)
-	ADDQ DX, DI
-	VMOVUPS Y1, 0(DI)
-	ADDQ DX, DI
-	VMOVUPS Y2, 0(DI)
-	ADDQ DX, DI
-	VMOVUPS Y3, 0(DI)
-	VZEROUPPER
-	RET
-
-// func block4x4AVX512PS(c *float32, ldc int, b *float32, offs *int, vals *float32, vstride int, estride int, nnz int)
-TEXT ·block4x4AVX512PS(SB), NOSPLIT, $0-64
-	MOVQ c+0(FP), DI
-	MOVQ ldc+8(FP), DX
-	MOVQ b+16(FP), SI
-	MOVQ offs+24(FP), R8
-	MOVQ vals+32(FP), R9
-	MOVQ vstride+40(FP), R10
-	MOVQ estride+48(FP), R12
-	MOVQ nnz+56(FP), CX
-	LEAQ (R9)(R10*2), R11
-	ADDQ R10, R11
-	VXORPS X0, X0, X0
-	VXORPS X1, X1, X1
-	VXORPS X2, X2, X2
-	VXORPS X3, X3, X3
-	TESTQ CX, CX
-	JEQ done
-loop:
-	MOVQ (R8), AX
-	VMOVUPS 0(SI)(AX*1), X4
-	VBROADCASTSS (R9), X5
-	VBROADCASTSS (R9)(R10*1), X6
-	VBROADCASTSS (R9)(R10*2), X7
-	VBROADCASTSS (R11), X8
-	VFMADD231PS X4, X5, X0
-	VFMADD231PS X4, X6, X1
-	VFMADD231PS X4, X7, X2
-	VFMADD231PS X4, X8, X3
-	ADDQ $8, R8
-	ADDQ R12, R9
-	ADDQ R12, R11
-	DECQ CX
-	JNE loop
-done:
-	VMOVUPS X0, 0(DI)
-	ADDQ DX, DI
-	VMOVUPS X1, 0(DI)
-	ADDQ DX, DI
-	VMOVUPS X2, 0(DI)
-	ADDQ DX, DI
-	VMOVUPS X3, 0(DI)
-	VZEROUPPER
-	RET
-
