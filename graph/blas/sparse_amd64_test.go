@@ -39,9 +39,11 @@ func withFeatures(t *testing.T, avx512, avx2 bool, f func(t *testing.T)) {
 // TestSparseFeatureSets checks, for each set of CPU features this machine
 // can stand for, that the product names and runs the widest kernel of the
 // set and that the product, its lists and FirstNonFinite are right with
-// it, in float64 and float32: the lists the vector listers of the set make are the Go listers'
-// entries, and the product the chain of fused multiply-adds. So the AVX2
-// listers are checked on a CPU with AVX-512 too.
+// it, in float64 and float32: the lists the vector listers of the set make
+// are the Go listers' entries, and the product the chain of fused
+// multiply-adds. So the AVX2 listers are checked on a CPU with AVX-512
+// too; and a float32 kernel whose feature the set lacks must still give
+// the Go kernel's bits (its wrapper falls back to Go).
 func TestSparseFeatureSets(t *testing.T) {
 	for _, fs := range featureSets {
 		t.Run(fs.name, func(t *testing.T) {
