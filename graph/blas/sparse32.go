@@ -50,6 +50,10 @@ func (s *sparseBuf32) planar(t int) view32 {
 	return view32{offs: s.offs, vals: s.vals, ps: s.stride, es: 1, t: t}
 }
 
+// sparseSlack32 is sparseSlack for float32 lists: the AVX-512 lister
+// writes sixteen entries at a time.
+const sparseSlack32 = 16
+
 // sparseFree32 is sparseFree for float32 buffers.
 var sparseFree32 struct {
 	sync.Mutex
@@ -66,8 +70,8 @@ func getSparseBuf32(k, n int) *sparseBuf32 {
 		s = new(sparseBuf32)
 	}
 	sparseFree32.Unlock()
-	if s.stride < k+sparseSlack {
-		s.stride = k + sparseSlack
+	if s.stride < k+sparseSlack32 {
+		s.stride = k + sparseSlack32
 		s.offs, s.vals = make([]int, s.stride), make([]float32, 4*s.stride)
 	}
 	if cap(s.tmp) < 4*n {
@@ -135,7 +139,8 @@ func (o opA32) list(s *sparseBuf32, i, n int) int {
 		// one 64-bit word, a zero pair of columns (the most common case)
 		// skipped with one test.
 		b0, b1, b2, b3 := bytesOf(r0), bytesOf(r1), bytesOf(r2), bytesOf(r3)
-		p := 0
+		var p int
+		t, p = list4f32(o.a[i*o.k:(i+4)*o.k], o.k, n, s)
 		for ; p+2 <= len(r0); p += 2 {
 			q := 4 * p
 			u := le.Uint64(b0[q:]) | le.Uint64(b1[q:]) | le.Uint64(b2[q:]) | le.Uint64(b3[q:])

@@ -122,3 +122,26 @@ func block4x8AVX2PS(c *float32, ldc int, b *float32, offs *int, vals *float32, v
 
 //go:noescape
 func block4x4AVX2PS(c *float32, ldc int, b *float32, offs *int, vals *float32, vstride, estride int, nnz int)
+
+//go:noescape
+func list4AVX512PS(a *float32, lda int, blocks int, first *[16]int, step int, offs *int, vals *float32, vstride int) int
+
+// list4f32 lists into s the leading columns where any of the four rows of
+// k values in a (row-major) is nonzero, B's rows being n values long, with
+// AVX-512 for the columns p < 16⌊k/16⌋, and returns how many it listed and
+// the first column it did not look at: (0, 0) without AVX-512, or without
+// the slack its stores need.
+func list4f32(a []float32, k, n int, s *sparseBuf32) (t, p int) {
+	blocks := k / 16
+	if !haveAVX512 || blocks == 0 || s.stride < k+sparseSlack32 {
+		return 0, 0
+	}
+	_, _ = a[3*k+16*blocks-1], s.vals[3*s.stride+16*blocks-1]
+	_ = s.offs[16*blocks-1]
+	var first [16]int
+	for j := range first {
+		first[j] = 4 * j * n
+	}
+	t = list4AVX512PS(&a[0], 4*k, blocks, &first, 64*n, &s.offs[0], &s.vals[0], 4*s.stride)
+	return t, 16 * blocks
+}

@@ -280,3 +280,72 @@ done:
 	VMOVUPS Z3, K1, 0(DI)
 	VZEROUPPER
 	RET
+
+// func list4AVX512PS(a *float32, lda int, blocks int, first *[16]int, step int, offs *int, vals *float32, vstride int) int
+// list4AVX512PS lists the columns of four float32 rows of A (lda bytes
+// apart) where any of the four is nonzero, sixteen columns at a time: a
+// column is listed when the OR of its four values, shifted left by one to
+// drop the sign of −0, is not zero. The listed lanes of the four rows and
+// of the offsets (first[j] + g·step for column 16g + j, in Z16 and Z18)
+// are packed to the front (VPCOMPRESSD, VPCOMPRESSQ) and stored whole, so
+// a store writes up to sixteen entries beyond those it keeps. It returns
+// how many it listed.
+TEXT ·list4AVX512PS(SB), NOSPLIT, $0-72
+	MOVQ a+0(FP), SI
+	MOVQ lda+8(FP), DX
+	MOVQ blocks+16(FP), CX
+	MOVQ first+24(FP), AX
+	VMOVDQU64 (AX), Z16
+	VMOVDQU64 64(AX), Z18
+	MOVQ step+32(FP), AX
+	VPBROADCASTQ AX, Z17
+	MOVQ offs+40(FP), R8
+	MOVQ vals+48(FP), R9
+	MOVQ vstride+56(FP), R10
+	LEAQ (R9)(R10*1), R12
+	LEAQ (R9)(R10*2), R13
+	LEAQ (R12)(R10*2), R14
+	LEAQ (SI)(DX*2), R11
+	XORQ BX, BX
+lloop:
+	VMOVUPS (SI), Z0
+	VMOVUPS (SI)(DX*1), Z1
+	VMOVUPS (R11), Z2
+	VMOVUPS (R11)(DX*1), Z3
+	VPORD Z0, Z1, Z4
+	VPORD Z2, Z3, Z5
+	VPORD Z4, Z5, Z4
+	VPSLLD $1, Z4, Z4
+	VPTESTMD Z4, Z4, K1
+	KMOVW K1, AX
+	TESTL AX, AX
+	JEQ lnext
+	KSHIFTRW $8, K1, K2
+	VPCOMPRESSQ Z16, K1, Z6
+	VMOVDQU64 Z6, (R8)(BX*8)
+	MOVL AX, R15
+	ANDL $255, R15
+	POPCNTL R15, R15
+	ADDQ BX, R15
+	VPCOMPRESSQ Z18, K2, Z6
+	VMOVDQU64 Z6, (R8)(R15*8)
+	VPCOMPRESSD Z0, K1, Z6
+	VMOVUPS Z6, (R9)(BX*4)
+	VPCOMPRESSD Z1, K1, Z6
+	VMOVUPS Z6, (R12)(BX*4)
+	VPCOMPRESSD Z2, K1, Z6
+	VMOVUPS Z6, (R13)(BX*4)
+	VPCOMPRESSD Z3, K1, Z6
+	VMOVUPS Z6, (R14)(BX*4)
+	POPCNTL AX, AX
+	ADDQ AX, BX
+lnext:
+	VPADDQ Z17, Z16, Z16
+	VPADDQ Z17, Z18, Z18
+	ADDQ $64, SI
+	ADDQ $64, R11
+	DECQ CX
+	JNE lloop
+	MOVQ BX, ret+64(FP)
+	VZEROUPPER
+	RET

@@ -344,3 +344,77 @@ func TestGemmSkipsZeros32(t *testing.T) {
 		}
 	}
 }
+
+// TestListers32 checks the float32 listers (opA32.list, with the vector
+// lister where the CPU runs one, and listAllT) against the lists made
+// column by column here: offsets, and values bit for bit.
+func TestListers32(t *testing.T) { checkListers32(t) }
+
+// checkListers32 is TestListers32 with the listers the CPU features
+// switched on select.
+func checkListers32(t *testing.T) {
+	rng := rand.New(rand.NewPCG(11, 12))
+	for _, s := range [][3]int{{4, 8, 3}, {8, 16, 16}, {12, 9, 37}, {100, 100, 784}, {17, 20, 130}, {9, 10, 47}} {
+		m, n, k := s[0], s[1], s[2]
+		a := to32(sparseMatrix(rng, m, k, 0.3))
+		if m >= 8 && k >= 8 {
+			a[1*k+k-1] = float32(math.Copysign(0, -1)) // a −0 alone in its column...
+			a[4*k+k-2] = float32(math.NaN())           // ...and values that are not finite
+			a[5*k+2] = float32(math.Inf(-1))
+			a[6*k+15%k] = math.SmallestNonzeroFloat32
+		}
+		// want lists block blk of op(A) (rows 4blk..), column by column.
+		want := func(blk int) (offs []int, vals [][4]float32) {
+			for p := range k {
+				var v [4]float32
+				nz := false
+				for r := range min(4, m-4*blk) {
+					v[r] = a[(4*blk+r)*k+p]
+					nz = nz || math.Float32bits(v[r])<<1 != 0
+				}
+				if nz {
+					offs, vals = append(offs, 4*p*n), append(vals, v)
+				}
+			}
+			return offs, vals
+		}
+		diff := func(l view32, offs []int, vals [][4]float32) string {
+			if l.t != len(offs) {
+				return fmt.Sprintf("%d entries, want %d", l.t, len(offs))
+			}
+			for q := range offs {
+				if l.offs[q] != offs[q] {
+					return fmt.Sprintf("entry %d has offset %d, want %d", q, l.offs[q], offs[q])
+				}
+				for r := range 4 {
+					if g := l.vals[r*l.ps+q*l.es]; math.Float32bits(g) != math.Float32bits(vals[q][r]) {
+						return fmt.Sprintf("entry %d has %v in row %d, want %v", q, g, r, vals[q][r])
+					}
+				}
+			}
+			return ""
+		}
+		buf := getSparseBuf32(k, n)
+		o := opA32{a: a, m: m, k: k}
+		for i := 0; i < m; i += 4 {
+			wo, wv := want(i / 4)
+			if msg := diff(buf.planar(o.list(buf, i, n)), wo, wv); msg != "" {
+				t.Errorf("%d×%d, n=%d, block %d: %s", m, k, n, i/4, msg)
+			}
+		}
+		at := make([]float32, len(a))
+		transpose(at, a, m, k)
+		ot := opA32{a: at, m: m, k: k, t: true}
+		ot.listAllT(&buf.all, n)
+		for blk := range m / 4 {
+			wo, wv := want(blk)
+			if msg := diff(buf.all.view(blk), wo, wv); msg != "" {
+				t.Errorf("%d×%d transposed, n=%d, block %d: %s", m, k, n, blk, msg)
+			}
+			if msg := diff(buf.planar(ot.list(buf, 4*blk, n)), wo, wv); msg != "" {
+				t.Errorf("%d×%d transposed, listed block by block, n=%d, block %d: %s", m, k, n, blk, msg)
+			}
+		}
+		putSparseBuf32(buf)
+	}
+}

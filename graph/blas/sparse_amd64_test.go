@@ -64,6 +64,7 @@ func TestSparseFeatureSets(t *testing.T) {
 				checkListers(t)
 				checkSparseChain(t)
 				checkSparseChain32(t)
+				checkListers32(t)
 				for _, impl := range block4Impls32 {
 					if impl.ok && (impl.name == "avx512" && !fs.avx512 || impl.name == "avx2" && !fs.avx2) {
 						checkBlock4Off32(t, impl)

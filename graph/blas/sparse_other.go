@@ -32,3 +32,6 @@ var block4Impls32 []block4Impl32
 
 // block4Vector32 computes no columns: block4Go32 computes them all.
 func block4Vector32([]float32, int, []float32, view32) int { return 0 }
+
+// list4f32 lists nothing: the Go loop lists every column.
+func list4f32([]float32, int, int, *sparseBuf32) (t, p int) { return 0, 0 }
