@@ -66,6 +66,9 @@ type Pointwise struct {
 	// forward64, when set, computes y[i] = f(x[i]) for a whole slice, bit for
 	// bit as f does (Tanh's vector kernels).
 	forward64 func(y, x []float64)
+	// forward32, when set, computes y[i] = float32(f(float64(x[i]))) for a
+	// whole slice, bit for bit as the element-by-element loop does.
+	forward32 func(y, x []float32)
 }
 
 // NewPointwise returns the output-derived elementwise activation called name
@@ -120,6 +123,10 @@ func (p *Pointwise) Backward64(dx, dy, x, y []float64, _ int) {
 
 // Forward32 writes y[i] = f(x[i]), computed in float64.
 func (p *Pointwise) Forward32(y, x []float32, _ int) {
+	if p.forward32 != nil {
+		p.forward32(y, x)
+		return
+	}
 	y = y[:len(x)]
 	for i, v := range x {
 		y[i] = float32(p.f(float64(v)))

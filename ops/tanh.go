@@ -32,6 +32,7 @@ var Tanh = &Pointwise{
 	f:         tanh,
 	slope:     func(y float64) float64 { return 1 - y*y },
 	forward64: tanhSlice,
+	forward32: tanhSlice32,
 }
 
 // The constants of tanh; tanh_amd64.s and tanh_arm64.s hold the same values,
@@ -126,6 +127,56 @@ func tanhSliceWith(vector func(y, x []float64) int, y, x []float64) {
 	y = y[:len(x)]
 	for i := vector(y, x); i < len(x); i++ {
 		y[i] = tanh(x[i])
+	}
+}
+
+// tanhChunk is how many float32 values tanhSlice32 converts at a time: a
+// buffer of float64 small enough for the stack, long enough that the
+// vector kernel's calls cost little.
+const tanhChunk = 256
+
+// tanhSlice32 writes y[i] = float32(tanh(float64(x[i]))), as Forward32 does
+// element by element, with the vector kernels: chunks of x are converted
+// to float64 (exactly), run through tanhSlice, and rounded back, so each
+// element has the bits of the scalar path.
+func tanhSlice32(y, x []float32) {
+	// tanhSlice32With's loop, with the kernel called directly: through a
+	// function value the buffer would escape to the heap.
+	var buf [tanhChunk]float64
+	y = y[:len(x)]
+	for len(x) > 0 {
+		n := min(len(x), tanhChunk)
+		b := buf[:n]
+		for i, v := range x[:n] {
+			b[i] = float64(v)
+		}
+		for i := tanhVector(b, b); i < n; i++ {
+			b[i] = tanh(b[i])
+		}
+		for i, v := range b {
+			y[i] = float32(v)
+		}
+		x, y = x[n:], y[n:]
+	}
+}
+
+// tanhSlice32With is tanhSlice32 with the vector kernel given, so that a
+// test runs it with each kernel.
+func tanhSlice32With(vector func(y, x []float64) int, y, x []float32) {
+	var buf [tanhChunk]float64
+	y = y[:len(x)]
+	for len(x) > 0 {
+		n := min(len(x), tanhChunk)
+		b := buf[:n]
+		for i, v := range x[:n] {
+			b[i] = float64(v)
+		}
+		// In place: each kernel reads an element before it writes it.
+		tanhSliceWith(vector, b, b)
+		for i, v := range b {
+			y[i] = float32(v)
+		}
+		x, y = x[n:], y[n:]
 	}
 }
 

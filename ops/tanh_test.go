@@ -12,8 +12,9 @@ import (
 // scalar tail share the elements differently) writes F(x) bit for bit: with
 // the kernel that Forward64 runs on this CPU, which the test names, and with
 // every other kernel the CPU runs; and that Forward32 is F rounded to
-// float32. Where no vector kernel runs, Forward64 is F itself and the
-// comparison is skipped, saying so.
+// float32, on slices short and long (across its chunks), with each kernel.
+// Where no vector kernel runs, Forward64 is F itself and the comparison is
+// skipped, saying so.
 func TestTanhForwardMatchesF(t *testing.T) {
 	xs := tanhTestInputs(4096)
 	check := func(t *testing.T, forward func(y, x []float64)) {
@@ -50,19 +51,44 @@ func TestTanhForwardMatchesF(t *testing.T) {
 			check(t, func(y, x []float64) { tanhSliceWith(impl.fn, y, x) })
 		})
 	}
-	t.Run("Forward32", func(t *testing.T) {
-		x32 := make([]float32, 1000)
-		for i := range x32 {
-			x32[i] = float32(xs[i])
-		}
+	x32 := make([]float32, len(xs))
+	for i := range x32 {
+		x32[i] = float32(xs[i])
+	}
+	check32 := func(t *testing.T, forward func(y, x []float32)) {
+		t.Helper()
 		y32 := make([]float32, len(x32))
-		Tanh.Forward32(y32, x32, 1)
-		for i, v := range x32 {
-			if want := float32(Tanh.F(float64(v))); math.Float32bits(y32[i]) != math.Float32bits(want) {
-				t.Fatalf("Forward32 gives %v for %v, want %v", y32[i], v, want)
+		// Short slices at every offset, and long ones that span chunks
+		// of tanhChunk and end in a scalar tail.
+		lens := []int{tanhChunk - 1, tanhChunk, tanhChunk + 1, 2*tanhChunk + 11, 1000}
+		for n := 0; n <= 40; n++ {
+			lens = append(lens, n)
+		}
+		for _, n := range lens {
+			for off := 0; off <= 8; off++ {
+				for start := off; start+n <= len(x32); start += 97 + n {
+					x, y := x32[start:start+n], y32[start:start+n]
+					forward(y, x)
+					for i, v := range x {
+						if want := float32(Tanh.F(float64(v))); math.Float32bits(y[i]) != math.Float32bits(want) {
+							t.Fatalf("len %d at %d: element %d: gives %v for %v, want %v", n, start, i, y[i], v, want)
+						}
+					}
+				}
 			}
 		}
+	}
+	t.Run("Forward32", func(t *testing.T) {
+		check32(t, func(y, x []float32) { Tanh.Forward32(y, x, 1) })
 	})
+	for _, impl := range tanhImpls {
+		t.Run("Forward32-"+impl.name, func(t *testing.T) {
+			if !impl.ok {
+				t.Skipf("this CPU does not run the %s kernel", impl.name)
+			}
+			check32(t, func(y, x []float32) { tanhSlice32With(impl.fn, y, x) })
+		})
+	}
 }
 
 // TestTanhSpecial checks signed zeros, tiny values, infinities, NaN and

@@ -36,6 +36,16 @@ func Gemm[T Float](tA, tB bool, m, n, k int, a, b, c []T, scratch *[]T) {
 			return
 		}
 	}
+	if _, f32 := any(a).([]float32); f32 && !tB {
+		if o := (opA32{a: asF32(a[:m*k]), m: m, k: k, t: tA}); sparseWorth32(o, n) {
+			workers := 1
+			if int64(m)*int64(n)*int64(k) >= bigWork {
+				workers = bigThreads
+			}
+			gemmSparse32(o, n, asF32(b[:k*n]), asF32(c[:m*n]), workers)
+			return
+		}
+	}
 	be := active()
 	lda, ldb := k, n
 	if tA {
@@ -107,4 +117,12 @@ func asF64[T Float](v []T) []float64 {
 		return nil
 	}
 	return unsafe.Slice((*float64)(unsafe.Pointer(&v[0])), len(v))
+}
+
+// asF32 is asF64 for element type float32.
+func asF32[T Float](v []T) []float32 {
+	if len(v) == 0 {
+		return nil
+	}
+	return unsafe.Slice((*float32)(unsafe.Pointer(&v[0])), len(v))
 }

@@ -35,6 +35,9 @@ import (
 // FMA, where four rows of 12 columns fill 12 of its 16 (B's row and the
 // broadcast value take the other four); ASIMD on arm64, where four rows of
 // 12 columns fill 24 of its 32. Elsewhere every product is dense.
+//
+// Float32 products take the same path with float32 lists and kernels
+// (sparse32.go), twice as many columns a register.
 
 const (
 	// sparseMaxDensity is the largest fraction of the columns of the first

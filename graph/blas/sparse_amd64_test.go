@@ -39,9 +39,11 @@ func withFeatures(t *testing.T, avx512, avx2 bool, f func(t *testing.T)) {
 // TestSparseFeatureSets checks, for each set of CPU features this machine
 // can stand for, that the product names and runs the widest kernel of the
 // set and that the product, its lists and FirstNonFinite are right with
-// it: the lists the vector listers of the set make are the Go listers'
-// entries, and the product the chain of fused multiply-adds. So the AVX2
-// listers are checked on a CPU with AVX-512 too.
+// it, in float64 and float32: the lists the vector listers of the set make
+// are the Go listers' entries, and the product the chain of fused
+// multiply-adds. So the AVX2 listers are checked on a CPU with AVX-512
+// too; and a float32 kernel whose feature the set lacks must still give
+// the Go kernel's bits (its wrapper falls back to Go).
 func TestSparseFeatureSets(t *testing.T) {
 	for _, fs := range featureSets {
 		t.Run(fs.name, func(t *testing.T) {
@@ -56,12 +58,30 @@ func TestSparseFeatureSets(t *testing.T) {
 				if got := Kernels(); got != want {
 					t.Errorf("Kernels() = %q, want %q", got, want)
 				}
+				if got := sparseKernel32(); got != fs.kernel {
+					t.Errorf("sparseKernel32() = %q, want %q", got, fs.kernel)
+				}
 				checkListers(t)
 				checkSparseChain(t)
+				checkSparseChain32(t)
+				checkListers32(t)
+				for _, impl := range block4Impls32 {
+					if impl.ok && (impl.name == "avx512" && !fs.avx512 || impl.name == "avx2" && !fs.avx2) {
+						checkBlock4Off32(t, impl)
+					}
+				}
 				checkFirstNonFinite(t)
 			})
 		})
 	}
+}
+
+// checkBlock4Off32 checks that a float32 kernel whose feature is switched
+// off still gives the Go kernel's bits (its wrapper runs the Go kernel):
+// so no caller reaches an instruction the CPU lacks.
+func checkBlock4Off32(t *testing.T, impl block4Impl32) {
+	t.Helper()
+	checkBlock4Impl32(t, impl)
 }
 
 // checkListers checks list and listAllT, with the listers the features

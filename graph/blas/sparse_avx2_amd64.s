@@ -187,6 +187,176 @@ done4:
 	VZEROUPPER
 	RET
 
+// func block4x24AVX2PS(c *float32, ldc int, b *float32, offs *int, vals *float32, vstride int, estride int, nnz int)
+// Requires: AVX, FMA3
+TEXT ·block4x24AVX2PS(SB), NOSPLIT, $0-64
+	MOVQ   c+0(FP), DI
+	MOVQ   ldc+8(FP), DX
+	MOVQ   b+16(FP), SI
+	MOVQ   offs+24(FP), R8
+	MOVQ   vals+32(FP), R9
+	MOVQ   vstride+40(FP), R10
+	MOVQ   estride+48(FP), R12
+	MOVQ   nnz+56(FP), CX
+	LEAQ   (R9)(R10*2), R11
+	ADDQ   R10, R11
+	VXORPS Y0, Y0, Y0
+	VXORPS Y1, Y1, Y1
+	VXORPS Y2, Y2, Y2
+	VXORPS Y3, Y3, Y3
+	VXORPS Y4, Y4, Y4
+	VXORPS Y5, Y5, Y5
+	VXORPS Y6, Y6, Y6
+	VXORPS Y7, Y7, Y7
+	VXORPS Y8, Y8, Y8
+	VXORPS Y9, Y9, Y9
+	VXORPS Y10, Y10, Y10
+	VXORPS Y11, Y11, Y11
+	TESTQ  CX, CX
+	JEQ    done24ps
+
+loop24ps:
+	MOVQ         (R8), AX
+	VMOVUPS      (SI)(AX*1), Y12
+	VMOVUPS      32(SI)(AX*1), Y13
+	VMOVUPS      64(SI)(AX*1), Y14
+	VBROADCASTSS (R9), Y15
+	VFMADD231PS  Y12, Y15, Y0
+	VFMADD231PS  Y13, Y15, Y1
+	VFMADD231PS  Y14, Y15, Y2
+	VBROADCASTSS (R9)(R10*1), Y15
+	VFMADD231PS  Y12, Y15, Y3
+	VFMADD231PS  Y13, Y15, Y4
+	VFMADD231PS  Y14, Y15, Y5
+	VBROADCASTSS (R9)(R10*2), Y15
+	VFMADD231PS  Y12, Y15, Y6
+	VFMADD231PS  Y13, Y15, Y7
+	VFMADD231PS  Y14, Y15, Y8
+	VBROADCASTSS (R11), Y15
+	VFMADD231PS  Y12, Y15, Y9
+	VFMADD231PS  Y13, Y15, Y10
+	VFMADD231PS  Y14, Y15, Y11
+	ADDQ         $0x08, R8
+	ADDQ         R12, R9
+	ADDQ         R12, R11
+	DECQ         CX
+	JNE          loop24ps
+
+done24ps:
+	VMOVUPS Y0, (DI)
+	VMOVUPS Y1, 32(DI)
+	VMOVUPS Y2, 64(DI)
+	ADDQ    DX, DI
+	VMOVUPS Y3, (DI)
+	VMOVUPS Y4, 32(DI)
+	VMOVUPS Y5, 64(DI)
+	ADDQ    DX, DI
+	VMOVUPS Y6, (DI)
+	VMOVUPS Y7, 32(DI)
+	VMOVUPS Y8, 64(DI)
+	ADDQ    DX, DI
+	VMOVUPS Y9, (DI)
+	VMOVUPS Y10, 32(DI)
+	VMOVUPS Y11, 64(DI)
+	VZEROUPPER
+	RET
+
+// func block4x8AVX2PS(c *float32, ldc int, b *float32, offs *int, vals *float32, vstride int, estride int, nnz int)
+// Requires: AVX, FMA3
+TEXT ·block4x8AVX2PS(SB), NOSPLIT, $0-64
+	MOVQ   c+0(FP), DI
+	MOVQ   ldc+8(FP), DX
+	MOVQ   b+16(FP), SI
+	MOVQ   offs+24(FP), R8
+	MOVQ   vals+32(FP), R9
+	MOVQ   vstride+40(FP), R10
+	MOVQ   estride+48(FP), R12
+	MOVQ   nnz+56(FP), CX
+	LEAQ   (R9)(R10*2), R11
+	ADDQ   R10, R11
+	VXORPS Y0, Y0, Y0
+	VXORPS Y1, Y1, Y1
+	VXORPS Y2, Y2, Y2
+	VXORPS Y3, Y3, Y3
+	TESTQ  CX, CX
+	JEQ    done8ps
+
+loop8ps:
+	MOVQ         (R8), AX
+	VMOVUPS      (SI)(AX*1), Y4
+	VBROADCASTSS (R9), Y5
+	VFMADD231PS  Y4, Y5, Y0
+	VBROADCASTSS (R9)(R10*1), Y6
+	VFMADD231PS  Y4, Y6, Y1
+	VBROADCASTSS (R9)(R10*2), Y7
+	VFMADD231PS  Y4, Y7, Y2
+	VBROADCASTSS (R11), Y8
+	VFMADD231PS  Y4, Y8, Y3
+	ADDQ         $0x08, R8
+	ADDQ         R12, R9
+	ADDQ         R12, R11
+	DECQ         CX
+	JNE          loop8ps
+
+done8ps:
+	VMOVUPS Y0, (DI)
+	ADDQ    DX, DI
+	VMOVUPS Y1, (DI)
+	ADDQ    DX, DI
+	VMOVUPS Y2, (DI)
+	ADDQ    DX, DI
+	VMOVUPS Y3, (DI)
+	VZEROUPPER
+	RET
+
+// func block4x4AVX2PS(c *float32, ldc int, b *float32, offs *int, vals *float32, vstride int, estride int, nnz int)
+// Requires: AVX, FMA3
+TEXT ·block4x4AVX2PS(SB), NOSPLIT, $0-64
+	MOVQ   c+0(FP), DI
+	MOVQ   ldc+8(FP), DX
+	MOVQ   b+16(FP), SI
+	MOVQ   offs+24(FP), R8
+	MOVQ   vals+32(FP), R9
+	MOVQ   vstride+40(FP), R10
+	MOVQ   estride+48(FP), R12
+	MOVQ   nnz+56(FP), CX
+	LEAQ   (R9)(R10*2), R11
+	ADDQ   R10, R11
+	VXORPS X0, X0, X0
+	VXORPS X1, X1, X1
+	VXORPS X2, X2, X2
+	VXORPS X3, X3, X3
+	TESTQ  CX, CX
+	JEQ    done4ps
+
+loop4ps:
+	MOVQ         (R8), AX
+	VMOVUPS      (SI)(AX*1), X4
+	VBROADCASTSS (R9), X5
+	VFMADD231PS  X4, X5, X0
+	VBROADCASTSS (R9)(R10*1), X6
+	VFMADD231PS  X4, X6, X1
+	VBROADCASTSS (R9)(R10*2), X7
+	VFMADD231PS  X4, X7, X2
+	VBROADCASTSS (R11), X8
+	VFMADD231PS  X4, X8, X3
+	ADDQ         $0x08, R8
+	ADDQ         R12, R9
+	ADDQ         R12, R11
+	DECQ         CX
+	JNE          loop4ps
+
+done4ps:
+	VMOVUPS X0, (DI)
+	ADDQ    DX, DI
+	VMOVUPS X1, (DI)
+	ADDQ    DX, DI
+	VMOVUPS X2, (DI)
+	ADDQ    DX, DI
+	VMOVUPS X3, (DI)
+	VZEROUPPER
+	RET
+
 DATA list4tab<>+0(SB)/4, $0x00000000
 DATA list4tab<>+4(SB)/4, $0x00000001
 DATA list4tab<>+8(SB)/4, $0x00000000

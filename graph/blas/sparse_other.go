@@ -23,3 +23,15 @@ func finiteBlocks([]float64) int { return 0 }
 
 // listAllTAsm lists no block: listBlocksT lists them all.
 func listAllTAsm([]float64, int, int, int, *allLists) int { return 0 }
+
+// sparseKernel32 is "": every float32 product is dense.
+func sparseKernel32() string { return "" }
+
+// block4Impls32 is empty: there is no float32 vector kernel.
+var block4Impls32 []block4Impl32
+
+// block4Vector32 computes no columns: block4Go32 computes them all.
+func block4Vector32([]float32, int, []float32, view32) int { return 0 }
+
+// list4f32 lists nothing: the Go loop lists every column.
+func list4f32([]float32, int, int, *sparseBuf32) (t, p int) { return 0, 0 }

@@ -19,10 +19,16 @@ import (
 // ymm are the sixteen registers the kernels may use.
 var ymm = []VecPhysical{Y0, Y1, Y2, Y3, Y4, Y5, Y6, Y7, Y8, Y9, Y10, Y11, Y12, Y13, Y14, Y15}
 
+// xmm are their low halves, for the kernels of four float32 columns.
+var xmm = []VecPhysical{X0, X1, X2, X3, X4, X5, X6, X7, X8, X9, X10, X11, X12, X13, X14, X15}
+
 func main() {
 	ConstraintExpr("!noasm")
 	for _, w := range []int{12, 8, 4} {
 		block4(w)
+	}
+	for _, w := range []int{24, 8, 4} {
+		block4PS(w)
 	}
 	list4()
 	listAllT()
@@ -100,6 +106,85 @@ func block4(w int) {
 		}
 		for v := range nv {
 			VMOVUPD(acc(r, v), Mem{Base: c, Disp: 32 * v})
+		}
+	}
+	VZEROUPPER()
+	RET()
+}
+
+// block4PS writes block4x<w>AVX2PS, block4 for float32 (see
+// ../sparse32.go): eight values a YMM register, so four rows of 24
+// columns fill twelve registers, B's row three and the broadcast the last;
+// the 4-column kernel holds C in XMM registers. Each element of C is a
+// chain of VFMADD231PS, one float32 rounding each, in list order from +0.
+func block4PS(w int) {
+	name := fmt.Sprintf("block4x%dAVX2PS", w)
+	TEXT(name, NOSPLIT, "func(c *float32, ldc int, b *float32, offs *int, vals *float32, vstride, estride int, nnz int)")
+	Doc(fmt.Sprintf("%s sets four rows of %d float32 columns of C (row r at c + r·ldc", name, w),
+		"bytes) to the chains over nnz listed columns: entry t's row of B at b + offs[t]",
+		"bytes, row r's value at vals + r·vstride + t·estride bytes.")
+	c := Load(Param("c"), RDI)
+	ldc := Load(Param("ldc"), RDX)
+	b := Load(Param("b"), RSI)
+	offs := Load(Param("offs"), R8)
+	vals := Load(Param("vals"), R9)
+	vstride := Load(Param("vstride"), R10)
+	estride := Load(Param("estride"), R12)
+	nnz := Load(Param("nnz"), RCX)
+	vals3 := R11
+	LEAQ(Mem{Base: vals, Index: vstride, Scale: 2}, vals3)
+	ADDQ(vstride, vals3)
+
+	regs, size := ymm, 32
+	nv := w / 8
+	if w == 4 {
+		regs, size, nv = xmm, 16, 1
+	}
+	acc := func(r, v int) VecPhysical { return regs[r*nv+v] }
+	bv := regs[4*nv : 5*nv]
+	bc := regs[5*nv:]
+	if len(bc) > 4 {
+		bc = bc[:4]
+	}
+	for r := range 4 {
+		for v := range nv {
+			VXORPS(acc(r, v), acc(r, v), acc(r, v))
+		}
+	}
+	TESTQ(nnz, nnz)
+	done := fmt.Sprintf("done%dps", w)
+	loop := fmt.Sprintf("loop%dps", w)
+	JEQ(LabelRef(done))
+	Label(loop)
+	MOVQ(Mem{Base: offs}, RAX)
+	for v := range nv {
+		VMOVUPS(Mem{Base: b, Index: RAX, Scale: 1, Disp: size * v}, bv[v])
+	}
+	rowVal := []Mem{
+		{Base: vals},
+		{Base: vals, Index: vstride, Scale: 1},
+		{Base: vals, Index: vstride, Scale: 2},
+		{Base: vals3},
+	}
+	for r := range 4 {
+		x := bc[r%len(bc)]
+		VBROADCASTSS(rowVal[r], x)
+		for v := range nv {
+			VFMADD231PS(bv[v], x, acc(r, v))
+		}
+	}
+	ADDQ(U8(8), offs)
+	ADDQ(estride, vals)
+	ADDQ(estride, vals3)
+	DECQ(nnz)
+	JNE(LabelRef(loop))
+	Label(done)
+	for r := range 4 {
+		if r > 0 {
+			ADDQ(ldc, c)
+		}
+		for v := range nv {
+			VMOVUPS(acc(r, v), Mem{Base: c, Disp: size * v})
 		}
 	}
 	VZEROUPPER()

@@ -1,0 +1,265 @@
+//go:build !noasm
+
+#include "textflag.h"
+
+// The float32 sparse kernels (see sparse32.go) for ASIMD:
+// block4x{24,16,8,4}ASIMDPS set four rows of 24, 16, 8 or 4 float32 columns of
+// C. They are the float64 kernels of sparse_arm64.s (12, 8 and 4 columns:
+// the same bytes a row) with four-lane arrangements: each row's value of
+// an entry is loaded and replicated into the four lanes (VLD1R .S4), and
+// each accumulator gets VFMLA .S4, fused and rounded once to float32 (FPCR
+// at round to nearest, no flush to zero, as Go keeps it), so each C
+// element is the chain of fma32 in list order from +0. The register plan
+// is the float64 kernels', with four float32 lanes where those have two
+// float64 ones.
+
+// func block4x24ASIMDPS(c *float32, ldc int, b *float32, offs *int, vals *float32, vstride int, estride int, nnz int)
+TEXT ·block4x24ASIMDPS(SB), NOSPLIT, $0-64
+	MOVD c+0(FP), R0
+	MOVD ldc+8(FP), R1
+	MOVD b+16(FP), R2
+	MOVD offs+24(FP), R3
+	MOVD vals+32(FP), R4
+	MOVD vstride+40(FP), R5
+	MOVD estride+48(FP), R6
+	MOVD nnz+56(FP), R7
+	ADD R5, R4, R8
+	ADD R5, R8, R9
+	ADD R5, R9, R10
+	VEOR V0.B16, V0.B16, V0.B16
+	VEOR V1.B16, V1.B16, V1.B16
+	VEOR V2.B16, V2.B16, V2.B16
+	VEOR V3.B16, V3.B16, V3.B16
+	VEOR V4.B16, V4.B16, V4.B16
+	VEOR V5.B16, V5.B16, V5.B16
+	VEOR V6.B16, V6.B16, V6.B16
+	VEOR V7.B16, V7.B16, V7.B16
+	VEOR V8.B16, V8.B16, V8.B16
+	VEOR V9.B16, V9.B16, V9.B16
+	VEOR V10.B16, V10.B16, V10.B16
+	VEOR V11.B16, V11.B16, V11.B16
+	VEOR V12.B16, V12.B16, V12.B16
+	VEOR V13.B16, V13.B16, V13.B16
+	VEOR V14.B16, V14.B16, V14.B16
+	VEOR V15.B16, V15.B16, V15.B16
+	VEOR V16.B16, V16.B16, V16.B16
+	VEOR V17.B16, V17.B16, V17.B16
+	VEOR V18.B16, V18.B16, V18.B16
+	VEOR V19.B16, V19.B16, V19.B16
+	VEOR V20.B16, V20.B16, V20.B16
+	VEOR V21.B16, V21.B16, V21.B16
+	VEOR V22.B16, V22.B16, V22.B16
+	VEOR V23.B16, V23.B16, V23.B16
+	CBZ R7, done
+loop:
+	MOVD.P 8(R3), R11
+	ADD R2, R11, R11
+	VLD1R.P (R4)(R6), [V28.S4]
+	VLD1R.P (R8)(R6), [V29.S4]
+	VLD1R.P (R9)(R6), [V30.S4]
+	VLD1R.P (R10)(R6), [V31.S4]
+	VLD1.P 64(R11), [V24.S4, V25.S4, V26.S4, V27.S4]
+	VFMLA V24.S4, V28.S4, V0.S4
+	VFMLA V24.S4, V29.S4, V6.S4
+	VFMLA V24.S4, V30.S4, V12.S4
+	VFMLA V24.S4, V31.S4, V18.S4
+	VFMLA V25.S4, V28.S4, V1.S4
+	VFMLA V25.S4, V29.S4, V7.S4
+	VFMLA V25.S4, V30.S4, V13.S4
+	VFMLA V25.S4, V31.S4, V19.S4
+	VFMLA V26.S4, V28.S4, V2.S4
+	VFMLA V26.S4, V29.S4, V8.S4
+	VFMLA V26.S4, V30.S4, V14.S4
+	VFMLA V26.S4, V31.S4, V20.S4
+	VFMLA V27.S4, V28.S4, V3.S4
+	VFMLA V27.S4, V29.S4, V9.S4
+	VFMLA V27.S4, V30.S4, V15.S4
+	VFMLA V27.S4, V31.S4, V21.S4
+	VLD1 (R11), [V24.S4, V25.S4]
+	VFMLA V24.S4, V28.S4, V4.S4
+	VFMLA V24.S4, V29.S4, V10.S4
+	VFMLA V24.S4, V30.S4, V16.S4
+	VFMLA V24.S4, V31.S4, V22.S4
+	VFMLA V25.S4, V28.S4, V5.S4
+	VFMLA V25.S4, V29.S4, V11.S4
+	VFMLA V25.S4, V30.S4, V17.S4
+	VFMLA V25.S4, V31.S4, V23.S4
+	SUBS $1, R7, R7
+	BNE loop
+done:
+	VST1 [V0.S4, V1.S4, V2.S4, V3.S4], (R0)
+	ADD $64, R0, R12
+	VST1 [V4.S4, V5.S4], (R12)
+	ADD R1, R0, R0
+	VST1 [V6.S4, V7.S4, V8.S4, V9.S4], (R0)
+	ADD $64, R0, R12
+	VST1 [V10.S4, V11.S4], (R12)
+	ADD R1, R0, R0
+	VST1 [V12.S4, V13.S4, V14.S4, V15.S4], (R0)
+	ADD $64, R0, R12
+	VST1 [V16.S4, V17.S4], (R12)
+	ADD R1, R0, R0
+	VST1 [V18.S4, V19.S4, V20.S4, V21.S4], (R0)
+	ADD $64, R0, R12
+	VST1 [V22.S4, V23.S4], (R12)
+	RET
+
+// func block4x16ASIMDPS(c *float32, ldc int, b *float32, offs *int, vals *float32, vstride int, estride int, nnz int)
+TEXT ·block4x16ASIMDPS(SB), NOSPLIT, $0-64
+	MOVD c+0(FP), R0
+	MOVD ldc+8(FP), R1
+	MOVD b+16(FP), R2
+	MOVD offs+24(FP), R3
+	MOVD vals+32(FP), R4
+	MOVD vstride+40(FP), R5
+	MOVD estride+48(FP), R6
+	MOVD nnz+56(FP), R7
+	ADD R5, R4, R8
+	ADD R5, R8, R9
+	ADD R5, R9, R10
+	VEOR V0.B16, V0.B16, V0.B16
+	VEOR V1.B16, V1.B16, V1.B16
+	VEOR V2.B16, V2.B16, V2.B16
+	VEOR V3.B16, V3.B16, V3.B16
+	VEOR V4.B16, V4.B16, V4.B16
+	VEOR V5.B16, V5.B16, V5.B16
+	VEOR V6.B16, V6.B16, V6.B16
+	VEOR V7.B16, V7.B16, V7.B16
+	VEOR V8.B16, V8.B16, V8.B16
+	VEOR V9.B16, V9.B16, V9.B16
+	VEOR V10.B16, V10.B16, V10.B16
+	VEOR V11.B16, V11.B16, V11.B16
+	VEOR V12.B16, V12.B16, V12.B16
+	VEOR V13.B16, V13.B16, V13.B16
+	VEOR V14.B16, V14.B16, V14.B16
+	VEOR V15.B16, V15.B16, V15.B16
+	CBZ R7, done
+loop:
+	MOVD.P 8(R3), R11
+	ADD R2, R11, R11
+	VLD1R.P (R4)(R6), [V20.S4]
+	VLD1R.P (R8)(R6), [V21.S4]
+	VLD1R.P (R9)(R6), [V22.S4]
+	VLD1R.P (R10)(R6), [V23.S4]
+	VLD1 (R11), [V16.S4, V17.S4, V18.S4, V19.S4]
+	VFMLA V16.S4, V20.S4, V0.S4
+	VFMLA V16.S4, V21.S4, V4.S4
+	VFMLA V16.S4, V22.S4, V8.S4
+	VFMLA V16.S4, V23.S4, V12.S4
+	VFMLA V17.S4, V20.S4, V1.S4
+	VFMLA V17.S4, V21.S4, V5.S4
+	VFMLA V17.S4, V22.S4, V9.S4
+	VFMLA V17.S4, V23.S4, V13.S4
+	VFMLA V18.S4, V20.S4, V2.S4
+	VFMLA V18.S4, V21.S4, V6.S4
+	VFMLA V18.S4, V22.S4, V10.S4
+	VFMLA V18.S4, V23.S4, V14.S4
+	VFMLA V19.S4, V20.S4, V3.S4
+	VFMLA V19.S4, V21.S4, V7.S4
+	VFMLA V19.S4, V22.S4, V11.S4
+	VFMLA V19.S4, V23.S4, V15.S4
+	SUBS $1, R7, R7
+	BNE loop
+done:
+	VST1 [V0.S4, V1.S4, V2.S4, V3.S4], (R0)
+	ADD R1, R0, R0
+	VST1 [V4.S4, V5.S4, V6.S4, V7.S4], (R0)
+	ADD R1, R0, R0
+	VST1 [V8.S4, V9.S4, V10.S4, V11.S4], (R0)
+	ADD R1, R0, R0
+	VST1 [V12.S4, V13.S4, V14.S4, V15.S4], (R0)
+	RET
+
+// func block4x8ASIMDPS(c *float32, ldc int, b *float32, offs *int, vals *float32, vstride int, estride int, nnz int)
+TEXT ·block4x8ASIMDPS(SB), NOSPLIT, $0-64
+	MOVD c+0(FP), R0
+	MOVD ldc+8(FP), R1
+	MOVD b+16(FP), R2
+	MOVD offs+24(FP), R3
+	MOVD vals+32(FP), R4
+	MOVD vstride+40(FP), R5
+	MOVD estride+48(FP), R6
+	MOVD nnz+56(FP), R7
+	ADD R5, R4, R8
+	ADD R5, R8, R9
+	ADD R5, R9, R10
+	VEOR V0.B16, V0.B16, V0.B16
+	VEOR V1.B16, V1.B16, V1.B16
+	VEOR V2.B16, V2.B16, V2.B16
+	VEOR V3.B16, V3.B16, V3.B16
+	VEOR V4.B16, V4.B16, V4.B16
+	VEOR V5.B16, V5.B16, V5.B16
+	VEOR V6.B16, V6.B16, V6.B16
+	VEOR V7.B16, V7.B16, V7.B16
+	CBZ R7, done
+loop:
+	MOVD.P 8(R3), R11
+	ADD R2, R11, R11
+	VLD1R.P (R4)(R6), [V20.S4]
+	VLD1R.P (R8)(R6), [V21.S4]
+	VLD1R.P (R9)(R6), [V22.S4]
+	VLD1R.P (R10)(R6), [V23.S4]
+	VLD1 (R11), [V16.S4, V17.S4]
+	VFMLA V16.S4, V20.S4, V0.S4
+	VFMLA V16.S4, V21.S4, V2.S4
+	VFMLA V16.S4, V22.S4, V4.S4
+	VFMLA V16.S4, V23.S4, V6.S4
+	VFMLA V17.S4, V20.S4, V1.S4
+	VFMLA V17.S4, V21.S4, V3.S4
+	VFMLA V17.S4, V22.S4, V5.S4
+	VFMLA V17.S4, V23.S4, V7.S4
+	SUBS $1, R7, R7
+	BNE loop
+done:
+	VST1 [V0.S4, V1.S4], (R0)
+	ADD R1, R0, R0
+	VST1 [V2.S4, V3.S4], (R0)
+	ADD R1, R0, R0
+	VST1 [V4.S4, V5.S4], (R0)
+	ADD R1, R0, R0
+	VST1 [V6.S4, V7.S4], (R0)
+	RET
+
+// func block4x4ASIMDPS(c *float32, ldc int, b *float32, offs *int, vals *float32, vstride int, estride int, nnz int)
+// One register a row: V0..V3 the accumulators of rows 0..3, V16 B's four
+// values, V20..V23 the values of rows 0..3.
+TEXT ·block4x4ASIMDPS(SB), NOSPLIT, $0-64
+	MOVD c+0(FP), R0
+	MOVD ldc+8(FP), R1
+	MOVD b+16(FP), R2
+	MOVD offs+24(FP), R3
+	MOVD vals+32(FP), R4
+	MOVD vstride+40(FP), R5
+	MOVD estride+48(FP), R6
+	MOVD nnz+56(FP), R7
+	ADD R5, R4, R8
+	ADD R5, R8, R9
+	ADD R5, R9, R10
+	VEOR V0.B16, V0.B16, V0.B16
+	VEOR V1.B16, V1.B16, V1.B16
+	VEOR V2.B16, V2.B16, V2.B16
+	VEOR V3.B16, V3.B16, V3.B16
+	CBZ R7, done
+loop:
+	MOVD.P 8(R3), R11
+	ADD R2, R11, R11
+	VLD1R.P (R4)(R6), [V20.S4]
+	VLD1R.P (R8)(R6), [V21.S4]
+	VLD1R.P (R9)(R6), [V22.S4]
+	VLD1R.P (R10)(R6), [V23.S4]
+	VLD1 (R11), [V16.S4]
+	VFMLA V16.S4, V20.S4, V0.S4
+	VFMLA V16.S4, V21.S4, V1.S4
+	VFMLA V16.S4, V22.S4, V2.S4
+	VFMLA V16.S4, V23.S4, V3.S4
+	SUBS $1, R7, R7
+	BNE loop
+done:
+	VST1 [V0.S4], (R0)
+	ADD R1, R0, R0
+	VST1 [V1.S4], (R0)
+	ADD R1, R0, R0
+	VST1 [V2.S4], (R0)
+	ADD R1, R0, R0
+	VST1 [V3.S4], (R0)
+	RET
