@@ -6,7 +6,7 @@ import (
 	"sync"
 	"testing"
 
-	"outgrad/graph/blas"
+	"outgrad/ops/blas"
 	"outgrad/models/mnist"
 	"outgrad/models/mnist/graphnet"
 	"outgrad/models/mnist/idx"

@@ -5,7 +5,7 @@ import (
 	"gonum.org/v1/gonum/blas/blas64"
 	"gorgonia.org/gorgonia"
 
-	"outgrad/graph/blas"
+	"outgrad/ops/blas"
 )
 
 // InstallBLAS makes gonum (blas64, blas32) and Gorgonia and tensor

@@ -7,7 +7,7 @@ import (
 	"gonum.org/v1/gonum/blas/blas64"
 	"gorgonia.org/gorgonia"
 
-	"outgrad/graph/blas"
+	"outgrad/ops/blas"
 )
 
 // TestInstallBLAS checks that importing this package installs nothing (no

@@ -7,7 +7,7 @@ import (
 	"gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
 
-	"outgrad/graph/blas"
+	"outgrad/ops/blas"
 )
 
 // MatMul returns the node a·b of two matrices, computed with [blas.Gemm]. Its

@@ -6,7 +6,7 @@ import (
 
 	"gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
-	"outgrad/graph/blas"
+	"outgrad/ops/blas"
 )
 
 // Program is a compiled graph with learnables: one TapeMachine, built once and

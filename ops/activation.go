@@ -1,5 +1,7 @@
 package ops
 
+import "outgrad/ops/blas"
+
 // Source says what an activation's backward reads besides the output gradient.
 type Source int
 
@@ -156,8 +158,10 @@ func guardNaN(x, v float64) float64 {
 	return v
 }
 
-// Float is the element type of the data an activation runs on.
-type Float interface{ float32 | float64 }
+// Float is the element type of activations and losses: float32 or float64.
+// It is the BLAS's constraint (blas.Float), so one set of types runs
+// through the whole module.
+type Float = blas.Float
 
 // Forward calls a's Forward64 or Forward32, as T says, on the caller's
 // goroutine: the serial form of Pool.Forward64 and Pool.Forward32.

@@ -55,7 +55,7 @@ func logitScale(a Activation) (float64, bool) {
 
 // softmaxRows writes the stable softmax of each row of k·x (length cols) into
 // y. The exponentials and the sum are accumulated in float64 for both types.
-func softmaxRows[T float32 | float64](y, x []T, cols int, k float64) {
+func softmaxRows[T Float](y, x []T, cols int, k float64) {
 	if cols <= 0 {
 		return
 	}
@@ -89,7 +89,7 @@ func softmaxRows[T float32 | float64](y, x []T, cols int, k float64) {
 // softmaxInfRow handles a row whose maximum m is infinite: with m = +Inf the
 // +Inf entries share the mass; with m = −Inf every entry is −Inf and the row is
 // undefined (NaN).
-func softmaxInfRow[T float32 | float64](y, x []T, m, k float64) {
+func softmaxInfRow[T Float](y, x []T, m, k float64) {
 	if m < 0 {
 		for j := range y {
 			y[j] = T(math.NaN())
@@ -112,7 +112,7 @@ func softmaxInfRow[T float32 | float64](y, x []T, m, k float64) {
 }
 
 // softmaxBackRows writes dx = k · y ⊙ (dy − Σ dy⊙y) for each row.
-func softmaxBackRows[T float32 | float64](dx, dy, y []T, cols int, k float64) {
+func softmaxBackRows[T Float](dx, dy, y []T, cols int, k float64) {
 	if cols <= 0 {
 		return
 	}

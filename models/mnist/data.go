@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"outgrad/models/mnist/idx"
+	"outgrad/ops"
 )
 
 // Data is the first N images of an idx.Set, held as the set holds them:
@@ -16,7 +17,7 @@ import (
 // size, and the one-hot targets another 10 floats an image.
 //
 // Data is read only: one Data may be used by several trainings at once.
-type Data[T float32 | float64] struct {
+type Data[T ops.Float] struct {
 	Images []uint8
 	Labels []uint8
 	N      int
@@ -26,7 +27,7 @@ type Data[T float32 | float64] struct {
 // (pass s.N for all of them), and the labels must be digits 0..9. The Data
 // shares s's pixels and labels, copying nothing: s must not be changed while
 // the Data is in use.
-func NewData[T float32 | float64](s idx.Set, n int) (Data[T], error) {
+func NewData[T ops.Float](s idx.Set, n int) (Data[T], error) {
 	if n < 1 || n > s.N {
 		return Data[T]{}, fmt.Errorf("mnist: want 1..%d images, got %d", s.N, n)
 	}
@@ -59,7 +60,7 @@ func (d Data[T]) X(dst []T, lo, hi int) []T {
 // convert sets dst[i] = scale[px[i]]. Most of an MNIST image is background,
 // so it takes the pixels eight at a time and writes zeros for eight zero
 // bytes (scale[0] is 0) without looking them up.
-func convert[T float32 | float64](dst []T, px []uint8, scale *[256]T) {
+func convert[T ops.Float](dst []T, px []uint8, scale *[256]T) {
 	dst = dst[:len(px)]
 	i := 0
 	for ; i+8 <= len(px); i += 8 {
@@ -106,7 +107,7 @@ var (
 	scale32 = scaleTable[float32]()
 )
 
-func scaleTable[T float32 | float64]() *[256]T {
+func scaleTable[T ops.Float]() *[256]T {
 	var s [256]T
 	for p := range s {
 		s[p] = T(float64(p) / 255)
@@ -115,7 +116,7 @@ func scaleTable[T float32 | float64]() *[256]T {
 }
 
 // pixelScale returns the table of T.
-func pixelScale[T float32 | float64]() *[256]T {
+func pixelScale[T ops.Float]() *[256]T {
 	if s, ok := any(scale64).(*[256]T); ok {
 		return s
 	}

@@ -3,7 +3,7 @@ package mnist
 import (
 	"fmt"
 
-	"outgrad/graph/blas"
+	"outgrad/ops/blas"
 	"outgrad/models/mnist/idx"
 	"outgrad/models/mnist/internal/handrolled"
 	"outgrad/models/mnist/internal/numpyrng"

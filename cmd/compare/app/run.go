@@ -12,7 +12,7 @@ import (
 	"outgrad/cmd/compare/internal/outfile"
 	"outgrad/cmd/compare/internal/weightsfile"
 	"outgrad/graph"
-	"outgrad/graph/blas"
+	"outgrad/ops/blas"
 	"outgrad/models/mnist"
 	"outgrad/models/mnist/compare"
 	"outgrad/models/mnist/idx"

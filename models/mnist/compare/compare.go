@@ -5,7 +5,7 @@ import (
 	"math"
 	"time"
 
-	"outgrad/graph/blas"
+	"outgrad/ops/blas"
 	"outgrad/models/mnist"
 	"outgrad/models/mnist/graphnet"
 	"outgrad/models/mnist/internal/floats"

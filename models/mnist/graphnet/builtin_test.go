@@ -9,7 +9,7 @@ import (
 	"gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
 
-	"outgrad/graph/blas"
+	"outgrad/ops/blas"
 	"outgrad/models/mnist"
 	"outgrad/models/mnist/idx"
 	"outgrad/models/mnist/internal/mnisttest"

@@ -6,7 +6,7 @@ import (
 	"math"
 	"math/rand/v2"
 
-	"outgrad/graph/blas"
+	"outgrad/ops/blas"
 	"outgrad/models/mnist"
 	"outgrad/ops"
 	"outgrad/ops/check"

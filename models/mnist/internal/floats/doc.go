@@ -3,6 +3,6 @@
 // AllF64), the normwise relative difference of two gradients (RelDiff) and
 // the order in which a worst case is kept (Worse).
 //
-// It is not numerics for the networks (that is graph/blas and ops), and not
+// It is not numerics for the networks (that is ops and ops/blas), and not
 // API: it is internal so that it can change with its callers.
 package floats

@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"outgrad/graph/blas"
+	"outgrad/ops/blas"
 	"outgrad/ops"
 )
 

@@ -13,7 +13,7 @@ import (
 	"fmt"
 	"math"
 
-	"outgrad/graph/blas"
+	"outgrad/ops/blas"
 	"outgrad/ops"
 )
 

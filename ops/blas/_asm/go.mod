@@ -1,4 +1,4 @@
-module outgrad/graph/blas/_asm
+module outgrad/ops/blas/_asm
 
 go 1.26
 
