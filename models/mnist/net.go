@@ -3,11 +3,11 @@ package mnist
 import (
 	"fmt"
 
-	"outgrad/ops/blas"
 	"outgrad/models/mnist/idx"
 	"outgrad/models/mnist/internal/handrolled"
 	"outgrad/models/mnist/internal/numpyrng"
 	"outgrad/ops"
+	"outgrad/ops/blas"
 )
 
 // The names of the implementations, as their Name returns them.

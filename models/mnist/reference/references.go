@@ -6,9 +6,9 @@ import (
 	"math"
 	"math/rand/v2"
 
-	"outgrad/ops/blas"
 	"outgrad/models/mnist"
 	"outgrad/ops"
+	"outgrad/ops/blas"
 	"outgrad/ops/check"
 )
 
