@@ -6,10 +6,10 @@ import (
 	"sync"
 	"testing"
 
-	"outgrad/ops/blas"
 	"outgrad/models/mnist"
 	"outgrad/models/mnist/graphnet"
 	"outgrad/models/mnist/idx"
+	"outgrad/ops/blas"
 )
 
 var (

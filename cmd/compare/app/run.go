@@ -12,12 +12,12 @@ import (
 	"outgrad/cmd/compare/internal/outfile"
 	"outgrad/cmd/compare/internal/weightsfile"
 	"outgrad/graph"
-	"outgrad/ops/blas"
 	"outgrad/models/mnist"
 	"outgrad/models/mnist/compare"
 	"outgrad/models/mnist/idx"
 	"outgrad/models/mnist/sweep"
 	"outgrad/ops"
+	"outgrad/ops/blas"
 )
 
 // Main runs the command with args (without the program name), writing its

@@ -5,12 +5,12 @@ import (
 	"math"
 	"time"
 
-	"outgrad/ops/blas"
 	"outgrad/models/mnist"
 	"outgrad/models/mnist/graphnet"
 	"outgrad/models/mnist/internal/floats"
 	"outgrad/models/mnist/reference"
 	"outgrad/ops"
+	"outgrad/ops/blas"
 )
 
 // The selections of several implementations Compare accepts in

@@ -9,12 +9,12 @@ import (
 	"gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
 
-	"outgrad/ops/blas"
 	"outgrad/models/mnist"
 	"outgrad/models/mnist/idx"
 	"outgrad/models/mnist/internal/mnisttest"
 	"outgrad/models/mnist/internal/numpyrng"
 	"outgrad/ops"
+	"outgrad/ops/blas"
 )
 
 // Activations made here with the formulas of their definitions, so that the

@@ -5,8 +5,8 @@ import (
 	"strings"
 	"testing"
 
-	"outgrad/ops/blas"
 	"outgrad/ops"
+	"outgrad/ops/blas"
 )
 
 // TestStepAllocatesNothing: on OpenBLAS a training step of the book's

@@ -13,8 +13,8 @@ import (
 	"fmt"
 	"math"
 
-	"outgrad/ops/blas"
 	"outgrad/ops"
+	"outgrad/ops/blas"
 )
 
 // Spec is the network: layer widths, activations, output, and training rule.
