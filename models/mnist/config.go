@@ -181,8 +181,9 @@ func (c Config) Spec() handrolled.Spec {
 // deltas of one batch (×4), one batch of inputs in size (Gorgonia's built-in
 // matrix product also computes the gradient of its input), and the
 // evaluation of one block of EvalBlock test images; and, once, the training
-// and test images and labels as the bytes Data holds, as floats one batch
-// with its targets and one block of test images (the conversions the
+// and test images and labels as the bytes Data holds, as floats the
+// training images with their targets (all of them when they fit one block,
+// else one batch) and one block of test images (the conversions the
 // trainer keeps), and the float64 copy of one batch of inputs that the
 // gradient checks take. It counts what the run holds at once, erring on
 // the side of more; the garbage the collector has yet to reclaim comes on
@@ -201,7 +202,13 @@ func (c Config) MemoryBytes(elem, impls, test int) int64 {
 	batch, px := float64(c.Batch), float64(idx.Pixels)
 	block := float64(min(max(test, 1), EvalBlock))
 	per := 3*weights + batch*(4*units+px) + 2*block*units
-	floats := batch*(px+idx.Classes) + block*px
+	// The training images as floats: the whole set when it fits one block
+	// (the Trainer converts it once), else one batch.
+	trainFloats := batch
+	if n := float64(c.Steps() * c.Batch); n <= EvalBlock {
+		trainFloats = max(batch, n)
+	}
+	floats := trainFloats*(px+idx.Classes) + block*px
 	data := (float64(c.TrainImages) + float64(max(test, 0))) * (px + 1)
 	checks := 8 * batch * px
 	total := float64(elem)*(float64(max(impls, 1))*per+floats) + data + checks

@@ -48,12 +48,21 @@ type Hooks[T ops.Float] struct {
 // Trainer trains one or more implementations in lock step on one stream of
 // weights and masks. It owns the RNG and the per-step buffers: the masks, the
 // batch converted to floats (x, y) and the evaluator of the test set.
+//
+// Training images are converted to floats a batch at a time, except that a
+// training set of at most EvalBlock images (the book's 1000) is converted
+// once, when the Trainer is made, and each batch is a slice of it: the same
+// values, without converting every image again at every iteration. Memory
+// then holds at most one block of floats for the training set, as for the
+// test set.
 type Trainer[T ops.Float] struct {
 	c           Config
 	train, test Data[T]
 	rng         *numpyrng.RNG
 	masks       [][]T
 	x, y        []T
+	// whole is true when x and y hold the whole training set, converted once.
+	whole bool
 	eval        Evaluator[T]
 	correct     []int
 	acc         []float64
@@ -78,8 +87,12 @@ func NewTrainer[T ops.Float](c Config, train, test Data[T]) (*Trainer[T], [][]T,
 	if test.N < 1 {
 		return nil, nil, fmt.Errorf("mnist: no test images")
 	}
-	t := &Trainer[T]{c: c, train: train, test: test, rng: numpyrng.New(c.Seed),
-		x: make([]T, c.Batch*idx.Pixels), y: make([]T, c.Batch*idx.Classes)}
+	t := &Trainer[T]{c: c, train: train, test: test, rng: numpyrng.New(c.Seed)}
+	if n := c.Steps() * c.Batch; n <= EvalBlock {
+		t.x, t.y, t.whole = train.X(nil, 0, n), train.Y(nil, 0, n), true
+	} else {
+		t.x, t.y = make([]T, c.Batch*idx.Pixels), make([]T, c.Batch*idx.Classes)
+	}
 	ws := initWeights[T](c, t.rng)
 	if c.Dropout {
 		for _, h := range c.Hidden {
@@ -112,8 +125,12 @@ func (t *Trainer[T]) Run(nets []Net[T], hooks Hooks[T]) ([][]Point, error) {
 			for _, m := range t.masks {
 				drawMask(t.rng, m)
 			}
-			t.x, t.y = t.train.X(t.x, lo, hi), t.train.Y(t.y, lo, hi)
-			b := Batch[T]{Iteration: iter, Step: step, X: t.x, T: t.y, Masks: t.masks}
+			x, y := t.x[lo*idx.Pixels:hi*idx.Pixels], t.y[lo*idx.Classes:hi*idx.Classes]
+			if !t.whole {
+				t.x, t.y = t.train.X(t.x, lo, hi), t.train.Y(t.y, lo, hi)
+				x, y = t.x, t.y
+			}
+			b := Batch[T]{Iteration: iter, Step: step, X: x, T: y, Masks: t.masks}
 			if hooks.BeforeStep != nil {
 				if err := guard("check", func() error { return hooks.BeforeStep(b) }); err != nil {
 					return traj, err
