@@ -62,10 +62,10 @@ type Trainer[T ops.Float] struct {
 	masks       [][]T
 	x, y        []T
 	// whole is true when x and y hold the whole training set, converted once.
-	whole bool
-	eval        Evaluator[T]
-	correct     []int
-	acc         []float64
+	whole   bool
+	eval    Evaluator[T]
+	correct []int
+	acc     []float64
 }
 
 // NewTrainer validates the configuration against the data and draws the
