@@ -1,4 +1,4 @@
-//go:build !(amd64 || arm64) || noasm
+//go:build !(amd64 || arm64) || noasm || gccgo
 
 package blas
 
@@ -6,7 +6,8 @@ package blas
 func sparseKernel() string { return "" }
 
 // sparseOff says why: the kernels are assembly for amd64 and arm64, and
-// the noasm build tag leaves them out.
+// the noasm build tag (and gccgo, which has no Go assembler) leaves them
+// out.
 func sparseOff() string { return "no assembly kernels in this build" }
 
 // block4Impls is empty: there is no vector kernel.

@@ -23,7 +23,7 @@ var ymm = []VecPhysical{Y0, Y1, Y2, Y3, Y4, Y5, Y6, Y7, Y8, Y9, Y10, Y11, Y12, Y
 var xmm = []VecPhysical{X0, X1, X2, X3, X4, X5, X6, X7, X8, X9, X10, X11, X12, X13, X14, X15}
 
 func main() {
-	ConstraintExpr("!noasm")
+	ConstraintExpr("!noasm,!gccgo")
 	for _, w := range []int{12, 8, 4} {
 		block4(w)
 	}
