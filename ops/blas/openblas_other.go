@@ -25,3 +25,6 @@ func (*openBLAS) sgemm(tA, tB bool, m, n, k int, alpha float32, a []float32, lda
 func (*openBLAS) daxpy(n int, alpha float64, x []float64, incX int, y []float64, incY int) {}
 
 func (*openBLAS) saxpy(n int, alpha float32, x []float32, incX int, y []float32, incY int) {}
+
+// kernels chooses no OpenBLAS kernels: OpenBLAS is not loaded here.
+func kernels() string { return "" }
