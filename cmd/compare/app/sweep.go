@@ -82,14 +82,11 @@ func (s *invocation) sweep() int {
 	if err != nil {
 		return s.fail(2, err)
 	}
-	rep, err, ok := background(s.ctx, func() (*sweep.SweepReport, error) {
-		if !s.o.sweep {
-			return tr.seeds(s.o.seeds, s.pr.line)
-		}
-		return tr.sweep(s.o.seeds, s.o.acts, s.o.outs, s.pr.line)
-	})
-	if !ok {
-		return s.interrupted()
+	var rep *sweep.SweepReport
+	if !s.o.sweep {
+		rep, err = tr.seeds(s.o.seeds, s.pr.line)
+	} else {
+		rep, err = tr.sweep(s.o.seeds, s.o.acts, s.o.outs, s.pr.line)
 	}
 	if err != nil {
 		return s.fail(1, err)
@@ -104,9 +101,6 @@ func (s *invocation) sweep() int {
 	}
 	if t, ok := s.o.target("plot"); ok {
 		errs = append(errs, s.write(t, func(w io.Writer) error { return writeSweepPlot(w, rep) }))
-	}
-	if s.sig() != nil {
-		return s.interrupted()
 	}
 	if err := errors.Join(errs...); err != nil {
 		return s.fail(2, err)
