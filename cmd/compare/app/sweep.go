@@ -158,6 +158,10 @@ func sweepTable(w io.Writer, rep *sweep.SweepReport) {
 				fmt.Fprintf(w, "  %-*s %-*s %3s %s\n", hw, cell.HiddenAct, ow, cell.Output, "-", "FAILED the checks: not trained")
 				continue
 			}
+			if cell.N == 0 {
+				fmt.Fprintf(w, "  %-*s %-*s %3d %s %8d\n", hw, cell.HiddenAct, ow, cell.Output, cell.N, fmt.Sprintf("%-35s", "diverged: no run to average"), cell.Diverged)
+				continue
+			}
 			fmt.Fprintf(w, "  %-*s %-*s %3d %9.4f ± %.4f %6.4f … %.4f %8d\n", hw, cell.HiddenAct, ow, cell.Output, cell.N, cell.Mean, cell.Std, cell.Min, cell.Max, cell.Diverged)
 		}
 	}
