@@ -53,14 +53,18 @@
 // Welch's t-test at the 5% level says so (mnist.ClaimLevel); one seed per
 // cell never supports a claim.
 //
-// SIGINT or SIGTERM stops the command: the temporary files are removed, one
-// line says so, and it exits 130 or 143. An interrupt during training writes
-// no output file; one during the writes leaves the files already renamed
-// complete and writes no other. Training cannot be stopped from inside
-// mnist.Compare or mnist.Sweep (their progress callbacks return nothing), so
-// Main runs it in a goroutine and returns on the signal; the goroutine prints
-// nothing more and ends with the process (a program that calls Main and
-// carries on lets it finish its training in the background).
+// SIGINT, SIGTERM or SIGHUP stops the command at any moment from the reading
+// of the flags on: the temporary files are removed, one line says so, and it
+// exits 130, 143 or 129. An interrupt before the writes writes no output
+// file; one during the writes leaves the files already renamed complete and
+// writes no other. Finding and reading the inputs and training cannot be
+// stopped from inside (mnist.Compare's and mnist.Sweep's progress callbacks
+// return nothing), so Main runs everything after the flags in a goroutine
+// and returns on the signal; the goroutine prints nothing more and ends with
+// the process (a program that calls Main and carries on lets it finish in
+// the background). A write to a standard output whose reader has gone fails
+// with EPIPE (SIGPIPE is caught) and exits 2 once the output files are
+// written.
 //
 // # Exit status
 //
@@ -73,6 +77,7 @@
 //	2    bad usage (flags, arguments, output paths refused before training),
 //	     bad input files (MNIST data, -load), or a failed write (an output
 //	     file, or standard output: "write stdout: no space left on device")
+//	129  interrupted by SIGHUP
 //	130  interrupted by SIGINT
 //	143  interrupted by SIGTERM
 //

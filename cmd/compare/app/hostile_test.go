@@ -188,6 +188,27 @@ func TestHostile(t *testing.T) {
 		{name: "junk after the gzip stream", setup: func(t *testing.T, f fixture) {
 			f.replaceData(t, idx.TestImages, idxImages(10000, 10000), []byte("junk"))
 		}, args: func(f fixture) []string { return []string{"-data", f.data} }, code: 2, msg: "trailing data"},
+		{name: "json replacing a data file", setup: copyLabels,
+			args: func(f fixture) []string {
+				return []string{"-data", f.data, "-json", filepath.Join(f.data, idx.TestLabels+".gz")}
+			}, code: 2, msg: "the MNIST test labels"},
+		{name: "csv through a symlink to a data file", setup: func(t *testing.T, f fixture) {
+			copyLabels(t, f)
+			if err := os.Symlink(filepath.Join(f.data, idx.TestLabels+".gz"), f.path("labels.csv")); err != nil {
+				t.Fatal(err)
+			}
+		}, args: func(f fixture) []string { return []string{"-data", f.data, "-csv", f.path("labels.csv")} }, code: 2, msg: "name the same file"},
+		{name: "save over a hard link to a data file", setup: func(t *testing.T, f fixture) {
+			copyLabels(t, f)
+			if err := os.Link(filepath.Join(f.data, idx.TestLabels+".gz"), f.path("hard.bin")); err != nil {
+				t.Fatal(err)
+			}
+		}, args: func(f fixture) []string { return []string{"-data", f.data, "-save", f.path("hard.bin")} }, code: 2, msg: "name the same file"},
+		{name: "json replacing a data file found by the environment", setup: copyLabels,
+			args: func(f fixture) []string {
+				os.Setenv(idx.EnvDir, f.data) // restored by the test's t.Setenv
+				return []string{"-json", filepath.Join(f.data, "..", "mnist", idx.TestLabels+".gz")}
+			}, code: 2, msg: "name the same file"},
 		{name: "save through a symlink", args: func(f fixture) []string { return []string{"-save", f.path("link.bin")} }, code: 0,
 			changed: func(f fixture, before, after map[string]string) string {
 				if after["link.bin"] != "link→target.bin" || !strings.Contains(after["target.bin"], "OUTGRADW") {
@@ -198,6 +219,7 @@ func TestHostile(t *testing.T) {
 			}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
+			t.Setenv(idx.EnvDir, os.Getenv(idx.EnvDir))
 			f := newFixture(t)
 			if tc.setup != nil {
 				tc.setup(t, f)
@@ -240,5 +262,23 @@ func TestHostile(t *testing.T) {
 				t.Fatalf("/dev/null is no longer a character device: %v", fi.Mode())
 			}
 		})
+	}
+}
+
+// copyLabels replaces the fixture's link to the test labels by a writable
+// copy, as a user's own data directory holds them: only the refusal keeps
+// an output from replacing it.
+func copyLabels(t *testing.T, f fixture) {
+	t.Helper()
+	p := filepath.Join(f.data, idx.TestLabels+".gz")
+	b, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Remove(p); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(p, b, 0o644); err != nil {
+		t.Fatal(err)
 	}
 }

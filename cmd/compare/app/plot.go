@@ -202,27 +202,43 @@ const (
 	tileGap   = 4  // between tiles
 	tileCols  = 10 // tiles per row
 	textH     = 22 // height of a caption line
+	// maxWeightTiles is how many hidden units' tiles are drawn at most: the
+	// first 1000, 100 rows, keep the image under 9000 pixels tall, where
+	// PNG's decoders and viewers (many stop at 65535 or less) open it; a
+	// wider layer's image says that it shows the first 1000.
+	maxWeightTiles = 1000
 )
+
+// weightsTitle is the first line of the weights image: whose weights, and
+// which hidden units are drawn.
+func weightsTitle(impl string, hidden int) string {
+	if hidden > maxWeightTiles {
+		return fmt.Sprintf("%s weights: w01 of the first %d of the %d hidden units (28x28; blue < 0 < red, per-tile scale)", impl, maxWeightTiles, hidden)
+	}
+	return fmt.Sprintf("%s weights: first layer w01 of each of the %d hidden units (28x28; blue < 0 < red, per-tile scale)", impl, hidden)
+}
 
 // writeWeightsPNG draws each hidden unit's 784 incoming weights (a column of
 // w01) as a 28×28 tile, then for each digit d the projection w01·w12[:,d]
 // onto the pixels (w01·w12·…·wL[:,d] for several hidden layers, activations
 // left out): what raises the logit of d. Each tile is coloured on its own
 // scale: blue negative, white zero, red positive. The title names impl, the
-// implementation whose weights ws are.
+// implementation whose weights ws are. Of a layer wider than maxWeightTiles,
+// the first maxWeightTiles units are drawn, and the title says so.
 func writeWeightsPNG(w io.Writer, impl string, hidden int, ws [][]float64) error {
 	w01 := ws[0]
 	const side = 28
 	ts := side*tileScale + tileGap
-	rows := (hidden + tileCols - 1) / tileCols
+	drawn := min(hidden, maxWeightTiles)
+	rows := (drawn + tileCols - 1) / tileCols
 	width := tileCols*ts + tileGap
 	height := textH + rows*ts + textH + ts + textH + tileGap
 	img := image.NewRGBA(image.Rect(0, 0, width, height))
 	draw.Draw(img, img.Bounds(), image.White, image.Point{}, draw.Src)
 
 	tile := make([]float64, idx.Pixels)
-	label(img, tileGap, textH-6, fmt.Sprintf("%s weights: first layer w01 of each of the %d hidden units (28x28; blue < 0 < red, per-tile scale)", impl, hidden))
-	for h := 0; h < hidden; h++ {
+	label(img, tileGap, textH-6, weightsTitle(impl, hidden))
+	for h := 0; h < drawn; h++ {
 		for p := range tile {
 			tile[p] = w01[p*hidden+h]
 		}

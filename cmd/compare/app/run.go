@@ -22,11 +22,28 @@ import (
 
 // Main runs the command with args (without the program name), writing its
 // reports to stdout and its progress and errors to stderr, and returns the
-// exit status of the package documentation. A failed write to stdout is
-// reported on stderr and makes the status at least 2.
+// exit status of the package documentation. A failed write to stdout (a full
+// disk, a reader that has gone) is reported on stderr and makes the status
+// at least 2; the output files are written all the same.
+//
+// The interrupts are caught before the flags are read, so that no moment of
+// the run is left to the signals' default action (see outfile.NotifyInterrupt).
+// The flags are read on the calling goroutine; the rest of the run, which may
+// block in reading files, in a subprocess or in training, runs in a goroutine
+// of its own while Main waits for it or for an interrupt, so that an
+// interrupt is answered at once whatever the run is doing: the temporary
+// files are removed and Main returns 128+n, leaving the run's goroutine to
+// end with the process. From then on that goroutine's writes to stdout are
+// dropped and its output files are neither written nor renamed (the Guard is
+// closed).
 func (a *App) Main(args []string, stdout, stderr io.Writer) int {
 	out := outfile.NewCheckedWriter(stdout, "stdout")
-	code := a.run(args, out, stderr)
+	s := &invocation{stop: stderr, guard: new(outfile.Guard)}
+	var stop func()
+	s.ctx, stop, s.sig = outfile.NotifyInterrupt(context.Background(), s.guard)
+	defer stop()
+	s.stdout, s.stderr = untilDone{s.ctx, out}, untilDone{s.ctx, stderr}
+	code := a.run(s, args)
 	if err := out.Err(); err != nil && code < 128 {
 		fmt.Fprintln(stderr, "compare:", err)
 		code = max(code, 2)
@@ -34,41 +51,100 @@ func (a *App) Main(args []string, stdout, stderr io.Writer) int {
 	return code
 }
 
+// untilDone writes to w until ctx is done, and then drops what it is given,
+// so that a run left behind by an interrupt prints nothing after the line
+// that says the command stopped.
+type untilDone struct {
+	ctx context.Context
+	w   io.Writer
+}
+
+func (u untilDone) Write(p []byte) (int, error) {
+	if u.ctx.Err() != nil {
+		return len(p), nil
+	}
+	return u.w.Write(p)
+}
+
 // invocation is one run of the command: its options, outputs and interrupt.
 type invocation struct {
 	o              options
-	stdout, stderr io.Writer
+	stdout, stderr io.Writer // silent once interrupted
+	stop           io.Writer // stderr for the line that says the command stopped
 	guard          *outfile.Guard
 	ctx            context.Context
 	sig            func() os.Signal
 	pr             *progress
+	dataDir        string // the MNIST directory, found by findData
 }
 
-func (a *App) run(args []string, stdout, stderr io.Writer) int {
-	o, err := a.parse(args, stderr)
+// findData finds the MNIST directory and refuses, before anything is read
+// or trained, an output that names one of the inputs: one of the four data
+// files as they will be read (.gz, else raw) or -load. Every output and
+// every input is compared with every other by file identity
+// (outfile.Distinct), so a hard link, a symbolic link or another spelling
+// of an input counts as the input.
+func (s *invocation) findData() error {
+	dir, err := idx.DataDirContext(s.ctx, s.o.data)
+	if err != nil {
+		return err
+	}
+	files, err := idx.Files(dir)
+	if err != nil {
+		return err
+	}
+	labelled := map[string]string{"-load": s.o.loadPath}
+	for i, what := range []string{"training images", "training labels", "test images", "test labels"} {
+		labelled["the MNIST "+what] = files[i]
+	}
+	for name, t := range s.o.targets {
+		labelled["-"+name] = t.Path()
+	}
+	if err := outfile.Distinct(labelled); err != nil {
+		return err
+	}
+	s.dataDir = dir
+	return nil
+}
+
+func (a *App) run(s *invocation, args []string) int {
+	o, err := a.parse(args, s.stderr)
+	if s.sig() != nil {
+		return s.interrupted()
+	}
 	if errors.Is(err, flag.ErrHelp) {
 		return 0
 	}
 	if err != nil {
-		fmt.Fprintln(stderr, "compare:", oneLine(err))
+		fmt.Fprintln(s.stderr, "compare:", oneLine(err))
 		return 2
 	}
 	if o.list {
-		a.list(stdout)
+		a.list(s.stdout)
 		return 0
 	}
-	s := &invocation{o: o, stdout: stdout, stderr: stderr, guard: new(outfile.Guard)}
-	var stop func()
-	s.ctx, stop, s.sig = outfile.NotifyInterrupt(context.Background(), s.guard)
-	defer stop()
-	s.pr = newProgress(stderr, o.cfg, o.quiet)
+	s.o = o
+	s.pr = newProgress(s.stderr, o.cfg, o.quiet)
+	code, _, ok := background(s.ctx, func() (int, error) { return s.work(), nil })
+	if !ok || s.sig() != nil {
+		return s.interrupted()
+	}
+	return code
+}
+
+// work is the run after the flags: it finds and checks the inputs, trains
+// and writes the reports, and returns the exit status.
+func (s *invocation) work() int {
 	if err := blas.Init(); err != nil {
 		return s.fail(2, err)
 	}
 	// Gorgonia's own products (the built-in network's) run on the same
 	// BLAS as everything else.
 	graph.InstallBLAS()
-	if o.sweep || o.seeds != nil {
+	if err := s.findData(); err != nil {
+		return s.fail(2, err)
+	}
+	if s.o.sweep || s.o.seeds != nil {
 		return s.sweep()
 	}
 	return s.single()
@@ -83,19 +159,21 @@ func (s *invocation) fail(code int, err error) int {
 // interrupted stops the progress output, removes the temporary files, says
 // so on one line and returns the signal's exit status.
 func (s *invocation) interrupted() int {
-	s.pr.stop()
+	if s.pr != nil {
+		s.pr.stop()
+	}
 	msg := "temporary files removed"
 	if err := s.guard.Cleanup(); err != nil {
 		msg = oneLine(err)
 	}
 	sig := s.sig()
-	fmt.Fprintf(s.stderr, "compare: %v: stopped (%s)\n", sig, msg)
+	fmt.Fprintf(s.stop, "compare: %v: stopped (%s)\n", sig, msg)
 	return outfile.ExitCode(sig)
 }
 
 // background runs fn in a goroutine and waits for it or for the interrupt,
 // whichever comes first; ok is false on the interrupt, and fn is then left
-// running (see the package documentation).
+// running (see Main).
 func background[R any](ctx context.Context, fn func() (R, error)) (r R, err error, ok bool) {
 	type result struct {
 		r   R
@@ -138,10 +216,7 @@ func (s *invocation) single() int {
 	copts.OnEval = func(names []string, points []mnist.Point) {
 		s.pr.row(s.stdout, row(o.cfg.Book, names, points), points[0].Iteration)
 	}
-	rep, err, ok := background(s.ctx, func() (*compare.Report, error) { return tr.compare(copts) })
-	if !ok {
-		return s.interrupted()
-	}
+	rep, err := tr.compare(copts)
 	s.pr.clear()
 	if err != nil {
 		if errors.Is(err, mnist.ErrDiverged) {
@@ -153,13 +228,7 @@ func (s *invocation) single() int {
 
 	status := s.verdict(rep)
 	if err := s.writeOutputs(rep); err != nil {
-		if s.sig() != nil {
-			return s.interrupted()
-		}
 		return s.fail(2, err)
-	}
-	if s.sig() != nil {
-		return s.interrupted()
 	}
 	return status
 }
@@ -205,7 +274,7 @@ func (s *invocation) trainer() (trainer, error) {
 	if err := mnist.CheckMemory(s.o.cfg, elem, impls, mnistTestImages); err != nil {
 		return trainer{}, err
 	}
-	trainSet, testSet, err := loadSets(s.o)
+	trainSet, testSet, err := loadSets(s.dataDir, s.o)
 	if err != nil {
 		return trainer{}, err
 	}
@@ -243,13 +312,9 @@ func newTrainer[T ops.Float](c mnist.Config, trainSet, testSet idx.Set) (trainer
 	}, nil
 }
 
-// loadSets finds the MNIST files and reads the first -train-images training
-// images and every test image (nothing more is decompressed).
-func loadSets(o options) (trainSet, testSet idx.Set, err error) {
-	dir, err := idx.DataDir(o.data)
-	if err != nil {
-		return trainSet, testSet, err
-	}
+// loadSets reads, from the MNIST directory dir, the first -train-images
+// training images and every test image (nothing more is decompressed).
+func loadSets(dir string, o options) (trainSet, testSet idx.Set, err error) {
 	trainSet, testSet, err = idx.Load(dir, o.cfg.TrainImages, idx.All)
 	if errors.Is(err, idx.ErrTooFew) {
 		return trainSet, testSet, fmt.Errorf("-train-images %d: %w", o.cfg.TrainImages, err)

@@ -82,14 +82,11 @@ func (s *invocation) sweep() int {
 	if err != nil {
 		return s.fail(2, err)
 	}
-	rep, err, ok := background(s.ctx, func() (*sweep.SweepReport, error) {
-		if !s.o.sweep {
-			return tr.seeds(s.o.seeds, s.pr.line)
-		}
-		return tr.sweep(s.o.seeds, s.o.acts, s.o.outs, s.pr.line)
-	})
-	if !ok {
-		return s.interrupted()
+	var rep *sweep.SweepReport
+	if !s.o.sweep {
+		rep, err = tr.seeds(s.o.seeds, s.pr.line)
+	} else {
+		rep, err = tr.sweep(s.o.seeds, s.o.acts, s.o.outs, s.pr.line)
 	}
 	if err != nil {
 		return s.fail(1, err)
@@ -104,9 +101,6 @@ func (s *invocation) sweep() int {
 	}
 	if t, ok := s.o.target("plot"); ok {
 		errs = append(errs, s.write(t, func(w io.Writer) error { return writeSweepPlot(w, rep) }))
-	}
-	if s.sig() != nil {
-		return s.interrupted()
 	}
 	if err := errors.Join(errs...); err != nil {
 		return s.fail(2, err)
@@ -162,6 +156,10 @@ func sweepTable(w io.Writer, rep *sweep.SweepReport) {
 		for _, cell := range rep.Cells {
 			if cell.Failed {
 				fmt.Fprintf(w, "  %-*s %-*s %3s %s\n", hw, cell.HiddenAct, ow, cell.Output, "-", "FAILED the checks: not trained")
+				continue
+			}
+			if cell.N == 0 {
+				fmt.Fprintf(w, "  %-*s %-*s %3d %s %8d\n", hw, cell.HiddenAct, ow, cell.Output, cell.N, fmt.Sprintf("%-35s", "diverged: no run to average"), cell.Diverged)
 				continue
 			}
 			fmt.Fprintf(w, "  %-*s %-*s %3d %9.4f ± %.4f %6.4f … %.4f %8d\n", hw, cell.HiddenAct, ow, cell.Output, cell.N, cell.Mean, cell.Std, cell.Min, cell.Max, cell.Diverged)

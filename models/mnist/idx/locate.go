@@ -39,8 +39,40 @@ const (
 // permission) makes it match fs.ErrPermission instead, and is reported as
 // such, not as missing files.
 func DataDir(explicit string) (string, error) {
-	return locate(explicit, hostEnv{})
+	return DataDirContext(context.Background(), explicit)
 }
+
+// DataDirContext is DataDir that gives up when ctx is done: the `go env
+// GOMODCACHE` it may run is killed (with the processes it started) when ctx
+// is done or after goEnvTimeout, and is not waited for longer than
+// goEnvWaitDelay after that, even if a process it left holds its output open.
+func DataDirContext(ctx context.Context, explicit string) (string, error) {
+	return locate(explicit, hostEnv{ctx: ctx, timeout: goEnvTimeout, waitDelay: goEnvWaitDelay})
+}
+
+// Files returns the paths of the four idx files in dir, as Load reads them
+// (base.gz, else base): train images, train labels, test images, test
+// labels. A command compares them with its output files so that an output
+// never replaces an input.
+func Files(dir string) ([]string, error) {
+	var paths []string
+	for _, base := range []string{TrainImages, TrainLabels, TestImages, TestLabels} {
+		p, err := idxFile(osStat, dir, base)
+		if err != nil {
+			return nil, err
+		}
+		paths = append(paths, p)
+	}
+	return paths, nil
+}
+
+// How long `go env GOMODCACHE` may take (it answers in well under a second,
+// but a cold build cache or a slow file system may hold it), and how long
+// its output is waited for once it is killed or has exited.
+const (
+	goEnvTimeout   = 10 * time.Second
+	goEnvWaitDelay = 500 * time.Millisecond
+)
 
 // env is what locate asks of the host; hostEnv is the real one.
 type env interface {
@@ -51,12 +83,19 @@ type env interface {
 	Stat(path string) (fs.FileInfo, error)
 }
 
-type hostEnv struct{}
+// hostEnv is the host: its environment, its files, and the go command,
+// run under ctx for at most timeout and waited for waitDelay more.
+type hostEnv struct {
+	ctx                context.Context
+	timeout, waitDelay time.Duration
+}
 
-func (hostEnv) Getenv(key string) string    { return os.Getenv(key) }
-func (hostEnv) HomeDir() (string, error)    { return os.UserHomeDir() }
-func (hostEnv) GoMNISTVersion() string      { return buildVersion() }
-func (hostEnv) GoModCache() (string, error) { return goEnvModCache() }
+func (hostEnv) Getenv(key string) string { return os.Getenv(key) }
+func (hostEnv) HomeDir() (string, error) { return os.UserHomeDir() }
+func (hostEnv) GoMNISTVersion() string   { return buildVersion() }
+func (h hostEnv) GoModCache() (string, error) {
+	return goEnvModCache(h.ctx, h.timeout, h.waitDelay)
+}
 func (hostEnv) Stat(path string) (fs.FileInfo, error) {
 	return os.Stat(path)
 }
@@ -225,16 +264,28 @@ func buildVersion() string {
 	return ""
 }
 
-// goEnvModCache runs `go env GOMODCACHE` if go is on PATH.
-func goEnvModCache() (string, error) {
+// goEnvModCache runs `go env GOMODCACHE` if go is on PATH, for at most
+// timeout and no longer than ctx. It is killed when either ends, with the
+// processes it started (its process group, where there is one), and its
+// output is not waited for more than waitDelay after it is killed or has
+// exited: a process it left behind holding the output open cannot hold the
+// caller.
+func goEnvModCache(ctx context.Context, timeout, waitDelay time.Duration) (string, error) {
 	gobin, err := exec.LookPath("go")
 	if err != nil {
 		return "", err
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	out, err := exec.CommandContext(ctx, gobin, "env", "GOMODCACHE").Output()
+	cmd := exec.CommandContext(ctx, gobin, "env", "GOMODCACHE")
+	cmd.WaitDelay = waitDelay
+	ownGroup(cmd)
+	out, err := cmd.Output()
+	killGroup(cmd)
 	if err != nil {
+		if ctx.Err() != nil {
+			err = fmt.Errorf("%w: %w", ctx.Err(), err)
+		}
 		return "", err
 	}
 	return strings.TrimSpace(string(out)), nil

@@ -3,9 +3,11 @@ package outfile
 import (
 	"errors"
 	"fmt"
+	"hash/fnv"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"unicode/utf8"
 )
 
 // ErrNotRegular is wrapped by the errors of Check and Write for a path that
@@ -154,9 +156,29 @@ func cause(err error) error {
 	return err
 }
 
+// nameMax is the longest file name, in bytes, of the usual file systems
+// (NAME_MAX of Linux's ext4, xfs, btrfs and tmpfs, of macOS's APFS).
+const nameMax = 255
+
 // tempPattern is the os.CreateTemp pattern of the temporary files written
 // beside target: hidden, and named after it so that a stray one is
-// recognised.
+// recognised. The name must fit in nameMax bytes wherever the target's
+// does, so a base too long for the dot, ".tmp" and os.CreateTemp's up to
+// ten random digits is cut (at a character boundary) and followed by "~"
+// and a hash of the whole base, which keeps two long names that share a
+// beginning apart.
 func tempPattern(target string) string {
-	return "." + filepath.Base(target) + ".tmp*"
+	base := filepath.Base(target)
+	const extra = len(".") + len(".tmp") + 10 // os.CreateTemp's random digits
+	if len(base)+extra > nameMax {
+		h := fnv.New32a()
+		h.Write([]byte(base))
+		sum := fmt.Sprintf("~%08x", h.Sum32())
+		cut := nameMax - extra - len(sum)
+		for cut > 0 && !utf8.RuneStart(base[cut]) {
+			cut--
+		}
+		base = base[:cut] + sum
+	}
+	return "." + base + ".tmp*"
 }

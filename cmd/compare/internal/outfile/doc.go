@@ -8,8 +8,11 @@
 //     labelled paths, inputs included, to Distinct, so that a path that
 //     cannot be written or two flags naming one file are refused at once,
 //     not after training.
-//  2. NotifyInterrupt with a Guard: on SIGINT or SIGTERM the returned context
-//     is cancelled and the Guard removes the temporary files being written.
+//  2. First thing, before the flags are read, NotifyInterrupt with a Guard:
+//     on SIGINT, SIGTERM or SIGHUP the returned context is cancelled and the
+//     Guard removes the temporary files being written; SIGPIPE is caught so
+//     that a write to a closed standard output fails with EPIPE instead of
+//     killing the process.
 //  3. Target.Write each file: the content goes to a temporary file in the
 //     target's directory, which is synced, given the mode the target has (or
 //     0666 less the umask for a new file) and renamed over the target. A
@@ -18,8 +21,8 @@
 //  4. Wrap standard output in a CheckedWriter and, at the end, report its
 //     Err ("write stdout: no space left on device") and exit non-zero.
 //
-// A command stopped by a signal exits with ExitCode(sig): 130 for SIGINT and
-// 143 for SIGTERM, the 128+n the shells report for a process killed by
+// A command stopped by a signal exits with ExitCode(sig): 129 for SIGHUP, 130
+// for SIGINT and 143 for SIGTERM, the 128+n the shells report for a process killed by
 // signal n, after printing one line saying so. It exits rather than
 // re-raising the signal so that its deferred cleanup and message always run.
 //

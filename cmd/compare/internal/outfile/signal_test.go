@@ -21,7 +21,7 @@ func TestExitCode(t *testing.T) {
 	for _, c := range []struct {
 		sig  os.Signal
 		want int
-	}{{syscall.SIGINT, 130}, {syscall.SIGTERM, 143}, {os.Interrupt, 130}, {nil, 1}} {
+	}{{syscall.SIGINT, 130}, {syscall.SIGTERM, 143}, {syscall.SIGHUP, 129}, {os.Interrupt, 130}, {nil, 1}} {
 		if got := ExitCode(c.sig); got != c.want {
 			t.Errorf("ExitCode(%v) = %d, want %d", c.sig, got, c.want)
 		}
@@ -75,8 +75,8 @@ func TestHelperProcess(t *testing.T) {
 	os.Exit(0)
 }
 
-// TestInterrupt runs a process that receives SIGINT or SIGTERM while it
-// writes a file: it must exit 130 or 143 and leave the old file and no
+// TestInterrupt runs a process that receives SIGINT, SIGTERM or SIGHUP while
+// it writes a file: it must exit 130, 143 or 129 and leave the old file and no
 // temporary file.
 func TestInterrupt(t *testing.T) {
 	if testing.Short() {
@@ -85,7 +85,7 @@ func TestInterrupt(t *testing.T) {
 	for _, c := range []struct {
 		sig  syscall.Signal
 		code int
-	}{{syscall.SIGINT, 130}, {syscall.SIGTERM, 143}} {
+	}{{syscall.SIGINT, 130}, {syscall.SIGTERM, 143}, {syscall.SIGHUP, 129}} {
 		t.Run(c.sig.String(), func(t *testing.T) {
 			dir := t.TempDir()
 			writeFile(t, dir, "out", "old", 0o644)
