@@ -8,6 +8,7 @@ import (
 	"outgrad/models/mnist/idx"
 	"outgrad/models/mnist/internal/handrolled"
 	"outgrad/ops"
+	"outgrad/ops/optim"
 )
 
 // Limits on the network's shape, so that a typo cannot ask for terabytes.
@@ -24,7 +25,7 @@ type Config struct {
 	// book's {100}; {128, 64} is two hidden layers.
 	Hidden     []int
 	Batch      int     // images per step
-	Alpha      float64 // learning rate α
+	Alpha      float64 // learning rate α (the base rate of Schedule)
 	Iterations int     // passes over the training images; each is TrainImages/Batch steps
 	// HiddenAct holds one activation per hidden layer, or a single one for
 	// every hidden layer: any Activation, registered or not.
@@ -35,6 +36,13 @@ type Config struct {
 	EvalEvery int        // evaluate at iterations 0, EvalEvery, 2·EvalEvery, … and after the last
 	W01Range  float64    // the first matrix: w01 = 2r·random − r (the book: r = 0.01)
 	W12Range  float64    // every later matrix: w = 2r·random − r (the book's w12: r = 0.1)
+	// Optimizer is the update rule (package optim): SGD, the book's, by
+	// default (the zero value is SGD too); Momentum or Adam. Adam sees the
+	// gradient of the per-example mean loss, batch·∂L/∂w (see package optim).
+	Optimizer optim.Optimizer
+	// Schedule is the learning rate over the iterations, from Alpha:
+	// constant by default (and as the zero value), step decay or cosine.
+	Schedule optim.Schedule
 	// Pool splits the activations of large batches over several cores (the
 	// caller creates and closes it); nil runs them on the calling goroutine,
 	// with the same results. Compare and Sweep make one for their run when
@@ -49,7 +57,7 @@ func DefaultConfig() Config {
 	return Config{
 		Seed: 1, TrainImages: 1000, Hidden: []int{100}, Batch: 100, Alpha: 2, Iterations: 300,
 		HiddenAct: []ops.Activation{ops.Tanh}, Output: ops.SoftmaxCrossEntropy, Dropout: true, EvalEvery: 10,
-		W01Range: 0.01, W12Range: 0.1,
+		W01Range: 0.01, W12Range: 0.1, Optimizer: optim.Default(),
 	}
 }
 
@@ -141,6 +149,12 @@ func (c Config) Validate() error {
 	case !(c.W12Range > 0) || math.IsInf(c.W12Range, 0):
 		return fmt.Errorf("mnist: w12 range %v: want a finite number > 0", c.W12Range)
 	}
+	if err := c.Optimizer.Validate(); err != nil {
+		return fmt.Errorf("mnist: %w", err)
+	}
+	if err := c.Schedule.Validate(); err != nil {
+		return fmt.Errorf("mnist: %w", err)
+	}
 	for i, h := range c.Hidden {
 		if h < 1 || h > MaxHidden {
 			return fmt.Errorf("mnist: hidden layer %d has %d units: want 1 to %d", i+1, h, MaxHidden)
@@ -171,20 +185,33 @@ func (c Config) Spec() handrolled.Spec {
 	return handrolled.Spec{
 		Sizes: c.Sizes(), Acts: c.Acts(), Output: c.Output, Batch: c.Batch,
 		Alpha: c.Alpha, Scale: c.LossScale(), Dropout: c.Dropout, Book: c.Book, Pool: c.Pool,
+		Optimizer: c.Optimizer, Schedule: c.Schedule, Steps: c.Steps(), Iterations: c.Iterations,
 	}
+}
+
+// OptimSpec is c's update rule as package optim specifies it: the rule, the
+// schedule from Alpha, the batch and the run's length. Every implementation
+// builds its optim.State from it.
+func (c Config) OptimSpec() optim.Spec {
+	return optim.Spec{Optimizer: c.Optimizer, Schedule: c.Schedule, Alpha: c.Alpha,
+		Batch: c.Batch, Steps: c.Steps(), Iterations: c.Iterations}
 }
 
 // MemoryBytes estimates the memory a run of c needs with impls
 // implementations trained at once, elem bytes per value (8 for float64, 4
 // for float32) and test images evaluated: per implementation, its weights,
-// gradients and a copy for the update or the graph (×3), the activations and
+// gradients and a copy for the update or the graph (×3), the optimizer's
+// memory (one more copy for momentum, two for Adam), the activations and
 // deltas of one batch (×4), one batch of inputs in size (Gorgonia's built-in
 // matrix product also computes the gradient of its input), and the
-// evaluation of one block of EvalBlock test images; and, once, the training
+// evaluation of one block of EvalBlock test images and of one block of
+// training images (the training loss); and, once, the training
 // and test images and labels as the bytes Data holds, as floats the
 // training images with their targets (all of them when they fit one block,
 // else one batch) and one block of test images (the conversions the
-// trainer keeps), and the float64 copy of one batch of inputs that the
+// trainer keeps), one block of training images for the training loss
+// (unless the whole set is held as floats), the outputs of a squared-error
+// loss for one block of each, and the float64 copy of one batch of inputs that the
 // gradient checks take. It counts what the run holds at once, erring on
 // the side of more; the garbage the collector has yet to reclaim comes on
 // top.
@@ -201,14 +228,25 @@ func (c Config) MemoryBytes(elem, impls, test int) int64 {
 	}
 	batch, px := float64(c.Batch), float64(idx.Pixels)
 	block := float64(min(max(test, 1), EvalBlock))
-	per := 3*weights + batch*(4*units+px) + 2*block*units
+	state := 0.0 // the optimizer's memory: momentum's velocity, Adam's two moments
+	switch c.Optimizer.Name {
+	case optim.Momentum:
+		state = weights
+	case optim.Adam:
+		state = 2 * weights
+	}
+	trainRows := min(float64(c.Steps()*c.Batch), EvalBlock) // the training loss's evaluation
+	per := 3*weights + state + batch*(4*units+px) + 2*(block+trainRows)*units
 	// The training images as floats: the whole set when it fits one block
 	// (the Trainer converts it once), else one batch.
 	trainFloats := batch
+	// The training images evaluated for the training loss: read from the
+	// whole set's floats, or converted a block at a time.
+	trainBlock := min(float64(c.Steps()*c.Batch), EvalBlock)
 	if n := float64(c.Steps() * c.Batch); n <= EvalBlock {
-		trainFloats = max(batch, n)
+		trainFloats, trainBlock = max(batch, n), 0
 	}
-	floats := trainFloats*(px+idx.Classes) + block*px
+	floats := trainFloats*(px+idx.Classes) + (block+trainBlock)*px + 2*block*idx.Classes
 	data := (float64(c.TrainImages) + float64(max(test, 0))) * (px + 1)
 	checks := 8 * batch * px
 	total := float64(elem)*(float64(max(impls, 1))*per+floats) + data + checks

@@ -8,6 +8,7 @@ import (
 	"outgrad/models/mnist"
 	"outgrad/models/mnist/internal/mnisttest"
 	"outgrad/ops"
+	"outgrad/ops/optim"
 )
 
 func TestConfigValidate(t *testing.T) {
@@ -35,6 +36,14 @@ func TestConfigValidate(t *testing.T) {
 		{"nil activation", func(c *mnist.Config) { c.HiddenAct = []ops.Activation{nil} }, "hidden activation 1 is nil"},
 		{"no output", func(c *mnist.Config) { c.Output = ops.Output{Name: "x"} }, `output "x"`},
 		{"zero w01 range", func(c *mnist.Config) { c.W01Range = 0 }, "w01 range 0"},
+		{"unknown optimizer", func(c *mnist.Config) { c.Optimizer.Name = "rmsprop" }, `unknown optimizer "rmsprop"`},
+		{"momentum 1", func(c *mnist.Config) { c.Optimizer.Name, c.Optimizer.Beta = optim.Momentum, 1 }, "momentum β 1"},
+		{"adam β1", func(c *mnist.Config) { c.Optimizer.Name, c.Optimizer.Beta1 = optim.Adam, -0.5 }, "adam β1 -0.5"},
+		{"adam β2", func(c *mnist.Config) { c.Optimizer.Name, c.Optimizer.Beta2 = optim.Adam, 1.5 }, "adam β2 1.5"},
+		{"adam ε", func(c *mnist.Config) { c.Optimizer.Name, c.Optimizer.Eps = optim.Adam, 0 }, "adam ε 0"},
+		{"step schedule N", func(c *mnist.Config) { c.Schedule = optim.Schedule{Kind: optim.Step, Gamma: 0.5} }, "every 0 iterations"},
+		{"step schedule γ", func(c *mnist.Config) { c.Schedule = optim.Schedule{Kind: optim.Step, Every: 3, Gamma: 2} }, "γ 2"},
+		{"unknown schedule", func(c *mnist.Config) { c.Schedule.Kind = "linear" }, `unknown schedule "linear"`},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

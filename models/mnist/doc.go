@@ -3,7 +3,11 @@
 // book's), the data it trains on (Data), what an implementation of it is
 // (Net), the initial weights (InitWeights), the training loop that runs
 // implementations in lock step on one stream of weights and dropout masks
-// (Trainer), the memory a run needs (Config.MemoryBytes, CheckMemory), the
+// and evaluates their accuracies and losses (Trainer, Point: the losses are
+// per-example means at evaluation time, without the 1/batch² of training),
+// the update rule and learning-rate schedule (Config.Optimizer and
+// Config.Schedule, applied by package ops/optim, the same code in every
+// implementation), the memory a run needs (Config.MemoryBytes, CheckMemory), the
 // hand-rolled implementation (NewHandRolled) and the book's published run
 // (BookTable).
 //

@@ -3,6 +3,7 @@ package mnist
 import (
 	"errors"
 	"fmt"
+	"math"
 	"slices"
 
 	"outgrad/models/mnist/idx"
@@ -10,12 +11,29 @@ import (
 	"outgrad/ops"
 )
 
-// Point is one evaluation of one implementation: the accuracies after
-// iteration Iteration, as the book prints them.
+// Point is one evaluation of one implementation after iteration Iteration:
+// the accuracies as the book prints them, and the losses.
+//
+// TrainAcc is the book's: the fraction of training images classified right
+// by the steps of the iteration (dropout on, the weights changing from step
+// to step). TestAcc is the test set's after the iteration, without dropout.
+//
+// TestLoss and TrainLoss are the run's own loss function (Config.Output:
+// cross-entropy −ln softmax(k·z)_label for a softmax of base e^k, squared
+// error ½Σ_j (y_j − t_j)² for the others) as the per-example mean,
+// (1/N)·Σ_examples loss, without the 1/batch² of the training loss L
+// (Config.LossScale): the figure other frameworks print. Both are computed
+// at evaluation time from the test-time network's logits (no dropout, the
+// weights after the iteration): TestLoss over the test set, TrainLoss over
+// the training images the run trains on (Config.Steps()·Batch of them), so
+// that the two are the same function of the same network and can be set
+// side by side.
 type Point struct {
 	Iteration int     `json:"iteration"`
 	TestAcc   float64 `json:"test_acc"`
 	TrainAcc  float64 `json:"train_acc"`
+	TestLoss  float64 `json:"test_loss"`
+	TrainLoss float64 `json:"train_loss"`
 }
 
 // ErrDiverged is wrapped by the error of a training run whose output,
@@ -66,6 +84,13 @@ type Trainer[T ops.Float] struct {
 	eval    Evaluator[T]
 	correct []int
 	acc     []float64
+	// The training images trained on, evaluated for the training loss by
+	// an evaluator of their own (reading x when whole).
+	trained    Data[T]
+	trainEval  Evaluator[T]
+	testLoss   []float64
+	trainLoss  []float64
+	trainAccAt []float64 // the evaluation's accuracy on the training images (not reported)
 }
 
 // NewTrainer validates the configuration against the data and draws the
@@ -88,8 +113,11 @@ func NewTrainer[T ops.Float](c Config, train, test Data[T]) (*Trainer[T], [][]T,
 		return nil, nil, fmt.Errorf("mnist: no test images")
 	}
 	t := &Trainer[T]{c: c, train: train, test: test, rng: numpyrng.New(c.Seed)}
-	if n := c.Steps() * c.Batch; n <= EvalBlock {
+	n := c.Steps() * c.Batch
+	t.trained = Data[T]{Images: train.Images[: n*idx.Pixels : n*idx.Pixels], Labels: train.Labels[:n:n], N: n}
+	if n <= EvalBlock {
 		t.x, t.y, t.whole = train.X(nil, 0, n), train.Y(nil, 0, n), true
+		t.trainEval = Evaluator[T]{block: t.x, from: &t.trained.Images[0]}
 	} else {
 		t.x, t.y = make([]T, c.Batch*idx.Pixels), make([]T, c.Batch*idx.Classes)
 	}
@@ -155,12 +183,19 @@ func (t *Trainer[T]) Run(nets []Net[T], hooks Hooks[T]) ([][]Point, error) {
 			continue
 		}
 		t.acc = slices.Grow(t.acc[:0], len(nets))[:len(nets)]
-		if k, err := t.eval.accuracies(nets, t.test, t.acc); err != nil {
+		t.testLoss = slices.Grow(t.testLoss[:0], len(nets))[:len(nets)]
+		t.trainLoss = slices.Grow(t.trainLoss[:0], len(nets))[:len(nets)]
+		t.trainAccAt = slices.Grow(t.trainAccAt[:0], len(nets))[:len(nets)]
+		if k, err := t.eval.evaluate(nets, t.test, &c.Output, t.acc, t.testLoss); err != nil {
 			return traj, fmt.Errorf("mnist: iteration %d: %s: %w", iter, nets[k].Name(), err)
+		}
+		if k, err := t.trainEval.evaluate(nets, t.trained, &c.Output, t.trainAccAt, t.trainLoss); err != nil {
+			return traj, fmt.Errorf("mnist: iteration %d: training loss: %s: %w", iter, nets[k].Name(), err)
 		}
 		points := make([]Point, len(nets))
 		for k := range nets {
-			points[k] = Point{Iteration: iter, TestAcc: t.acc[k], TrainAcc: float64(t.correct[k]) / float64(c.Steps()*c.Batch)}
+			points[k] = Point{Iteration: iter, TestAcc: t.acc[k], TrainAcc: float64(t.correct[k]) / float64(c.Steps()*c.Batch),
+				TestLoss: t.testLoss[k], TrainLoss: t.trainLoss[k]}
 			traj[k] = append(traj[k], points[k])
 		}
 		if hooks.AfterEval != nil {
@@ -208,23 +243,35 @@ func Accuracy[T ops.Float](n Net[T], d Data[T]) (float64, error) {
 type Evaluator[T ops.Float] struct {
 	block []T
 	from  *uint8 // the first byte of the images block holds; nil for none
+	y     []T    // the output of a squared-error loss, one block's
 }
 
 // Accuracy is the fraction of d's images whose largest logit is at the label,
 // as the package's Accuracy.
 func (e *Evaluator[T]) Accuracy(n Net[T], d Data[T]) (float64, error) {
 	var acc [1]float64
-	if _, err := e.accuracies([]Net[T]{n}, d, acc[:]); err != nil {
+	if _, err := e.evaluate([]Net[T]{n}, d, nil, acc[:], nil); err != nil {
 		return 0, err
 	}
 	return acc[0], nil
 }
 
-// accuracies sets acc[k] to the accuracy of nets[k] on d. Each block of
-// images is converted once and evaluated by every net. On an error it
-// returns the index of the net that failed; a panic in a net is turned into
-// an error.
-func (e *Evaluator[T]) accuracies(nets []Net[T], d Data[T], acc []float64) (int, error) {
+// Loss is the mean over d's images of the loss of out on the test-time
+// network's logits (no dropout): the figure of Point.TestLoss, without the
+// 1/batch² of the training loss.
+func (e *Evaluator[T]) Loss(n Net[T], d Data[T], out ops.Output) (float64, error) {
+	var acc, loss [1]float64
+	if _, err := e.evaluate([]Net[T]{n}, d, &out, acc[:], loss[:]); err != nil {
+		return 0, err
+	}
+	return loss[0], nil
+}
+
+// evaluate sets acc[k] to the accuracy of nets[k] on d and, when out is not
+// nil, loss[k] to the mean loss of out (meanLoss). Each block of images is
+// converted once and evaluated by every net. On an error it returns the
+// index of the net that failed; a panic in a net is turned into an error.
+func (e *Evaluator[T]) evaluate(nets []Net[T], d Data[T], out *ops.Output, acc, loss []float64) (int, error) {
 	if err := d.check("evaluation"); err != nil {
 		return 0, err
 	}
@@ -232,6 +279,7 @@ func (e *Evaluator[T]) accuracies(nets []Net[T], d Data[T], acc []float64) (int,
 		return 0, fmt.Errorf("mnist: accuracy of no images")
 	}
 	clear(acc)
+	clear(loss)
 	for lo := 0; lo < d.N; lo += EvalBlock {
 		hi := min(lo+EvalBlock, d.N)
 		if px := d.Images[lo*idx.Pixels : hi*idx.Pixels]; e.from != &px[0] || len(e.block) != len(px) {
@@ -243,6 +291,9 @@ func (e *Evaluator[T]) accuracies(nets []Net[T], d Data[T], acc []float64) (int,
 				logits, err := n.Logits(e.block, hi-lo)
 				if err == nil {
 					acc[k] += float64(countCorrect(logits, d.Labels[lo:hi]))
+					if out != nil {
+						loss[k] += e.sumLoss(*out, logits, d.Labels[lo:hi])
+					}
 				}
 				return err
 			})
@@ -254,7 +305,45 @@ func (e *Evaluator[T]) accuracies(nets []Net[T], d Data[T], acc []float64) (int,
 	for k := range acc {
 		acc[k] /= float64(d.N)
 	}
+	for k := range loss {
+		loss[k] /= float64(d.N)
+	}
 	return 0, nil
+}
+
+// sumLoss returns Σ_rows loss of out for the logits z (one row of Classes
+// per label), in float64: for a softmax of base e^k, ln Σ_j e^(k·z_j) −
+// k·z_label with the row's maximum subtracted; otherwise ½Σ_j (y_j − t_j)²
+// with y = out.Act(z) and t the label's one-hot row.
+func (e *Evaluator[T]) sumLoss(out ops.Output, z []T, labels []uint8) float64 {
+	var sum float64
+	if k, softmax := out.LogitScale(); softmax {
+		for r, l := range labels {
+			row := z[r*idx.Classes : (r+1)*idx.Classes]
+			m := math.Inf(-1)
+			for _, v := range row {
+				m = math.Max(m, k*float64(v))
+			}
+			var se float64
+			for _, v := range row {
+				se += math.Exp(k*float64(v) - m)
+			}
+			sum += m + math.Log(se) - k*float64(row[l])
+		}
+		return sum
+	}
+	e.y = resize(e.y, len(z))
+	ops.Forward(out.Act, e.y, z, idx.Classes)
+	for r, l := range labels {
+		for j, v := range e.y[r*idx.Classes : (r+1)*idx.Classes] {
+			d := float64(v)
+			if j == int(l) {
+				d--
+			}
+			sum += d * d
+		}
+	}
+	return sum / 2
 }
 
 // EvalBlock is the number of test images evaluated by one product. The whole

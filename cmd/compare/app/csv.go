@@ -11,7 +11,8 @@ import (
 )
 
 // writeRunCSV writes one row per evaluation of every implementation that ran:
-// iteration, impl, test_acc, train_acc, then the gradient norm of every weight
+// iteration, impl, test_acc, train_acc, test_loss, train_loss (the
+// per-example mean loss, mnist.Point), then the gradient norm of every weight
 // matrix after the iteration's last step (grad_norm_w01, grad_norm_w12, …;
 // empty where none was recorded).
 func writeRunCSV(w io.Writer, rep *compare.Report) error {
@@ -21,7 +22,7 @@ func writeRunCSV(w io.Writer, rep *compare.Report) error {
 			matrices = max(matrices, len(g.Norms))
 		}
 	}
-	header := []string{"iteration", "impl", "test_acc", "train_acc"}
+	header := []string{"iteration", "impl", "test_acc", "train_acc", "test_loss", "train_loss"}
 	for i := range matrices {
 		header = append(header, fmt.Sprintf("grad_norm_w%d%d", i, i+1))
 	}
@@ -36,7 +37,7 @@ func writeRunCSV(w io.Writer, rep *compare.Report) error {
 			norms[g.Iteration] = g.Norms
 		}
 		for _, p := range run.Trajectory {
-			rec := []string{strconv.Itoa(p.Iteration), name, num(p.TestAcc), num(p.TrainAcc)}
+			rec := []string{strconv.Itoa(p.Iteration), name, num(p.TestAcc), num(p.TrainAcc), num(p.TestLoss), num(p.TrainLoss)}
 			n := norms[p.Iteration]
 			for i := range matrices {
 				v := ""
@@ -55,13 +56,13 @@ func writeRunCSV(w io.Writer, rep *compare.Report) error {
 }
 
 // writeSweepCSV writes one row per configuration and seed of the sweep,
-// with the summary of its cell (the configuration over every seed) in the
-// last columns.
+// with the summary of its cell (the configuration over every seed), then
+// the update rule and the learning rate's schedule, in the last columns.
 func writeSweepCSV(w io.Writer, rep *sweep.SweepReport) error {
 	cw := csv.NewWriter(w)
 	if err := cw.Write([]string{"hidden", "output", "seed", "final_iteration", "final_test_acc", "best_test_acc",
 		"best_iteration", "final_train_acc", "diverged", "failed_checks", "seconds",
-		"cell_n", "cell_mean_final_test_acc", "cell_std_final_test_acc"}); err != nil {
+		"cell_n", "cell_mean_final_test_acc", "cell_std_final_test_acc", "optimizer", "lr_schedule"}); err != nil {
 		return err
 	}
 	for _, r := range rep.Runs {
@@ -77,7 +78,8 @@ func writeSweepCSV(w io.Writer, rep *sweep.SweepReport) error {
 		}
 		row := append([]string{r.HiddenAct, r.Output, strconv.FormatUint(uint64(r.Seed), 10)}, res...)
 		row = append(row, strconv.FormatBool(r.Diverged), strconv.FormatBool(r.Failed),
-			strconv.FormatFloat(r.WallSeconds, 'f', 3, 64), strconv.Itoa(cell.N), mean, std)
+			strconv.FormatFloat(r.WallSeconds, 'f', 3, 64), strconv.Itoa(cell.N), mean, std,
+			rep.Config.Optimizer, rep.Config.Schedule)
 		if err := cw.Write(row); err != nil {
 			return err
 		}

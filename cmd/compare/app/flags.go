@@ -47,7 +47,7 @@ func (o options) target(name string) (outfile.Target, bool) {
 // checked and written, and the extension each needs ("" for any).
 var outputFlags = []struct{ name, ext, usage string }{
 	{"json", "", "write the report as JSON to `FILE`"},
-	{"csv", "", "write the accuracies (and gradient norms) as CSV to `FILE`: one row per evaluation, or with -sweep one per run"},
+	{"csv", "", "write the accuracies, losses (and gradient norms) as CSV to `FILE`: one row per evaluation, or with -sweep one per run"},
 	{"plot", ".png", "write accuracy curves (with -sweep a bar chart) to `FILE.png`"},
 	{"weights", ".png", "write the first-layer weights as image tiles to `FILE.png`"},
 	{"save", "", "save the final weights to `FILE`"},
@@ -91,6 +91,7 @@ func (a *App) parse(args []string, stderr io.Writer) (options, error) {
 	outputs := fs.String("outputs", "", "with -sweep: comma-separated outputs (default all registered)")
 	baseText := fs.String("softmax-base", "e", "base b of the softmax, b^x/Σb^x (output or hidden), a number or e: above e sharpens, below softens")
 	bases := fs.String("softmax-bases", "", "with -sweep: comma-separated softmax bases to sweep (e.g. 2,e,10); each replaces the softmax output")
+	optimizerSet := optimizerFlags(fs, &o.cfg)
 	fs.Float64Var(&o.tol, "tol", 0, fmt.Sprintf("gradient tolerance ‖Δ‖∞/‖g‖∞ (0: the default, %g for float64, %g for float32)",
 		compare.DefaultTolerance[float64](), compare.DefaultTolerance[float32]()))
 	if err := fs.Parse(args); err != nil {
@@ -133,10 +134,13 @@ func (a *App) parse(args []string, stderr io.Writer) (options, error) {
 	if o.dtype != "float64" && o.dtype != "float32" {
 		return o, errUsage{fmt.Errorf("dtype %q: want float64 or float32", o.dtype)}
 	}
+	set := setFlags(fs)
+	if err := optimizerSet(set); err != nil {
+		return o, errUsage{err}
+	}
 	if err := o.cfg.Validate(); err != nil {
 		return o, errUsage{err}
 	}
-	set := setFlags(fs)
 	if set["softmax-base"] {
 		base, err := parseBase(*baseText)
 		if err != nil {

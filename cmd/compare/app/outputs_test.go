@@ -94,7 +94,7 @@ func TestRunCSV(t *testing.T) {
 		t.Errorf("stderr does not name the file written: %q", errb.String())
 	}
 	rows := readCSV(t, path)
-	want := "iteration,impl,test_acc,train_acc,grad_norm_w01,grad_norm_w12,grad_norm_w23"
+	want := "iteration,impl,test_acc,train_acc,test_loss,train_loss,grad_norm_w01,grad_norm_w12,grad_norm_w23"
 	if got := strings.Join(rows[0], ","); got != want {
 		t.Fatalf("header %s, want %s", got, want)
 	}
@@ -130,11 +130,11 @@ func TestSweepCSV(t *testing.T) {
 		t.Errorf("-quiet wrote to stderr: %q", errb.String())
 	}
 	rows := readCSV(t, path)
-	want := "hidden,output,seed,final_iteration,final_test_acc,best_test_acc,best_iteration,final_train_acc,diverged,failed_checks,seconds,cell_n,cell_mean_final_test_acc,cell_std_final_test_acc"
+	want := "hidden,output,seed,final_iteration,final_test_acc,best_test_acc,best_iteration,final_train_acc,diverged,failed_checks,seconds,cell_n,cell_mean_final_test_acc,cell_std_final_test_acc,optimizer,lr_schedule"
 	if got := strings.Join(rows[0], ","); got != want {
 		t.Fatalf("header %s, want %s", got, want)
 	}
-	if len(rows) != 3 || rows[1][0] != "tanh" || rows[2][0] != "relu" || rows[1][1] != "softmax" || rows[1][2] != "1" || rows[1][3] != "1" || rows[1][8] != "false" {
+	if len(rows) != 3 || rows[1][0] != "tanh" || rows[2][0] != "relu" || rows[1][1] != "softmax" || rows[1][2] != "1" || rows[1][3] != "1" || rows[1][8] != "false" || rows[1][14] != "sgd" || rows[1][15] != "const" {
 		t.Errorf("rows %v", rows)
 	}
 	for _, r := range rows[1:] {

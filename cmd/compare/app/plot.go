@@ -33,7 +33,8 @@ var (
 
 // writeAccuracyPlot draws test (solid) and train (dashed) accuracy against
 // the iteration for each implementation that ran, and in book mode the book's
-// published test and train accuracies as points.
+// published test and train accuracies as points; below it the losses
+// (lossPlot) and the gradient norms (gradNormPlot).
 func writeAccuracyPlot(w io.Writer, rep *compare.Report) error {
 	p := plot.New()
 	c := rep.Config
@@ -99,11 +100,63 @@ func writeAccuracyPlot(w io.Writer, rep *compare.Report) error {
 			p.Legend.Add(s.label, sc)
 		}
 	}
+	l, err := lossPlot(rep)
+	if err != nil {
+		return err
+	}
 	g, err := gradNormPlot(rep)
 	if err != nil {
 		return err
 	}
-	return savePNGs([]*plot.Plot{p, g}, 8*vg.Inch, 9*vg.Inch, w)
+	return savePNGs([]*plot.Plot{p, l, g}, 8*vg.Inch, 12*vg.Inch, w)
+}
+
+// lossPlot draws test (solid) and train (dashed) loss against the iteration
+// for each implementation that ran: the per-example mean of the run's loss
+// at every evaluation (mnist.Point). A non-finite loss is left out.
+func lossPlot(rep *compare.Report) (*plot.Plot, error) {
+	p := plot.New()
+	p.Title.Text = "loss, per-example mean at evaluation (" + rep.Config.Output + " output)"
+	p.X.Label.Text = "iteration"
+	p.X.Tick.Marker = integerTicks{}
+	p.Y.Label.Text = "loss"
+	p.Legend.Top = true
+	p.Add(plotter.NewGrid())
+	for _, name := range rep.Impls {
+		col := graphColor
+		if name == mnist.ImplHandRolled {
+			col = handColor
+		}
+		var test, train plotter.XYs
+		for _, pt := range rep.Runs[name].Trajectory {
+			if !math.IsNaN(pt.TestLoss) && !math.IsInf(pt.TestLoss, 0) {
+				test = append(test, plotter.XY{X: float64(pt.Iteration), Y: pt.TestLoss})
+			}
+			if !math.IsNaN(pt.TrainLoss) && !math.IsInf(pt.TrainLoss, 0) {
+				train = append(train, plotter.XY{X: float64(pt.Iteration), Y: pt.TrainLoss})
+			}
+		}
+		for _, s := range []struct {
+			xy    plotter.XYs
+			label string
+			dash  []vg.Length
+		}{{test, name + " test", nil}, {train, name + " train", []vg.Length{vg.Points(4), vg.Points(3)}}} {
+			if len(s.xy) == 0 {
+				continue
+			}
+			l, err := plotter.NewLine(s.xy)
+			if err != nil {
+				return nil, fmt.Errorf("plot: %w", err)
+			}
+			l.Color, l.Width, l.Dashes = col, vg.Points(1.5), s.dash
+			if name == mnist.ImplHandRolled && len(rep.Impls) == 2 {
+				l.Width = vg.Points(1)
+			}
+			p.Add(l)
+			p.Legend.Add(s.label, l)
+		}
+	}
+	return p, nil
 }
 
 // gradNormPlot draws, per weight matrix, the norm of its gradient after the

@@ -32,8 +32,36 @@ func (a *App) list(w io.Writer) {
 // acc prints an accuracy as Python prints a float: the shortest repr.
 func acc(x float64) string { return strconv.FormatFloat(x, 'f', -1, 64) }
 
-// row formats one evaluation in the book's style, implementations side by side.
+// row formats one evaluation in the book's style, implementations side by
+// side, and below it, on a line of its own indented under the first
+// implementation's name, their losses (the per-example mean of the run's
+// loss, mnist.Point): the book's row stays as the book prints it.
+//
+//	I:10 graph Test-Acc:0.7037 Train-Acc:0.736 | handrolled Test-Acc:0.7037 Train-Acc:0.736
+//	     graph Test-Loss:0.9461 Train-Loss:0.8517 | handrolled Test-Loss:0.9461 Train-Loss:0.8517
 func row(book bool, names []string, points []mnist.Point) string {
+	return accRow(book, names, points) + "\n" + lossRow(names, points)
+}
+
+// lossRow formats the losses of one evaluation, indented under row's first
+// implementation.
+func lossRow(names []string, points []mnist.Point) string {
+	var b strings.Builder
+	b.WriteString(strings.Repeat(" ", len(fmt.Sprintf("I:%d", points[0].Iteration))))
+	for i, p := range points {
+		if i > 0 {
+			b.WriteString(" |")
+		}
+		fmt.Fprintf(&b, " %s Test-Loss:%s Train-Loss:%s", names[i], lossText(p.TestLoss), lossText(p.TrainLoss))
+	}
+	return b.String()
+}
+
+// lossText prints a loss to 6 significant digits.
+func lossText(x float64) string { return strconv.FormatFloat(x, 'g', 6, 64) }
+
+// accRow formats the accuracies of one evaluation in the book's style.
+func accRow(book bool, names []string, points []mnist.Point) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "I:%d", points[0].Iteration)
 	for i, p := range points {
@@ -66,6 +94,8 @@ func summary(w io.Writer, rep *compare.Report) {
 	}
 	fmt.Fprintf(w, "\nconfig: %s, %d iterations × %d steps, hidden %s %s, output %s, batch %d, alpha %g, dropout %v, book %v, seed %d, initial weights %s\n",
 		c.Dtype, c.Iterations, c.TrainImages/c.Batch, sizesString(c.Hidden), c.HiddenAct, c.Output, c.Batch, c.Alpha, c.Dropout, c.Book, c.Seed, init)
+	fmt.Fprintf(w, "optimizer: %s, learning rate %s from alpha; losses are per-example means at evaluation (no dropout), without the 1/batch² of training\n",
+		c.Optimizer, c.Schedule)
 	if a := rep.Agreement; a != nil {
 		fmt.Fprintf(w, "gradients: worst relative difference %.3g at iteration %d step %d (grad %s); worst absolute %.3g at iteration %d step %d (grad %s); first step %.3g\n",
 			a.GradMaxRelDiff, a.GradMaxRelAt.Iteration, a.GradMaxRelAt.Step, a.GradMaxRelAt.Matrix,
@@ -73,9 +103,10 @@ func summary(w io.Writer, rep *compare.Report) {
 		fmt.Fprintf(w, "weights:   worst absolute difference %.3g (%s, evaluated after iteration %d)\n",
 			a.WeightsMaxAbsDiff, a.WeightsMaxAbsAt.Matrix, a.WeightsMaxAbsAt.Iteration)
 		if a.TrajectoriesEqual {
-			fmt.Fprintln(w, "accuracy:  trajectories identical at every evaluation")
+			fmt.Fprintln(w, "accuracy:  trajectories identical at every evaluation (accuracies and losses)")
 		} else {
-			fmt.Fprintf(w, "accuracy:  trajectories differ: test by up to %.4g, train by up to %.4g\n", a.TestAccMaxDiff, a.TrainAccMaxDiff)
+			fmt.Fprintf(w, "accuracy:  trajectories differ: test by up to %.4g, train by up to %.4g; loss: test by up to %.4g, train by up to %.4g\n",
+				a.TestAccMaxDiff, a.TrainAccMaxDiff, a.TestLossMaxDiff, a.TrainLossMaxDiff)
 		}
 		verdict := "OK"
 		if !a.OK {

@@ -120,8 +120,8 @@ func sweepTable(w io.Writer, rep *sweep.SweepReport) {
 	if len(rep.Seeds) > 1 {
 		seeds = fmt.Sprintf("%d seeds (%s)", len(rep.Seeds), seedList(rep.Seeds))
 	}
-	fmt.Fprintf(w, "sweep: %s, %s, %d iterations × %d steps, hidden %s, batch %d, alpha %g, dropout %v, %s; accuracies after the last iteration\n",
-		rep.Impl, c.Dtype, c.Iterations, c.TrainImages/c.Batch, sizesString(c.Hidden), c.Batch, c.Alpha, c.Dropout, seeds)
+	fmt.Fprintf(w, "sweep: %s, %s, %d iterations × %d steps, hidden %s, batch %d, alpha %g (%s, learning rate %s), dropout %v, %s; accuracies after the last iteration\n",
+		rep.Impl, c.Dtype, c.Iterations, c.TrainImages/c.Batch, sizesString(c.Hidden), c.Batch, c.Alpha, c.Optimizer, c.Schedule, c.Dropout, seeds)
 	hw, ow := len("hidden"), len("output")
 	for _, r := range rep.Runs {
 		hw, ow = max(hw, len(r.HiddenAct)), max(ow, len(r.Output))

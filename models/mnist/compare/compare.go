@@ -59,6 +59,7 @@ func DefaultTolerance[T ops.Float]() float64 {
 type timedNet[T ops.Float] struct {
 	mnist.Net[T]
 	steps, evals durations
+	pending      time.Duration // the Logits calls of the evaluation under way
 }
 
 func (n *timedNet[T]) Step(x, t []T, masks [][]T) error {
@@ -68,11 +69,20 @@ func (n *timedNet[T]) Step(x, t []T, masks [][]T) error {
 	return err
 }
 
+// Logits times the call into the evaluation under way: one evaluation is
+// every Logits call between two AfterEval hooks (the test set and the
+// training images of the training loss), recorded by endEval.
 func (n *timedNet[T]) Logits(x []T, rows int) ([]T, error) {
 	start := time.Now()
 	out, err := n.Net.Logits(x, rows)
-	n.evals.add(time.Since(start))
+	n.pending += time.Since(start)
 	return out, err
+}
+
+// endEval records the evaluation that just ended.
+func (n *timedNet[T]) endEval() {
+	n.evals.add(n.pending)
+	n.pending = 0
 }
 
 // Validate reports an unknown Impl or a bad tolerance.
@@ -285,6 +295,9 @@ func (r *run[T]) afterStep(b mnist.Batch[T]) error {
 // afterEval records every net's gradient norms, and compares the nets'
 // weights and accuracies with the first's.
 func (r *run[T]) afterEval(points []mnist.Point) error {
+	for _, n := range r.nets {
+		n.endEval()
+	}
 	for j, n := range r.nets {
 		gn := GradNorms{Iteration: points[0].Iteration}
 		for _, g := range n.Grads() {
@@ -308,7 +321,9 @@ func (r *run[T]) afterEval(points []mnist.Point) error {
 			}
 			ag.TestAccMaxDiff = math.Max(ag.TestAccMaxDiff, math.Abs(points[0].TestAcc-points[j].TestAcc))
 			ag.TrainAccMaxDiff = math.Max(ag.TrainAccMaxDiff, math.Abs(points[0].TrainAcc-points[j].TrainAcc))
-			if points[0].TestAcc != points[j].TestAcc || points[0].TrainAcc != points[j].TrainAcc {
+			ag.TestLossMaxDiff = math.Max(ag.TestLossMaxDiff, math.Abs(points[0].TestLoss-points[j].TestLoss))
+			ag.TrainLossMaxDiff = math.Max(ag.TrainLossMaxDiff, math.Abs(points[0].TrainLoss-points[j].TrainLoss))
+			if points[0] != points[j] {
 				ag.TrajectoriesEqual = false
 			}
 		}

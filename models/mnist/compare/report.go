@@ -43,8 +43,13 @@ type ConfigReport struct {
 	W01Range    float64 `json:"w01_range"`
 	W12Range    float64 `json:"w12_range"`
 	LossScale   float64 `json:"loss_scale"`
-	Tolerance   float64 `json:"tolerance"`
-	LoadedInit  bool    `json:"loaded_initial_weights"`
+	// Optimizer is the update rule with its parameters, e.g. "sgd" or
+	// "adam(β1=0.9, β2=0.999, ε=1e-08)"; Schedule the learning rate's, as
+	// -lr-schedule takes it ("const", "step:N:γ", "cosine").
+	Optimizer  string  `json:"optimizer"`
+	Schedule   string  `json:"lr_schedule"`
+	Tolerance  float64 `json:"tolerance"`
+	LoadedInit bool    `json:"loaded_initial_weights"`
 }
 
 // RunReport is one implementation's run.
@@ -78,20 +83,24 @@ type WeightsStat struct {
 // Agreement compares the implementations trained in lock step with the
 // first (the graph's gradient g).
 type Agreement struct {
-	GradMaxRelDiff      float64         `json:"grad_max_rel_diff"`
-	GradMaxRelAt        reference.Where `json:"grad_max_rel_at"`
-	GradMaxAbsDiff      float64         `json:"grad_max_abs_diff"`
-	GradMaxAbsAt        reference.Where `json:"grad_max_abs_at"`
-	GradFirstStepRel    float64         `json:"grad_first_step_rel_diff"`
-	WeightsMaxAbsDiff   float64         `json:"weights_max_abs_diff"`
-	WeightsMaxAbsAt     reference.Where `json:"weights_max_abs_at"`
-	TestAccMaxDiff      float64         `json:"test_acc_max_diff"`
-	TrainAccMaxDiff     float64         `json:"train_acc_max_diff"`
-	TrajectoriesEqual   bool            `json:"trajectories_equal"`
-	Tolerance           float64         `json:"tolerance"`
-	BookSlopeIsExpected bool            `json:"book_slope_expected_difference"`
-	OK                  bool            `json:"ok"`
-	Summary             string          `json:"summary"`
+	GradMaxRelDiff    float64         `json:"grad_max_rel_diff"`
+	GradMaxRelAt      reference.Where `json:"grad_max_rel_at"`
+	GradMaxAbsDiff    float64         `json:"grad_max_abs_diff"`
+	GradMaxAbsAt      reference.Where `json:"grad_max_abs_at"`
+	GradFirstStepRel  float64         `json:"grad_first_step_rel_diff"`
+	WeightsMaxAbsDiff float64         `json:"weights_max_abs_diff"`
+	WeightsMaxAbsAt   reference.Where `json:"weights_max_abs_at"`
+	TestAccMaxDiff    float64         `json:"test_acc_max_diff"`
+	TrainAccMaxDiff   float64         `json:"train_acc_max_diff"`
+	TestLossMaxDiff   float64         `json:"test_loss_max_diff"`
+	TrainLossMaxDiff  float64         `json:"train_loss_max_diff"`
+	// TrajectoriesEqual is true when every evaluation's accuracies and
+	// losses are the same numbers for every implementation.
+	TrajectoriesEqual   bool    `json:"trajectories_equal"`
+	Tolerance           float64 `json:"tolerance"`
+	BookSlopeIsExpected bool    `json:"book_slope_expected_difference"`
+	OK                  bool    `json:"ok"`
+	Summary             string  `json:"summary"`
 }
 
 // BookReport counts the hand-rolled rows that print as the book's.
@@ -161,6 +170,6 @@ func NewConfigReport[T ops.Float](c mnist.Config, tol float64, loaded bool) Conf
 		Batch: c.Batch, Alpha: c.Alpha, Iterations: c.Iterations, HiddenAct: c.ActNames(),
 		Output: c.Output.Name, Dropout: c.Dropout, Book: c.Book, EvalEvery: c.EvalEvery,
 		W01Range: c.W01Range, W12Range: c.W12Range, LossScale: c.LossScale(), Tolerance: tol,
-		LoadedInit: loaded,
+		LoadedInit: loaded, Optimizer: c.Optimizer.String(), Schedule: c.Schedule.String(),
 	}
 }

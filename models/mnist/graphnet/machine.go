@@ -9,6 +9,7 @@ import (
 	"outgrad/models/mnist"
 	"outgrad/models/mnist/idx"
 	"outgrad/ops"
+	"outgrad/ops/optim"
 )
 
 // layers builds what differs between the Gorgonia networks: the custom-op
@@ -44,19 +45,33 @@ type machine[T ops.Float] struct {
 	ws    [][]T          // the weights' backing slices
 	out   gorgonia.Value // the output y, read out by the machine
 	g     [][]T          // the machine's gradients of the last run
+	// opt applies the update rule to ws with g: the code the hand-rolled
+	// network runs (package optim), so that the two take the same steps.
+	opt *optim.State[T]
 	// Training-time forward alone (no gradients), sharing the weight, mask
 	// and target tensors, for Loss; compiled on the first call.
 	fwd     *graph.Runner
 	fwdX    *gorgonia.Node
 	fwdData []T
 	fwdCost gorgonia.Value
-	// Test-time network, sharing the weight tensors, compiled for evalRows.
-	eval     *graph.Runner
-	evalX    *gorgonia.Node
-	evalData []T
-	evalOut  gorgonia.Value
-	evalRows int
+	// Test-time networks, sharing the weight tensors, one compiled for each
+	// number of rows evaluated (the test set's blocks and the training
+	// set's, for the training loss), the last used first.
+	evals []*evalProg[T]
 }
+
+// evalProg is the test-time network compiled for rows images.
+type evalProg[T ops.Float] struct {
+	run  *graph.Runner
+	x    *gorgonia.Node
+	data []T
+	out  gorgonia.Value
+	rows int
+}
+
+// maxEvalProgs bounds the test-time programs a machine keeps: the test set's
+// block, its last partial block, and the same two of the training set.
+const maxEvalProgs = 4
 
 // dtypeOf is the tensor dtype of T.
 func dtypeOf[T ops.Float]() tensor.Dtype {
@@ -121,6 +136,15 @@ func newMachine[T ops.Float](c mnist.Config, ws [][]T, l layers) (*machine[T], e
 		out: tensor.New(tensor.WithShape(b, idx.Classes), tensor.Of(dt)),
 		g:   make([][]T, len(ws)),
 	}
+	counts := make([]int, len(ws))
+	for i, w := range ws {
+		counts[i] = len(w)
+	}
+	opt, err := optim.New[T](c.OptimSpec(), counts)
+	if err != nil {
+		return nil, fmt.Errorf("graphnet: %s: %w", l.name(), err)
+	}
+	n.opt = opt
 	for i, w := range ws {
 		d := tensor.New(tensor.WithShape(sizes[i], sizes[i+1]), tensor.WithBacking(clone(w)))
 		n.w, n.ws = append(n.w, d), append(n.ws, d.Data().([]T))
@@ -202,12 +226,16 @@ func (n *machine[T]) Gradient(x, t []T, masks [][]T) error {
 	return nil
 }
 
-// Step is Gradient and the update w ← w − α·∂L/∂w.
+// Step is Gradient and the update rule of Config.Optimizer and Schedule
+// (w ← w − α·∂L/∂w by default), applied by package optim to the weight
+// tensors' backing slices with the gradients the machine wrote: the same
+// code as the hand-rolled network's, rather than graph.Program.Update,
+// which knows plain gradient descent only.
 func (n *machine[T]) Step(x, t []T, masks [][]T) error {
 	if err := n.Gradient(x, t, masks); err != nil {
 		return err
 	}
-	if err := n.prog.Update(); err != nil {
+	if err := n.opt.Update(n.ws, n.g); err != nil {
 		return fmt.Errorf("graphnet: %s step: %w", n.l.name(), err)
 	}
 	return nil
@@ -258,36 +286,52 @@ func (n *machine[T]) Grads() [][]T { return n.g }
 func (n *machine[T]) Weights() [][]T { return n.ws }
 
 // Logits runs the test-time network (no dropout), which shares the training
-// weights, on rows images. It is compiled on the first call and again only
-// when the number of images changes.
+// weights, on rows images. It is compiled for each number of images the
+// first time that number comes, and kept (up to maxEvalProgs of them).
 func (n *machine[T]) Logits(x []T, rows int) ([]T, error) {
 	what := "graphnet: " + n.l.name() + " logits"
 	if rows < 1 || len(x) != rows*idx.Pixels {
 		return nil, fmt.Errorf("%s: %d pixels for %d images", what, len(x), rows)
 	}
-	if n.eval == nil || n.evalRows != rows {
-		if err := n.compileEval(rows); err != nil {
+	e := n.evalFor(rows)
+	if e == nil {
+		var err error
+		if e, err = n.compileEval(rows); err != nil {
 			return nil, err
 		}
 	}
-	if err := bindData(n.evalX, &n.evalData, x, rows); err != nil {
+	if err := bindData(e.x, &e.data, x, rows); err != nil {
 		return nil, fmt.Errorf("%s: %w", what, err)
 	}
-	if err := n.eval.Run(); err != nil {
+	if err := e.run.Run(); err != nil {
 		return nil, fmt.Errorf("%s: %w", what, err)
 	}
-	return n.evalOut.Data().([]T), nil
+	return e.out.Data().([]T), nil
 }
 
-// compileEval builds the test-time graph for rows images.
-func (n *machine[T]) compileEval(rows int) error {
+// evalFor returns the test-time program compiled for rows images, moved to
+// the front, or nil.
+func (n *machine[T]) evalFor(rows int) *evalProg[T] {
+	for i, e := range n.evals {
+		if e.rows == rows {
+			copy(n.evals[1:i+1], n.evals[:i])
+			n.evals[0] = e
+			return e
+		}
+	}
+	return nil
+}
+
+// compileEval builds the test-time graph for rows images and puts it first,
+// closing the least recently used one beyond maxEvalProgs.
+func (n *machine[T]) compileEval(rows int) (*evalProg[T], error) {
 	dt, sizes, names := dtypeOf[T](), n.c.Sizes(), n.c.MatrixNames()
 	what := "graphnet: " + n.l.name() + " eval"
 	g := gorgonia.NewGraph()
-	n.evalOut = tensor.New(tensor.WithShape(rows, idx.Classes), tensor.Of(dt))
+	e := &evalProg[T]{rows: rows, out: tensor.New(tensor.WithShape(rows, idx.Classes), tensor.Of(dt))}
 	x := gorgonia.NewMatrix(g, dt, gorgonia.WithShape(rows, idx.Pixels), gorgonia.WithName("x"),
 		gorgonia.WithValue(tensor.New(tensor.WithShape(rows, idx.Pixels), tensor.Of(dt))))
-	n.evalX, n.evalData = x, nil
+	e.x = x
 	var ws gorgonia.Nodes
 	for i, w := range n.w {
 		ws = append(ws, gorgonia.NewMatrix(g, dt, gorgonia.WithShape(sizes[i], sizes[i+1]), gorgonia.WithName(names[i]), gorgonia.WithValue(w)))
@@ -296,25 +340,27 @@ func (n *machine[T]) compileEval(rows int) error {
 	var err error
 	for l, act := range n.c.Acts() {
 		if h, err = n.l.hidden(h, ws[l], act); err != nil {
-			return fmt.Errorf("%s: %w", what, err)
+			return nil, fmt.Errorf("%s: %w", what, err)
 		}
 	}
 	logits, err := n.l.product(h, ws[len(ws)-1])
 	if err != nil {
-		return fmt.Errorf("%s: %w", what, err)
+		return nil, fmt.Errorf("%s: %w", what, err)
 	}
-	gorgonia.Read(logits, &n.evalOut)
-	if n.eval != nil {
-		n.eval.Close()
+	gorgonia.Read(logits, &e.out)
+	e.run = graph.NewRunner(g)
+	if len(n.evals) == maxEvalProgs {
+		n.evals[maxEvalProgs-1].run.Close()
+		n.evals = n.evals[:maxEvalProgs-1]
 	}
-	n.eval, n.evalRows = graph.NewRunner(g), rows
-	return nil
+	n.evals = append([]*evalProg[T]{e}, n.evals...)
+	return e, nil
 }
 
 // Close releases the machines.
 func (n *machine[T]) Close() error {
-	if n.eval != nil {
-		n.eval.Close()
+	for _, e := range n.evals {
+		e.run.Close()
 	}
 	if n.fwd != nil {
 		n.fwd.Close()

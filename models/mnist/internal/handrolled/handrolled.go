@@ -15,6 +15,7 @@ import (
 
 	"outgrad/ops"
 	"outgrad/ops/blas"
+	"outgrad/ops/optim"
 )
 
 // Spec is the network: layer widths, activations, output, and training rule.
@@ -28,8 +29,16 @@ type Spec struct {
 	Output ops.Output
 	// Batch is the number of rows of every step.
 	Batch int
-	// Alpha is the learning rate: w ← w − α·∂L/∂w.
+	// Alpha is the base learning rate α: w ← w − α·∂L/∂w with the default
+	// optimizer and schedule.
 	Alpha float64
+	// Optimizer and Schedule are the update rule and the learning rate's
+	// schedule (package optim; the zero values are the book's SGD at a
+	// constant α). Steps and Iterations are the run's length, which a
+	// schedule other than the constant one needs.
+	Optimizer         optim.Optimizer
+	Schedule          optim.Schedule
+	Steps, Iterations int
 	// Scale is s in L = s·Σ_examples loss.
 	Scale float64
 	// Dropout applies a 0/1 mask to every hidden layer, kept units ×2.
@@ -86,6 +95,8 @@ type Net[T ops.Float] struct {
 	evalN int
 	// scratch holds transposed GEMM operands.
 	scratch []T
+	// opt applies the update rule.
+	opt *optim.State[T]
 }
 
 // ErrShape is returned (wrapped) for arguments whose sizes do not match the Spec.
@@ -102,6 +113,15 @@ func New[T ops.Float](s Spec, weights [][]T) (*Net[T], error) {
 		return nil, fmt.Errorf("%w: %d weight matrices, want %d", ErrShape, len(weights), L)
 	}
 	n := &Net[T]{s: s}
+	counts := make([]int, L)
+	for i := range counts {
+		counts[i] = s.Sizes[i] * s.Sizes[i+1]
+	}
+	opt, err := optim.New[T](s.optim(), counts)
+	if err != nil {
+		return nil, fmt.Errorf("handrolled: %w", err)
+	}
+	n.opt = opt
 	for i, w := range weights {
 		if want := s.Sizes[i] * s.Sizes[i+1]; len(w) != want {
 			return nil, fmt.Errorf("%w: weight matrix %d has %d values, want %d×%d", ErrShape, i, len(w), s.Sizes[i], s.Sizes[i+1])
@@ -254,16 +274,22 @@ func (n *Net[T]) Gradient(x, t []T, masks [][]T) error {
 	return nil
 }
 
-// Step computes the gradients (Gradient) and applies w ← w − α·g to every
-// matrix.
+// Step computes the gradients (Gradient) and applies the update rule to
+// every matrix: w ← w − α·g with the default SGD (package optim).
 func (n *Net[T]) Step(x, t []T, masks [][]T) error {
 	if err := n.Gradient(x, t, masks); err != nil {
 		return err
 	}
-	for l := range n.w {
-		blas.Axpy(-n.s.Alpha, n.g[l], n.w[l])
+	if err := n.opt.Update(n.w, n.g); err != nil {
+		return fmt.Errorf("handrolled: %w", err)
 	}
 	return nil
+}
+
+// optim is the update rule's specification.
+func (s Spec) optim() optim.Spec {
+	return optim.Spec{Optimizer: s.Optimizer, Schedule: s.Schedule, Alpha: s.Alpha,
+		Batch: s.Batch, Steps: s.Steps, Iterations: s.Iterations}
 }
 
 // Loss returns the scaled loss s·Σ_rows loss of one batch at the current
