@@ -11,6 +11,7 @@ import (
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
 
+	"outgrad/models/mnist"
 	"outgrad/models/mnist/sweep"
 	"outgrad/ops"
 )
@@ -90,6 +91,9 @@ func (s *invocation) sweep() int {
 	})
 	if !ok {
 		return s.interrupted()
+	}
+	if errors.Is(err, mnist.ErrTooLarge) {
+		return s.fail(2, err) // refused before anything was trained
 	}
 	if err != nil {
 		return s.fail(1, err)
