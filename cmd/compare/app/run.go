@@ -23,8 +23,16 @@ import (
 // Main runs the command with args (without the program name), writing its
 // reports to stdout and its progress and errors to stderr, and returns the
 // exit status of the package documentation. A failed write to stdout is
-// reported on stderr and makes the status at least 2.
+// reported on stderr and makes the status at least 2. A nil stdout or stderr
+// discards what would be written to it; a nil App knows no activation, as
+// the zero App.
 func (a *App) Main(args []string, stdout, stderr io.Writer) int {
+	if stdout == nil {
+		stdout = io.Discard
+	}
+	if stderr == nil {
+		stderr = io.Discard
+	}
 	out := outfile.NewCheckedWriter(stdout, "stdout")
 	code := a.run(args, out, stderr)
 	if err := out.Err(); err != nil && code < 128 {
