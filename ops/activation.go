@@ -1,10 +1,6 @@
 package ops
 
-import (
-	"fmt"
-
-	"outgrad/ops/blas"
-)
+import "outgrad/ops/blas"
 
 // Source says what an activation's backward reads besides the output gradient.
 type Source int
@@ -81,11 +77,10 @@ type Pointwise struct {
 // with forward f and slope-of-output slope, where slope(f(x)) must equal f'(x).
 // check.Slope (package outgrad/ops/check) verifies that.
 //
-// A nil f or slope panics (a programmer error).
+// With a nil f or slope, every method that needs it panics with a message
+// saying so (a programmer error, found at once by check.Slope or by a
+// registration that runs the activation).
 func NewPointwise(name string, f, slope func(float64) float64) *Pointwise {
-	if f == nil || slope == nil {
-		panic(fmt.Sprintf("ops: NewPointwise %q: nil forward or slope", name))
-	}
 	return &Pointwise{name: name, from: FromOutput, f: f, slope: slope}
 }
 
@@ -93,11 +88,8 @@ func NewPointwise(name string, f, slope func(float64) float64) *Pointwise {
 // name with forward f and derivative df, df(x) = f'(x): for functions such as
 // swish whose output does not determine their slope. check.Slope verifies df.
 //
-// A nil f or df panics (a programmer error).
+// A nil f or df makes the methods that need it panic, as for NewPointwise.
 func NewPointwiseInput(name string, f, df func(float64) float64) *Pointwise {
-	if f == nil || df == nil {
-		panic(fmt.Sprintf("ops: NewPointwiseInput %q: nil forward or derivative", name))
-	}
 	return &Pointwise{name: name, from: FromInput, f: f, slope: df}
 }
 
@@ -108,24 +100,31 @@ func (p *Pointwise) Name() string { return p.name }
 func (p *Pointwise) DerivedFrom() Source { return p.from }
 
 // F returns f(x).
-func (p *Pointwise) F(x float64) float64 { return p.fns().f(x) }
+func (p *Pointwise) F(x float64) float64 { return p.fwd().f(x) }
 
 // Slope returns f'(x), computed from y = f(x) for FromOutput and from x for
 // FromInput.
-func (p *Pointwise) Slope(v float64) float64 { return p.fns().slope(v) }
+func (p *Pointwise) Slope(v float64) float64 { return p.slp().slope(v) }
 
-// fns returns p, panicking with a message when p was not made by
-// NewPointwise or NewPointwiseInput (a zero Pointwise has no functions).
-func (p *Pointwise) fns() *Pointwise {
-	if p == nil || p.f == nil || p.slope == nil {
-		panic("ops: Pointwise without functions: make one with NewPointwise or NewPointwiseInput")
+// fwd and slp return p, panicking with a message when p has no forward or
+// no slope (a zero Pointwise, or one made with a nil function).
+func (p *Pointwise) fwd() *Pointwise {
+	if p == nil || p.f == nil {
+		panic("ops: Pointwise without a forward: make one with NewPointwise or NewPointwiseInput")
+	}
+	return p
+}
+
+func (p *Pointwise) slp() *Pointwise {
+	if p == nil || p.slope == nil {
+		panic("ops: Pointwise without a slope: make one with NewPointwise or NewPointwiseInput")
 	}
 	return p
 }
 
 // Forward64 writes y[i] = f(x[i]).
 func (p *Pointwise) Forward64(y, x []float64, _ int) {
-	mustHold(p.fns().name, " forward", "y", len(y), len(x))
+	mustHold(p.fwd().name, " forward", "y", len(y), len(x))
 	if p.forward64 != nil {
 		p.forward64(y, x)
 		return
@@ -138,7 +137,7 @@ func (p *Pointwise) Forward64(y, x []float64, _ int) {
 
 // Backward64 writes dx[i] = dy[i]·slope(y[i]), or dy[i]·slope(x[i]) for FromInput.
 func (p *Pointwise) Backward64(dx, dy, x, y []float64, _ int) {
-	if p.fns().from == FromInput {
+	if p.slp().from == FromInput {
 		y = x
 	}
 	mustSame(p.name, " backward", "dy", p.from.String(), len(dy), len(y))
@@ -151,7 +150,7 @@ func (p *Pointwise) Backward64(dx, dy, x, y []float64, _ int) {
 
 // Forward32 writes y[i] = f(x[i]), computed in float64.
 func (p *Pointwise) Forward32(y, x []float32, _ int) {
-	mustHold(p.fns().name, " forward", "y", len(y), len(x))
+	mustHold(p.fwd().name, " forward", "y", len(y), len(x))
 	if p.forward32 != nil {
 		p.forward32(y, x)
 		return
@@ -164,7 +163,7 @@ func (p *Pointwise) Forward32(y, x []float32, _ int) {
 
 // Backward32 is Backward64 in float32, the slope computed in float64.
 func (p *Pointwise) Backward32(dx, dy, x, y []float32, _ int) {
-	if p.fns().from == FromInput {
+	if p.slp().from == FromInput {
 		y = x
 	}
 	mustSame(p.name, " backward", "dy", p.from.String(), len(dy), len(y))

@@ -68,9 +68,16 @@ func TestContract(t *testing.T) {
 		{"CrossEntropy cols -1", false, func() error { _, err := CrossEntropy(long, long, -1, 1); return err }},
 		{"CrossEntropy k NaN", false, func() error { _, err := CrossEntropy(long, long, 3, nan); return err }},
 		{"CrossEntropy nil", false, func() error { _, err := CrossEntropy[float64](nil, long, 3, 1); return err }},
-		{"NewPointwise nil f", true, func() error { NewPointwise("x", nil, func(float64) float64 { return 1 }); return nil }},
-		{"NewPointwise nil slope", true, func() error { NewPointwise("x", math.Tanh, nil); return nil }},
-		{"NewPointwiseInput nil", true, func() error { NewPointwiseInput("x", nil, nil); return nil }},
+		{"NewPointwise nil f, Forward64", true, func() error {
+			NewPointwise("x", nil, func(float64) float64 { return 1 }).Forward64(long, long, 3)
+			return nil
+		}},
+		{"NewPointwise nil slope, Backward32", true, func() error {
+			f := make([]float32, 6)
+			NewPointwise("x", math.Tanh, nil).Backward32(f, f, nil, f, 3)
+			return nil
+		}},
+		{"NewPointwiseInput nil, F", true, func() error { NewPointwiseInput("x", nil, nil).F(1); return nil }},
 		{"Forward nil activation", true, func() error { Forward[float64](nil, long, long, 3); return nil }},
 		{"Forward short y", true, func() error { Forward(Tanh, short, long, 3); return nil }},
 		{"Forward softmax cols 0", true, func() error { Forward(Softmax, long, long, 0); return nil }},

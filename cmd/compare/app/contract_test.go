@@ -34,7 +34,7 @@ func TestContract(t *testing.T) {
 			return nil
 		}},
 		{"App.Main of a nil App", func() error { return status((*App)(nil).Main([]string{"-nosuch"}, nil, nil), 2) }},
-		{"App.Main of a nil App, -list", func() error { return status((*App)(nil).Main([]string{"-list"}, nil, nil), 0) }},
+		{"App.Main of a nil App, -list", func() error { return status((*App)(nil).Main([]string{"-list"}, nil, nil), 2) }},
 		{"Register nil", func() error { return wantErr(New().Register(nil)) }},
 		{"Register a bad name", func() error { return wantErr(New().Register(badName)) }},
 		{"Register a clash", func() error { return wantErr(New().Register(ops.Tanh)) }},
