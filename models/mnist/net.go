@@ -143,7 +143,8 @@ func (d Data[T]) check(what string) error {
 }
 
 // NewHandRolled returns the hand-rolled implementation of c starting from
-// copies of ws. A network whose buffers would exceed the memory available
+// copies of ws. The Net is not safe for concurrent use: one goroutine at a
+// time (two Nets may run at once on two goroutines). A network whose buffers would exceed the memory available
 // (an absurd batch) is refused with an error wrapping ErrTooLarge.
 func NewHandRolled[T ops.Float](c Config, ws [][]T) (*handrolled.Net[T], error) {
 	if err := c.Validate(); err != nil {
