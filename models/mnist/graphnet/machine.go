@@ -1,6 +1,7 @@
 package graphnet
 
 import (
+	"errors"
 	"fmt"
 
 	"gorgonia.org/gorgonia"
@@ -56,6 +57,9 @@ type machine[T ops.Float] struct {
 	evalData []T
 	evalOut  gorgonia.Value
 	evalRows int
+	// closed is set by Close: the machines are released, and every later
+	// call is an error.
+	closed bool
 }
 
 // dtypeOf is the tensor dtype of T.
@@ -189,6 +193,9 @@ func (n *machine[T]) run(x, t []T, masks [][]T) error {
 // The images are read in place, never written: the graph refers to x until
 // the next call.
 func (n *machine[T]) Gradient(x, t []T, masks [][]T) error {
+	if n.closed {
+		return errClosed
+	}
 	if err := n.run(x, t, masks); err != nil {
 		return err
 	}
@@ -204,6 +211,9 @@ func (n *machine[T]) Gradient(x, t []T, masks [][]T) error {
 
 // Step is Gradient and the update w ← w − α·∂L/∂w.
 func (n *machine[T]) Step(x, t []T, masks [][]T) error {
+	if n.closed {
+		return errClosed
+	}
 	if err := n.Gradient(x, t, masks); err != nil {
 		return err
 	}
@@ -219,6 +229,9 @@ func (n *machine[T]) Step(x, t []T, masks [][]T) error {
 // computed, and the training program's values, the last step's gradients
 // among them, are left as they were.
 func (n *machine[T]) Loss(x, t []T, masks [][]T) (float64, error) {
+	if n.closed {
+		return 0, errClosed
+	}
 	what := "graphnet: " + n.l.name() + " loss"
 	if err := n.feed(x, t, masks); err != nil {
 		return 0, err
@@ -261,6 +274,9 @@ func (n *machine[T]) Weights() [][]T { return n.ws }
 // weights, on rows images. It is compiled on the first call and again only
 // when the number of images changes.
 func (n *machine[T]) Logits(x []T, rows int) ([]T, error) {
+	if n.closed {
+		return nil, errClosed
+	}
 	what := "graphnet: " + n.l.name() + " logits"
 	if rows < 1 || len(x) != rows*idx.Pixels {
 		return nil, fmt.Errorf("%s: %d pixels for %d images", what, len(x), rows)
@@ -311,8 +327,16 @@ func (n *machine[T]) compileEval(rows int) error {
 	return nil
 }
 
-// Close releases the machines.
+// errClosed is the error of a call on a closed net.
+var errClosed = errors.New("graphnet: the net is closed")
+
+// Close releases the machines. Every later call of Gradient, Step, Loss or
+// Logits is an error; a second Close does nothing.
 func (n *machine[T]) Close() error {
+	if n.closed {
+		return nil
+	}
+	n.closed = true
 	if n.eval != nil {
 		n.eval.Close()
 	}
