@@ -32,7 +32,8 @@ type CompareOptions struct {
 	// DefaultTolerance for the element type.
 	Tol float64
 	// Init, when not nil, replaces the RNG's initial draw, one matrix per
-	// layer (the RNG still makes that draw, so the dropout masks are unchanged).
+	// layer (the RNG still makes that draw, so the dropout masks are
+	// unchanged). Its values must be finite.
 	Init [][]float64
 	// FirstStepChecksOnly runs the network finite-difference and built-in
 	// checks at the first step only, not again at every evaluation. The slope
@@ -195,6 +196,11 @@ func Compare[T ops.Float](c mnist.Config, train, test mnist.Data[T], opts Compar
 	if opts.Init != nil {
 		if err := mnist.CheckWeights(c, opts.Init); err != nil {
 			return nil, err
+		}
+		for i, w := range opts.Init {
+			if k := blas.FirstNonFinite(w); k >= 0 {
+				return nil, fmt.Errorf("compare: initial weights %s hold %v at %d", c.MatrixNames()[i], w[k], k)
+			}
 		}
 		for i := range ws {
 			ws[i] = floats.ToT[T](opts.Init[i])
