@@ -37,7 +37,10 @@ func TestContract(t *testing.T) {
 		{"GraphGradient nil build", func() error { _, err := GraphGradient(nil, []*tensor.Dense{vec}, GradientOptions{}); return err }},
 		{"GraphGradient no inputs", func() error { _, err := GraphGradient(sum, nil, GradientOptions{}); return err }},
 		{"GraphGradient nil input", func() error { _, err := GraphGradient(sum, []*tensor.Dense{nil}, GradientOptions{}); return err }},
-		{"GraphGradient NaN tol", func() error { _, err := GraphGradient(sum, []*tensor.Dense{vec}, GradientOptions{Tol: nan}); return err }},
+		{"GraphGradient NaN tol", func() error {
+			_, err := GraphGradient(sum, []*tensor.Dense{vec}, GradientOptions{Tol: nan})
+			return err
+		}},
 		{"GraphGradient build fails", func() error {
 			_, err := GraphGradient(func(*gorgonia.ExprGraph, gorgonia.Nodes) (*gorgonia.Node, error) { return nil, errors.New("no") },
 				[]*tensor.Dense{vec}, GradientOptions{})
