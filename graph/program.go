@@ -1,6 +1,7 @@
 package graph
 
 import (
+	"errors"
 	"fmt"
 	"math"
 
@@ -60,6 +61,9 @@ func Compile(cost *gorgonia.Node, learn gorgonia.Nodes, alpha float64) (*Program
 
 // Run executes the forward and backward pass once.
 func (p *Program) Run() error {
+	if p == nil {
+		return errNilProgram
+	}
 	if err := p.run.Run(); err != nil {
 		return fmt.Errorf("graph: run: %w", err)
 	}
@@ -69,6 +73,9 @@ func (p *Program) Run() error {
 // Grad returns the gradient of the cost with respect to learnable i after Run.
 // The value is the machine's: the next Run overwrites it; copy it to keep it.
 func (p *Program) Grad(i int) (*tensor.Dense, error) {
+	if p == nil {
+		return nil, errNilProgram
+	}
 	if i < 0 || i >= len(p.learn) {
 		return nil, fmt.Errorf("graph: grad %d: only %d learnables", i, len(p.learn))
 	}
@@ -85,6 +92,12 @@ func (p *Program) Grad(i int) (*tensor.Dense, error) {
 // Update applies w ← w − α·∂L/∂w to every learnable, with the gradients of
 // the last Run.
 func (p *Program) Update() error {
+	if p == nil {
+		return errNilProgram
+	}
+	if p.run.closed {
+		return errors.New("graph: update: the program is closed")
+	}
 	for i, n := range p.learn {
 		g, err := p.Grad(i)
 		if err != nil {
@@ -103,5 +116,14 @@ func (p *Program) Update() error {
 	return nil
 }
 
-// Close releases the machine.
-func (p *Program) Close() error { return p.run.Close() }
+// Close releases the machine; a second Close does nothing, and a later Run
+// is an error.
+func (p *Program) Close() error {
+	if p == nil {
+		return nil
+	}
+	return p.run.Close()
+}
+
+// errNilProgram is the error of a method called on a nil Program.
+var errNilProgram = errors.New("graph: nil Program")

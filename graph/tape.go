@@ -1,6 +1,7 @@
 package graph
 
 import (
+	"errors"
 	"fmt"
 	"reflect"
 	"runtime/debug"
@@ -38,7 +39,12 @@ type Runner struct {
 	m    unsafe.Pointer // the *gorgonia.tapeMachine in vm, or nil: RunAll
 	errc chan error
 	done chan struct{}
+	// closed is set by Close: a later Run is an error.
+	closed bool
 }
+
+// errRunnerClosed is the error of Run on a nil or closed Runner.
+var errRunnerClosed = errors.New("graph: run: the runner is nil or closed")
 
 // gorgoniaVersion is the version of Gorgonia whose loop a Runner calls.
 const gorgoniaVersion = "v0.9.18"
@@ -86,11 +92,14 @@ func NewRunner(g *gorgonia.ExprGraph) *Runner {
 
 // Direct reports whether Run calls the machine's loop directly rather than
 // RunAll.
-func (r *Runner) Direct() bool { return r.m != nil }
+func (r *Runner) Direct() bool { return r != nil && r.m != nil }
 
 // Run executes the program once and resets the machine. Its error is the
 // machine's, or an op's as MachineError gives it.
 func (r *Runner) Run() (err error) {
+	if r == nil || r.closed {
+		return errRunnerClosed
+	}
 	defer r.vm.Reset()
 	if r.m == nil {
 		err = r.vm.RunAll()
@@ -121,5 +130,12 @@ func (r *Runner) direct() (err error) {
 	}
 }
 
-// Close releases the machine.
-func (r *Runner) Close() error { return r.vm.Close() }
+// Close releases the machine; a second Close does nothing, and a later Run
+// is an error.
+func (r *Runner) Close() error {
+	if r == nil || r.closed {
+		return nil
+	}
+	r.closed = true
+	return r.vm.Close()
+}

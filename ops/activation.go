@@ -76,6 +76,10 @@ type Pointwise struct {
 // NewPointwise returns the output-derived elementwise activation called name
 // with forward f and slope-of-output slope, where slope(f(x)) must equal f'(x).
 // check.Slope (package outgrad/ops/check) verifies that.
+//
+// With a nil f or slope, every method that needs it panics with a message
+// saying so (a programmer error, found at once by check.Slope or by a
+// registration that runs the activation).
 func NewPointwise(name string, f, slope func(float64) float64) *Pointwise {
 	return &Pointwise{name: name, from: FromOutput, f: f, slope: slope}
 }
@@ -83,6 +87,8 @@ func NewPointwise(name string, f, slope func(float64) float64) *Pointwise {
 // NewPointwiseInput returns the input-derived elementwise activation called
 // name with forward f and derivative df, df(x) = f'(x): for functions such as
 // swish whose output does not determine their slope. check.Slope verifies df.
+//
+// A nil f or df makes the methods that need it panic, as for NewPointwise.
 func NewPointwiseInput(name string, f, df func(float64) float64) *Pointwise {
 	return &Pointwise{name: name, from: FromInput, f: f, slope: df}
 }
@@ -94,14 +100,31 @@ func (p *Pointwise) Name() string { return p.name }
 func (p *Pointwise) DerivedFrom() Source { return p.from }
 
 // F returns f(x).
-func (p *Pointwise) F(x float64) float64 { return p.f(x) }
+func (p *Pointwise) F(x float64) float64 { return p.fwd().f(x) }
 
 // Slope returns f'(x), computed from y = f(x) for FromOutput and from x for
 // FromInput.
-func (p *Pointwise) Slope(v float64) float64 { return p.slope(v) }
+func (p *Pointwise) Slope(v float64) float64 { return p.slp().slope(v) }
+
+// fwd and slp return p, panicking with a message when p has no forward or
+// no slope (a zero Pointwise, or one made with a nil function).
+func (p *Pointwise) fwd() *Pointwise {
+	if p == nil || p.f == nil {
+		panic("ops: Pointwise without a forward: make one with NewPointwise or NewPointwiseInput")
+	}
+	return p
+}
+
+func (p *Pointwise) slp() *Pointwise {
+	if p == nil || p.slope == nil {
+		panic("ops: Pointwise without a slope: make one with NewPointwise or NewPointwiseInput")
+	}
+	return p
+}
 
 // Forward64 writes y[i] = f(x[i]).
 func (p *Pointwise) Forward64(y, x []float64, _ int) {
+	mustHold(p.fwd().name, " forward", "y", len(y), len(x))
 	if p.forward64 != nil {
 		p.forward64(y, x)
 		return
@@ -114,9 +137,11 @@ func (p *Pointwise) Forward64(y, x []float64, _ int) {
 
 // Backward64 writes dx[i] = dy[i]·slope(y[i]), or dy[i]·slope(x[i]) for FromInput.
 func (p *Pointwise) Backward64(dx, dy, x, y []float64, _ int) {
-	if p.from == FromInput {
+	if p.slp().from == FromInput {
 		y = x
 	}
+	mustSame(p.name, " backward", "dy", p.from.String(), len(dy), len(y))
+	mustHold(p.name, " backward", "dx", len(dx), len(y))
 	dx, dy = dx[:len(y)], dy[:len(y)]
 	for i, v := range y {
 		dx[i] = dy[i] * p.slope(v)
@@ -125,6 +150,7 @@ func (p *Pointwise) Backward64(dx, dy, x, y []float64, _ int) {
 
 // Forward32 writes y[i] = f(x[i]), computed in float64.
 func (p *Pointwise) Forward32(y, x []float32, _ int) {
+	mustHold(p.fwd().name, " forward", "y", len(y), len(x))
 	if p.forward32 != nil {
 		p.forward32(y, x)
 		return
@@ -137,9 +163,11 @@ func (p *Pointwise) Forward32(y, x []float32, _ int) {
 
 // Backward32 is Backward64 in float32, the slope computed in float64.
 func (p *Pointwise) Backward32(dx, dy, x, y []float32, _ int) {
-	if p.from == FromInput {
+	if p.slp().from == FromInput {
 		y = x
 	}
+	mustSame(p.name, " backward", "dy", p.from.String(), len(dy), len(y))
+	mustHold(p.name, " backward", "dx", len(dx), len(y))
 	dx, dy = dx[:len(y)], dy[:len(y)]
 	for i, v := range y {
 		dx[i] = dy[i] * float32(p.slope(float64(v)))
@@ -166,6 +194,7 @@ type Float = blas.Float
 // Forward calls a's Forward64 or Forward32, as T says, on the caller's
 // goroutine: the serial form of Pool.Forward64 and Pool.Forward32.
 func Forward[T Float](a Activation, y, x []T, cols int) {
+	mustActivation("Forward", "", a)
 	switch x := any(x).(type) {
 	case []float64:
 		a.Forward64(any(y).([]float64), x, cols)
@@ -178,6 +207,7 @@ func Forward[T Float](a Activation, y, x []T, cols int) {
 // goroutine; x may be nil for an output-derived activation. It is the serial
 // form of Pool.Backward64 and Pool.Backward32.
 func Backward[T Float](a Activation, dx, dy, x, y []T, cols int) {
+	mustActivation("Backward", "", a)
 	switch y := any(y).(type) {
 	case []float64:
 		x64, _ := any(x).([]float64)

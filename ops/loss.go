@@ -87,6 +87,7 @@ func (o Output) LogitScale() (float64, bool) {
 // given the output y = o.Act(logits), the targets t and the scale s: (y − t)·s
 // for cross-entropy, Act's backward of (y − t)·s for squared error.
 func Delta[T Float](o Output, d, y, t []T, cols int, s float64) {
+	mustActivation("Delta of output ", o.Name, o.Act)
 	if k, ok := logitScale(o.Act); ok && o.CrossEntropy {
 		s *= k // softmax of base e^k: ∂L/∂x = k·s·(y − t)
 	}
@@ -98,6 +99,8 @@ func Delta[T Float](o Output, d, y, t []T, cols int, s float64) {
 
 // ScaledDiff writes d = (y − t)·s, the product rounded once to T.
 func ScaledDiff[T Float](d, y, t []T, s float64) {
+	mustSame("ScaledDiff", "", "y", "t", len(y), len(t))
+	mustHold("ScaledDiff", "", "d", len(d), len(y))
 	d, t = d[:len(y)], t[:len(y)]
 	for i, v := range y {
 		d[i] = T(float64(v-t[i]) * s)
@@ -106,6 +109,7 @@ func ScaledDiff[T Float](d, y, t []T, s float64) {
 
 // SquaredError returns ½ Σ (y − t)², accumulated in float64.
 func SquaredError[T Float](y, t []T) float64 {
+	mustSame("SquaredError", "", "y", "t", len(y), len(t))
 	t = t[:len(y)]
 	var sum float64
 	for i, v := range y {

@@ -74,6 +74,7 @@ func (p *Pool) Close() {
 
 // Forward64 writes a's forward of x into y, split over the pool.
 func (p *Pool) Forward64(a Activation, y, x []float64, cols int) {
+	mustActivation("Pool.Forward64", "", a)
 	if p.serial() {
 		a.Forward64(y, x, cols)
 		return
@@ -83,6 +84,7 @@ func (p *Pool) Forward64(a Activation, y, x []float64, cols int) {
 
 // Forward32 writes a's forward of x into y, split over the pool.
 func (p *Pool) Forward32(a Activation, y, x []float32, cols int) {
+	mustActivation("Pool.Forward32", "", a)
 	if p.serial() {
 		a.Forward32(y, x, cols)
 		return
@@ -93,6 +95,7 @@ func (p *Pool) Forward32(a Activation, y, x []float32, cols int) {
 // Backward64 writes a's backward into dx, split over the pool; x may be nil
 // for an output-derived activation.
 func (p *Pool) Backward64(a Activation, dx, dy, x, y []float64, cols int) {
+	mustActivation("Pool.Backward64", "", a)
 	if p.serial() {
 		a.Backward64(dx, dy, x, y, cols)
 		return
@@ -103,6 +106,7 @@ func (p *Pool) Backward64(a Activation, dx, dy, x, y []float64, cols int) {
 // Backward32 writes a's backward into dx, split over the pool; x may be nil
 // for an output-derived activation.
 func (p *Pool) Backward32(a Activation, dx, dy, x, y []float32, cols int) {
+	mustActivation("Pool.Backward32", "", a)
 	if p.serial() {
 		a.Backward32(dx, dy, x, y, cols)
 		return

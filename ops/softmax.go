@@ -56,9 +56,8 @@ func logitScale(a Activation) (float64, bool) {
 // softmaxRows writes the stable softmax of each row of k·x (length cols) into
 // y. The exponentials and the sum are accumulated in float64 for both types.
 func softmaxRows[T Float](y, x []T, cols int, k float64) {
-	if cols <= 0 {
-		return
-	}
+	mustRows("softmax forward", len(x), cols)
+	mustHold("softmax", " forward", "y", len(y), len(x))
 	for r := 0; r+cols <= len(x); r += cols {
 		xr, yr := x[r:r+cols], y[r:r+cols]
 		m := math.Inf(-1)
@@ -113,9 +112,9 @@ func softmaxInfRow[T Float](y, x []T, m, k float64) {
 
 // softmaxBackRows writes dx = k · y ⊙ (dy − Σ dy⊙y) for each row.
 func softmaxBackRows[T Float](dx, dy, y []T, cols int, k float64) {
-	if cols <= 0 {
-		return
-	}
+	mustRows("softmax backward", len(y), cols)
+	mustSame("softmax", " backward", "dy", "y", len(dy), len(y))
+	mustHold("softmax", " backward", "dx", len(dx), len(y))
 	for r := 0; r+cols <= len(y); r += cols {
 		yr, dyr, dxr := y[r:r+cols], dy[r:r+cols], dx[r:r+cols]
 		var s float64

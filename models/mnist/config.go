@@ -122,8 +122,14 @@ func (c Config) MatrixNames() []string {
 	return names
 }
 
-// Steps is the number of training steps (batches) in one iteration.
-func (c Config) Steps() int { return c.TrainImages / c.Batch }
+// Steps is the number of training steps (batches) in one iteration (0 for
+// a batch below 1, which Validate refuses).
+func (c Config) Steps() int {
+	if c.Batch < 1 {
+		return 0
+	}
+	return c.TrainImages / c.Batch
+}
 
 // Validate reports the first thing wrong with c, naming the bad value.
 func (c Config) Validate() error {
@@ -258,6 +264,11 @@ func (c Config) MemoryBytes(elem, impls, test int) int64 {
 
 // Evaluated reports whether the network is evaluated after iteration iter:
 // at 0, EvalEvery, 2·EvalEvery, … and after the last iteration.
+//
+// With EvalEvery below 1, which Validate refuses, only after the last.
 func (c Config) Evaluated(iter int) bool {
+	if c.EvalEvery < 1 {
+		return iter == c.Iterations-1
+	}
 	return iter%c.EvalEvery == 0 || iter == c.Iterations-1
 }

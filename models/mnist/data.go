@@ -51,6 +51,7 @@ func NewData[T ops.Float](s idx.Set, n int) (Data[T], error) {
 // else X allocates a new slice. lo and hi index the images as a slice
 // expression does, 0 ≤ lo ≤ hi ≤ N.
 func (d Data[T]) X(dst []T, lo, hi int) []T {
+	d.mustRange("X", lo, hi)
 	px := d.Images[:d.N*idx.Pixels][lo*idx.Pixels : hi*idx.Pixels]
 	dst = resize(dst, len(px))
 	convert(dst, px, pixelScale[T]())
@@ -82,6 +83,7 @@ func convert[T ops.Float](dst []T, px []uint8, scale *[256]T) {
 // dst[:(hi−lo)×Classes]: row i holds 1 in the column of label lo+i and 0
 // elsewhere. dst is reused as in X; lo and hi are as in X.
 func (d Data[T]) Y(dst []T, lo, hi int) []T {
+	d.mustRange("Y", lo, hi)
 	labels := d.Labels[:d.N][lo:hi]
 	dst = resize(dst, len(labels)*idx.Classes)
 	clear(dst)
@@ -89,6 +91,14 @@ func (d Data[T]) Y(dst []T, lo, hi int) []T {
 		dst[i*idx.Classes : (i+1)*idx.Classes][l] = 1
 	}
 	return dst
+}
+
+// mustRange panics, as a slice expression would but naming the call, unless
+// 0 ≤ lo ≤ hi ≤ N: a range outside the data is a programmer error.
+func (d Data[T]) mustRange(what string, lo, hi int) {
+	if lo < 0 || lo > hi || hi > d.N {
+		panic(fmt.Sprintf("mnist: Data.%s: images [%d, %d) of %d", what, lo, hi, d.N))
+	}
 }
 
 // resize returns dst with length n, reusing its memory when its capacity

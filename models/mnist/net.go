@@ -143,9 +143,18 @@ func (d Data[T]) check(what string) error {
 }
 
 // NewHandRolled returns the hand-rolled implementation of c starting from
-// copies of ws.
+// copies of ws. The Net is not safe for concurrent use: one goroutine at a
+// time (two Nets may run at once on two goroutines). A network whose buffers would exceed the memory available
+// (an absurd batch) is refused with an error wrapping ErrTooLarge.
 func NewHandRolled[T ops.Float](c Config, ws [][]T) (*handrolled.Net[T], error) {
 	if err := c.Validate(); err != nil {
+		return nil, err
+	}
+	elem := 8
+	if _, ok := any(T(0)).(float32); ok {
+		elem = 4
+	}
+	if err := CheckMemory(c, elem, 1, 0); err != nil {
 		return nil, err
 	}
 	if err := CheckWeights(c, ws); err != nil {

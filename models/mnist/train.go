@@ -143,6 +143,11 @@ func (t *Trainer[T]) Run(nets []Net[T], hooks Hooks[T]) ([][]Point, error) {
 	if len(nets) == 0 {
 		return nil, fmt.Errorf("mnist: train: no nets")
 	}
+	for k, n := range nets {
+		if n == nil {
+			return nil, fmt.Errorf("mnist: train: net %d is nil", k)
+		}
+	}
 	names, sizes := c.MatrixNames(), c.Sizes()
 	traj := make([][]Point, len(nets))
 	t.correct = make([]int, len(nets))
@@ -249,6 +254,9 @@ type Evaluator[T ops.Float] struct {
 // Accuracy is the fraction of d's images whose largest logit is at the label,
 // as the package's Accuracy.
 func (e *Evaluator[T]) Accuracy(n Net[T], d Data[T]) (float64, error) {
+	if n == nil {
+		return 0, fmt.Errorf("mnist: accuracy of a nil net")
+	}
 	var acc [1]float64
 	if _, err := e.evaluate([]Net[T]{n}, d, nil, acc[:], nil); err != nil {
 		return 0, err

@@ -1,8 +1,13 @@
 package blas
 
+import "fmt"
+
 // Axpy computes y ← y + a·x elementwise over x, with the backend in use; y
-// must be at least as long as x.
+// must be at least as long as x (a shorter y panics with a message).
 func Axpy[T Float](a float64, x, y []T) {
+	if len(y) < len(x) {
+		panic(fmt.Sprintf("blas: axpy: y holds %d values, x %d", len(y), len(x)))
+	}
 	if len(x) == 0 {
 		return
 	}

@@ -1,6 +1,8 @@
 package blas
 
 import (
+	"fmt"
+	"math"
 	"runtime"
 	"unsafe"
 )
@@ -12,13 +14,15 @@ type Float interface{ float32 | float64 }
 // op(B) is k×n and C is m×n (C is overwritten); tA and tB transpose A and B,
 // so A is stored k×m when tA is set and B n×k when tB is set. If k is 0, C is
 // zeroed; if m or n is 0 it does nothing. Like gonum's BLAS it panics if a
-// slice is too short for its matrix.
+// slice is too short for its matrix or a size is negative, with a message
+// starting "blas: gemm: " that gives the sizes.
 //
 // Gonum's kernels for a transposed operand run at a fraction of the
 // untransposed speed, so on gonum a transposed operand is first copied,
 // transposed, into *scratch (grown as needed and kept by the caller between
 // calls; nil skips the copy). OpenBLAS needs no copy.
 func Gemm[T Float](tA, tB bool, m, n, k int, a, b, c []T, scratch *[]T) {
+	mustFitGemm(m, n, k, len(a), len(b), len(c))
 	if m == 0 || n == 0 {
 		return
 	}
@@ -125,4 +129,21 @@ func asF32[T Float](v []T) []float32 {
 		return nil
 	}
 	return unsafe.Slice((*float32)(unsafe.Pointer(&v[0])), len(v))
+}
+
+// mustFitGemm panics, with a message naming the sizes, on negative sizes or
+// a slice too short for its matrix: before any kernel runs, so that neither
+// an index out of range nor OpenBLAS reading past a slice can happen.
+func mustFitGemm(m, n, k, la, lb, lc int) {
+	if m < 0 || n < 0 || k < 0 {
+		panic(fmt.Sprintf("blas: gemm: negative size m=%d n=%d k=%d", m, n, k))
+	}
+	if m == 0 || n == 0 {
+		return
+	}
+	short := func(l, r, c int) bool { return r != 0 && (c > math.MaxInt/r || l < r*c) }
+	if short(la, m, k) || short(lb, k, n) || short(lc, m, n) {
+		panic(fmt.Sprintf("blas: gemm: m=%d n=%d k=%d need %d×%d, %d×%d and %d×%d values; the slices hold %d, %d and %d",
+			m, n, k, m, k, k, n, m, n, la, lb, lc))
+	}
 }

@@ -21,6 +21,10 @@ const (
 	// DefaultPoints is the number of points of Slope's default grid:
 	// spacing 0.006 over [−6, 6], with 0 on the grid.
 	DefaultPoints = 2001
+	// MaxPoints bounds SlopeOptions.Points, Rows and the length of At, so
+	// that a slip (a count of math.MaxInt) is an error rather than a machine
+	// out of memory.
+	MaxPoints = 1 << 20
 	// DefaultRows is the number of random rows of Slope's vector-Jacobian
 	// check; row i has length 1 + i mod 8.
 	DefaultRows = 64
@@ -33,7 +37,7 @@ type SlopeOptions struct {
 	// the activation meets, e.g. the pre-activations of a training run.
 	Lo, Hi float64
 	// Points is the number of grid points, evenly spaced from Lo to Hi
-	// inclusive (default 2001). Points < 0 checks no grid, only At and the
+	// inclusive (default 2001, at most MaxPoints). Points < 0 checks no grid, only At and the
 	// rows.
 	Points int
 	// At are points checked besides the grid. For a row-wise activation each
@@ -128,6 +132,8 @@ func (o SlopeOptions) withDefaults() (SlopeOptions, error) {
 		return o, fmt.Errorf("range [%g, %g] is not a finite interval", o.Lo, o.Hi)
 	case !(o.Tol > 0) || !(o.Tol32 > 0):
 		return o, fmt.Errorf("tolerances %g and %g must be positive", o.Tol, o.Tol32)
+	case o.Points > MaxPoints || o.Rows > MaxPoints || len(o.At) > MaxPoints:
+		return o, fmt.Errorf("%d points, %d rows and %d extra points: at most %d each", o.Points, o.Rows, len(o.At), MaxPoints)
 	}
 	for _, x := range o.At {
 		if !isFinite(x) {

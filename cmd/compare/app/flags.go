@@ -166,7 +166,7 @@ func (a *App) parse(args []string, stderr io.Writer) (options, error) {
 			}
 		}
 	}
-	if err := (compare.CompareOptions{Impl: o.impl, Tol: o.tol}).Validate(); err != nil {
+	if err := (compare.CompareOptions{Impl: o.impl, Tol: o.tol}).ValidateFor(o.cfg); err != nil {
 		return o, errUsage{err}
 	}
 	if o.targets, err = checkOutputs(paths, o.loadPath); err != nil {
@@ -212,7 +212,7 @@ func setFlags(fs *flag.FlagSet) map[string]bool {
 	return set
 }
 
-// maxSeeds bounds -seeds N.
+// maxSeeds bounds -seeds N and the length of a -seeds list.
 const maxSeeds = 1000
 
 // parseSeeds reads -seeds: a single whole number N means the seeds 1..N; a
@@ -235,6 +235,9 @@ func parseSeeds(s string) ([]uint32, error) {
 			seeds[i] = uint32(i + 1)
 		}
 		return seeds, nil
+	}
+	if len(fields) > maxSeeds {
+		return nil, fmt.Errorf("a list of %d seeds: at most %d", len(fields), maxSeeds)
 	}
 	seen := map[uint32]bool{}
 	var seeds []uint32

@@ -75,7 +75,8 @@ func (p *progress) row(out io.Writer, s string, iter int) {
 	fmt.Fprintf(p.w, "compare: %s\n", p.status(iter, (iter+1)*p.steps))
 }
 
-// line prints a progress line of its own, unless quiet.
+// line prints a progress line of its own, unless quiet, prefixed as every
+// line the command writes on stderr is.
 func (p *progress) line(s string) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
@@ -83,7 +84,7 @@ func (p *progress) line(s string) {
 		return
 	}
 	p.clearLocked()
-	fmt.Fprintln(p.w, s)
+	fmt.Fprintln(p.w, "compare: "+s)
 }
 
 // stop erases the progress line and silences every later call.

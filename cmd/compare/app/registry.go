@@ -11,7 +11,8 @@ import (
 )
 
 // App is the compare command with the activations it knows by name. Make one
-// with New; its zero value knows no activation.
+// with New; its zero value, and a nil *App, know no activation (a nil App
+// cannot Register one).
 type App struct {
 	acts []ops.Activation
 }
@@ -35,6 +36,9 @@ func Main(args []string, stdout, stderr io.Writer) int {
 // `app: activation "tanh" is already registered`. Its functions are run
 // once on a small row: one that panics (a nil forward or slope) is refused.
 func (a *App) Register(act ops.Activation) error {
+	if a == nil {
+		return errors.New("app: register: nil App")
+	}
 	if act == nil {
 		return errors.New("app: register: nil activation")
 	}
@@ -76,13 +80,21 @@ func probe(act ops.Activation) (err error) {
 
 // Activations returns the activations the command knows, in registration order.
 func (a *App) Activations() []ops.Activation {
-	return append([]ops.Activation(nil), a.acts...)
+	return append([]ops.Activation(nil), a.known()...)
+}
+
+// known returns the activations a knows: none for a nil App.
+func (a *App) known() []ops.Activation {
+	if a == nil {
+		return nil
+	}
+	return a.acts
 }
 
 // Names returns the names of Activations.
 func (a *App) Names() []string {
-	names := make([]string, len(a.acts))
-	for i, act := range a.acts {
+	names := make([]string, len(a.known()))
+	for i, act := range a.known() {
 		names[i] = act.Name()
 	}
 	return names
@@ -98,7 +110,7 @@ func (a *App) Lookup(name string) (ops.Activation, error) {
 }
 
 func (a *App) find(name string) (ops.Activation, bool) {
-	for _, act := range a.acts {
+	for _, act := range a.known() {
 		if act.Name() == name {
 			return act, true
 		}

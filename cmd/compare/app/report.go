@@ -17,10 +17,10 @@ import (
 func (a *App) list(w io.Writer) {
 	fmt.Fprintln(w, "hidden activations (-hidden-act):")
 	width := 9
-	for _, act := range a.acts {
+	for _, act := range a.known() {
 		width = max(width, len(act.Name()))
 	}
-	for _, act := range a.acts {
+	for _, act := range a.known() {
 		fmt.Fprintf(w, "  %-*s slope from the %s\n", width, act.Name(), act.DerivedFrom())
 	}
 	fmt.Fprintln(w, "outputs (-output):")

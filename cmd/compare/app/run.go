@@ -24,7 +24,9 @@ import (
 // reports to stdout and its progress and errors to stderr, and returns the
 // exit status of the package documentation. A failed write to stdout (a full
 // disk, a reader that has gone) is reported on stderr and makes the status
-// at least 2; the output files are written all the same.
+// at least 2; the output files are written all the same. A nil stdout or
+// stderr discards what would be written to it; a nil App knows no
+// activation, as the zero App.
 //
 // The interrupts are caught before the flags are read, so that no moment of
 // the run is left to the signals' default action (see outfile.NotifyInterrupt).
@@ -37,6 +39,12 @@ import (
 // dropped and its output files are neither written nor renamed (the Guard is
 // closed).
 func (a *App) Main(args []string, stdout, stderr io.Writer) int {
+	if stdout == nil {
+		stdout = io.Discard
+	}
+	if stderr == nil {
+		stderr = io.Discard
+	}
 	out := outfile.NewCheckedWriter(stdout, "stdout")
 	s := &invocation{stop: stderr, guard: new(outfile.Guard)}
 	var stop func()
@@ -201,7 +209,7 @@ func (s *invocation) single() int {
 		if err != nil {
 			return s.fail(2, err)
 		}
-		if err := matchesConfig(w, o.cfg); err != nil {
+		if err := matchesConfig(w, o.cfg, o.dtype); err != nil {
 			return s.fail(2, fmt.Errorf("-load %s: %w", o.loadPath, err))
 		}
 		for _, m := range w.Layers {
@@ -221,6 +229,11 @@ func (s *invocation) single() int {
 	if err != nil {
 		if errors.Is(err, mnist.ErrDiverged) {
 			return s.fail(1, fmt.Errorf("training diverged: %w", err))
+		}
+		if errors.Is(err, mnist.ErrTooLarge) {
+			// Refused before anything was trained: Compare's own estimate
+			// counts the implementations -impl names.
+			return s.fail(2, err)
 		}
 		return s.fail(1, err)
 	}
@@ -322,8 +335,14 @@ func loadSets(dir string, o options) (trainSet, testSet idx.Set, err error) {
 	return trainSet, testSet, err
 }
 
-// matchesConfig checks that saved weights have the shapes of c's network.
-func matchesConfig(w weightsfile.Weights, c mnist.Config) error {
+// matchesConfig checks that saved weights have the dtype of the run and the
+// shapes of c's network. Weights of the other dtype are refused rather than
+// converted: float64 weights rounded to float32 would not be the weights
+// saved, and float32 ones widened would start a float64 run that no run saved.
+func matchesConfig(w weightsfile.Weights, c mnist.Config, dtype string) error {
+	if w.Dtype != dtype {
+		return fmt.Errorf("the file holds %s weights, the run is -dtype %s (save them from a %s run, or run with -dtype %s)", w.Dtype, dtype, dtype, w.Dtype)
+	}
 	sizes := c.Sizes()
 	if len(w.Layers) != len(sizes)-1 {
 		return fmt.Errorf("the file holds %d weight matrices, the network (-hidden %s) has %d", len(w.Layers), sizesString(c.Hidden), len(sizes)-1)

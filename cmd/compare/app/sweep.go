@@ -11,6 +11,7 @@ import (
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
 
+	"outgrad/models/mnist"
 	"outgrad/models/mnist/sweep"
 	"outgrad/ops"
 )
@@ -87,6 +88,9 @@ func (s *invocation) sweep() int {
 		rep, err = tr.seeds(s.o.seeds, s.pr.line)
 	} else {
 		rep, err = tr.sweep(s.o.seeds, s.o.acts, s.o.outs, s.pr.line)
+	}
+	if errors.Is(err, mnist.ErrTooLarge) {
+		return s.fail(2, err) // refused before anything was trained
 	}
 	if err != nil {
 		return s.fail(1, err)

@@ -32,7 +32,8 @@ type CompareOptions struct {
 	// DefaultTolerance for the element type.
 	Tol float64
 	// Init, when not nil, replaces the RNG's initial draw, one matrix per
-	// layer (the RNG still makes that draw, so the dropout masks are unchanged).
+	// layer (the RNG still makes that draw, so the dropout masks are
+	// unchanged). Its values must be finite.
 	Init [][]float64
 	// FirstStepChecksOnly runs the network finite-difference and built-in
 	// checks at the first step only, not again at every evaluation. The slope
@@ -98,6 +99,27 @@ func (o CompareOptions) Validate() error {
 	return nil
 }
 
+// ValidateFor reports what Validate reports, then what c's Validate
+// reports, then an Impl that cannot be built for c: mnist.ImplBuiltin alone
+// for a configuration Gorgonia's built-in ops cannot express (an error
+// wrapping graphnet.ErrNoBuiltin). ImplAll is not refused: it trains what
+// can run. Compare calls it before anything is allocated; a command can
+// call it to refuse such a run before loading the data.
+func (o CompareOptions) ValidateFor(c mnist.Config) error {
+	if err := o.Validate(); err != nil {
+		return err
+	}
+	if err := c.Validate(); err != nil {
+		return err
+	}
+	if o.Impl == mnist.ImplBuiltin {
+		if err := graphnet.BuiltinSupports(c); err != nil {
+			return fmt.Errorf("compare: %w", err)
+		}
+	}
+	return nil
+}
+
 // impls returns the implementations an Impl value trains, in order.
 func (o CompareOptions) impls() []string {
 	switch o.Impl {
@@ -157,7 +179,7 @@ func newNet[T ops.Float](name string, c mnist.Config, ws [][]T) (mnist.Net[T], f
 // gradient: its difference from the graph is reported, not judged, and it is
 // not checked against finite differences; the references check the graph.
 func Compare[T ops.Float](c mnist.Config, train, test mnist.Data[T], opts CompareOptions) (*Report, error) {
-	if err := opts.Validate(); err != nil {
+	if err := opts.ValidateFor(c); err != nil {
 		return nil, err
 	}
 	tol := opts.Tol
@@ -168,9 +190,6 @@ func Compare[T ops.Float](c mnist.Config, train, test mnist.Data[T], opts Compar
 	if c.Pool == nil {
 		c.Pool = ops.NewPool(0)
 		defer c.Pool.Close()
-	}
-	if err := c.Validate(); err != nil {
-		return nil, err
 	}
 	if opts.Impl == ImplAll && graphnet.BuiltinSupports(c) != nil {
 		// All that can run: the built-in network cannot be built for this
@@ -187,6 +206,11 @@ func Compare[T ops.Float](c mnist.Config, train, test mnist.Data[T], opts Compar
 	if opts.Init != nil {
 		if err := mnist.CheckWeights(c, opts.Init); err != nil {
 			return nil, err
+		}
+		for i, w := range opts.Init {
+			if k := blas.FirstNonFinite(w); k >= 0 {
+				return nil, fmt.Errorf("compare: initial weights %s hold %v at %d", c.MatrixNames()[i], w[k], k)
+			}
 		}
 		for i := range ws {
 			ws[i] = floats.ToT[T](opts.Init[i])

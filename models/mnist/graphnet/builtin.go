@@ -26,7 +26,11 @@ var ErrNoBuiltin = errors.New("graphnet: builtin: not expressible with gorgonia'
 // input (holding 2·mask) when dropout is on, then the output and its loss
 // scaled by Config.LossScale. The cross-entropy is the stable
 // −s·Σ t⊙(z − m − ln Σ e^(z−m)) with m the row maximum of the logits z.
-// Config.Book does not apply: the gradient is the true one.
+// Config.Book does not apply: the gradient is the true one.//
+// It is not safe for concurrent use: its machine, its input tensors and its
+// output buffers belong to one call at a time, so one net must be used by
+// one goroutine at a time. Different nets, each with its own graph and
+// machine, may be used at once from different goroutines.
 type BuiltinNet[T ops.Float] struct{ *machine[T] }
 
 var _ mnist.Net[float64] = BuiltinNet[float64]{}
@@ -333,7 +337,8 @@ func builtinLoss(o ops.Output, z, t *gorgonia.Node, s float64) (loss, y *gorgoni
 
 // NewBuiltin builds and compiles the network of c from Gorgonia's built-in
 // ops (see BuiltinNet), starting from copies of ws. It fails, wrapping
-// ErrNoBuiltin, when BuiltinSupports(c) does.
+// ErrNoBuiltin, when BuiltinSupports(c) does. The net is not safe for
+// concurrent use (see BuiltinNet).
 func NewBuiltin[T ops.Float](c mnist.Config, ws [][]T) (*BuiltinNet[T], error) {
 	if err := c.Validate(); err != nil {
 		return nil, err

@@ -10,7 +10,11 @@ import (
 // GraphNet is the network as a Gorgonia expression graph built with package
 // graph from the ops activations (derivatives from their outputs), compiled
 // once into one machine that is run for every step. The dropout masks (kept
-// units scaled by 2) are input nodes; gradients come from gorgonia.Grad.
+// units scaled by 2) are input nodes; gradients come from gorgonia.Grad.//
+// It is not safe for concurrent use: its machine, its input tensors and its
+// output buffers belong to one call at a time, so one net must be used by
+// one goroutine at a time. Different nets, each with its own graph and
+// machine, may be used at once from different goroutines.
 type GraphNet[T ops.Float] struct{ *machine[T] }
 
 var _ mnist.Net[float64] = GraphNet[float64]{}
@@ -22,7 +26,8 @@ var _ mnist.Net[float64] = GraphNet[float64]{}
 //
 // with the weight matrices as learnables, starting from copies of ws. The
 // activations run on Config.Pool. Config.Book does not apply: the graph
-// always computes the true gradient.
+// always computes the true gradient. The net is not safe for concurrent use
+// (see GraphNet).
 func NewGraph[T ops.Float](c mnist.Config, ws [][]T) (*GraphNet[T], error) {
 	m, err := newMachine(c, ws, customOps{pool: c.Pool})
 	if err != nil {

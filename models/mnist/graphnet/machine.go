@@ -1,6 +1,7 @@
 package graphnet
 
 import (
+	"errors"
 	"fmt"
 
 	"gorgonia.org/gorgonia"
@@ -58,6 +59,9 @@ type machine[T ops.Float] struct {
 	// number of rows evaluated (the test set's blocks and the training
 	// set's, for the training loss), the last used first.
 	evals []*evalProg[T]
+	// closed is set by Close: the machines are released, and every later
+	// call is an error.
+	closed bool
 }
 
 // evalProg is the test-time network compiled for rows images.
@@ -213,6 +217,9 @@ func (n *machine[T]) run(x, t []T, masks [][]T) error {
 // The images are read in place, never written: the graph refers to x until
 // the next call.
 func (n *machine[T]) Gradient(x, t []T, masks [][]T) error {
+	if n.closed {
+		return errClosed
+	}
 	if err := n.run(x, t, masks); err != nil {
 		return err
 	}
@@ -232,6 +239,9 @@ func (n *machine[T]) Gradient(x, t []T, masks [][]T) error {
 // code as the hand-rolled network's, rather than graph.Program.Update,
 // which knows plain gradient descent only.
 func (n *machine[T]) Step(x, t []T, masks [][]T) error {
+	if n.closed {
+		return errClosed
+	}
 	if err := n.Gradient(x, t, masks); err != nil {
 		return err
 	}
@@ -247,6 +257,9 @@ func (n *machine[T]) Step(x, t []T, masks [][]T) error {
 // computed, and the training program's values, the last step's gradients
 // among them, are left as they were.
 func (n *machine[T]) Loss(x, t []T, masks [][]T) (float64, error) {
+	if n.closed {
+		return 0, errClosed
+	}
 	what := "graphnet: " + n.l.name() + " loss"
 	if err := n.feed(x, t, masks); err != nil {
 		return 0, err
@@ -289,6 +302,9 @@ func (n *machine[T]) Weights() [][]T { return n.ws }
 // weights, on rows images. It is compiled for each number of images the
 // first time that number comes, and kept (up to maxEvalProgs of them).
 func (n *machine[T]) Logits(x []T, rows int) ([]T, error) {
+	if n.closed {
+		return nil, errClosed
+	}
 	what := "graphnet: " + n.l.name() + " logits"
 	if rows < 1 || len(x) != rows*idx.Pixels {
 		return nil, fmt.Errorf("%s: %d pixels for %d images", what, len(x), rows)
@@ -357,8 +373,16 @@ func (n *machine[T]) compileEval(rows int) (*evalProg[T], error) {
 	return e, nil
 }
 
-// Close releases the machines.
+// errClosed is the error of a call on a closed net.
+var errClosed = errors.New("graphnet: the net is closed")
+
+// Close releases the machines. Every later call of Gradient, Step, Loss or
+// Logits is an error; a second Close does nothing.
 func (n *machine[T]) Close() error {
+	if n.closed {
+		return nil
+	}
+	n.closed = true
 	for _, e := range n.evals {
 		e.run.Close()
 	}

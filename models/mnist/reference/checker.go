@@ -40,6 +40,19 @@ type Checker[T ops.Float] struct {
 // built-in ops can express c, it builds the built-in network here: the time
 // it takes counts as checking. Close releases it.
 func NewChecker[T ops.Float](c mnist.Config, ws [][]T, impls []string, perEvaluation bool) (*Checker[T], error) {
+	if err := c.Validate(); err != nil {
+		return nil, err
+	}
+	if err := mnist.CheckWeights(c, ws); err != nil {
+		return nil, err
+	}
+	for _, name := range impls {
+		switch name {
+		case mnist.ImplGraph, mnist.ImplHandRolled, mnist.ImplBuiltin:
+		default:
+			return nil, fmt.Errorf("reference: unknown implementation %q", name)
+		}
+	}
 	start := time.Now()
 	k := &Checker[T]{c: c, fd: map[string]*FDCheck{}, ranges: newRangeTracker(len(ws)), rng: newPCG(c.Seed), closeB: func() {}}
 	defer func() { k.spent += time.Since(start) }()
@@ -82,7 +95,15 @@ func NewChecker[T ops.Float](c mnist.Config, ws [][]T, impls []string, perEvalua
 }
 
 // Close releases the built-in network.
-func (k *Checker[T]) Close() { k.closeB() }
+func (k *Checker[T]) Close() {
+	if k.closeB != nil {
+		k.closeB()
+	}
+}
+
+// made reports whether k was made by NewChecker: a zero Checker checks
+// nothing (its Slopes methods do nothing, At is an error).
+func (k *Checker[T]) made() bool { return k.ranges != nil }
 
 // layerName names hidden layer l (0-based) or the output.
 func (k *Checker[T]) layerName(l int) string {
@@ -102,6 +123,9 @@ func (k *Checker[T]) actOf(l int) ops.Activation {
 
 // SlopesBefore checks every distinct activation on the default grid.
 func (k *Checker[T]) SlopesBefore() {
+	if !k.made() {
+		return
+	}
 	start := time.Now()
 	defer func() { k.spent += time.Since(start) }()
 	var seen []ops.Activation
@@ -133,6 +157,9 @@ func sameActivation(a, b ops.Activation) (same bool) {
 // SlopesAfter checks every layer's activation on the range of
 // pre-activations seen at the check points.
 func (k *Checker[T]) SlopesAfter() {
+	if !k.made() {
+		return
+	}
 	start := time.Now()
 	defer func() { k.spent += time.Since(start) }()
 	for l := 0; l <= len(k.c.Hidden); l++ {
@@ -149,6 +176,9 @@ func (k *Checker[T]) SlopesAfter() {
 // the built-in network's gradient where that exists. It runs the nets'
 // Gradient, not Step: the weights are left as they were.
 func (k *Checker[T]) At(b mnist.Batch[T], nets []mnist.Net[T]) error {
+	if err := k.checkAt(b, nets); err != nil {
+		return err
+	}
 	start := time.Now()
 	defer func() { k.spent += time.Since(start) }()
 	x64 := floats.ToF64(b.X)
@@ -178,6 +208,39 @@ func (k *Checker[T]) At(b mnist.Batch[T], nets []mnist.Net[T]) error {
 	if k.builtin != nil {
 		if err := k.builtinCheck(b, nets, grads); err != nil {
 			return fmt.Errorf("reference: built-in check at iteration %d: %w", b.Iteration, err)
+		}
+	}
+	return nil
+}
+
+// checkAt reports what At cannot run on: a Checker not made by NewChecker,
+// no nets or a nil one, a batch or masks not of the configuration's shapes.
+func (k *Checker[T]) checkAt(b mnist.Batch[T], nets []mnist.Net[T]) error {
+	if !k.made() {
+		return fmt.Errorf("reference: checker not made by NewChecker")
+	}
+	if len(nets) == 0 {
+		return fmt.Errorf("reference: checks at iteration %d: no nets", b.Iteration)
+	}
+	for i, n := range nets {
+		if n == nil {
+			return fmt.Errorf("reference: checks at iteration %d: net %d is nil", b.Iteration, i)
+		}
+	}
+	sizes := k.c.Sizes()
+	in, out := sizes[0], sizes[len(sizes)-1]
+	if len(b.X) != k.c.Batch*in || len(b.T) != k.c.Batch*out {
+		return fmt.Errorf("reference: checks at iteration %d: a batch of %d inputs and %d targets, want %d×%d and %d×%d",
+			b.Iteration, len(b.X), len(b.T), k.c.Batch, in, k.c.Batch, out)
+	}
+	if b.Masks != nil {
+		if len(b.Masks) != len(k.c.Hidden) {
+			return fmt.Errorf("reference: checks at iteration %d: %d masks for %d hidden layers", b.Iteration, len(b.Masks), len(k.c.Hidden))
+		}
+		for l, m := range b.Masks {
+			if len(m) != k.c.Batch*k.c.Hidden[l] {
+				return fmt.Errorf("reference: checks at iteration %d: mask %d holds %d values, want %d", b.Iteration, l, len(m), k.c.Batch*k.c.Hidden[l])
+			}
 		}
 	}
 	return nil

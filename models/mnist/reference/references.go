@@ -237,9 +237,12 @@ func (b BuiltinCheck) String() string {
 		status, b.WorstRelDiff, b.Tol, b.Checks, b.Impl, b.At.Iteration, b.At.Step, b.At.Matrix)
 }
 
-// Lines describes every check, one line each.
+// Lines describes every check, one line each (none for nil Checks).
 func (c *Checks) Lines() []string {
 	var out []string
+	if c == nil {
+		return nil
+	}
 	for _, s := range c.Slopes {
 		out = append(out, s.String())
 	}

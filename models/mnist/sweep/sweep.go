@@ -350,8 +350,12 @@ func sweepRun[T ops.Float](c mnist.Config, train, test mnist.Data[T]) (SweepRun,
 	return run, nil
 }
 
-// Cell returns the cell of the given hidden activation and output names.
+// Cell returns the cell of the given hidden activation and output names
+// (none of a nil report).
 func (r *SweepReport) Cell(hidden, output string) (SweepCell, bool) {
+	if r == nil {
+		return SweepCell{}, false
+	}
 	for _, c := range r.Cells {
 		if c.HiddenAct == hidden && c.Output == output {
 			return c, true
@@ -375,6 +379,9 @@ func (r *SweepReport) Cell(hidden, output string) (SweepCell, bool) {
 // claim: there is nothing to test against); not tested when either cell is
 // missing, failed its checks, or has no run that finished.
 func (r *SweepReport) Claims() []Claim {
+	if r == nil {
+		r = new(SweepReport) // no cells: every claim untested
+	}
 	hidden := "tanh"
 	if _, ok := r.findHidden(hidden); !ok && len(r.Runs) > 0 {
 		hidden = r.Runs[0].HiddenAct

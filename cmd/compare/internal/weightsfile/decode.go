@@ -173,6 +173,9 @@ func decode(r io.Reader, size int64, op string) (Weights, error) {
 			if math.IsNaN(v) || math.IsInf(v, 0) {
 				return Weights{}, d.bad("matrix %d, element (%d, %d) is %v", i, k/m.Cols, k%m.Cols, v)
 			}
+			if w.Dtype == "float32" && !fitsFloat32(v) {
+				return Weights{}, d.bad("matrix %d, element (%d, %d) is %v, beyond float32's range in a float32 file", i, k/m.Cols, k%m.Cols, v)
+			}
 		}
 	}
 	return w, nil

@@ -14,8 +14,9 @@
 //	…         4            CRC-32 (IEEE) of every byte before it
 //
 // Matrices chain: the cols of each are the rows of the next. Every value is
-// finite. Weights are always stored as float64; float32 weights convert
-// exactly.
+// finite, and in a float32 file converts to a finite float32 (a larger one
+// makes a bad file). Weights are always stored as float64; float32 weights
+// convert exactly.
 //
 // Version 1, still read (as two matrices), held the network of one hidden
 // layer: after the magic and version 1, uint32 784, h and 10, the 8-byte

@@ -40,7 +40,8 @@ var (
 	// ErrBadFile reports content that is not a valid weights file: another
 	// format or version, truncated or trailing data, a size disagreeing with
 	// the header, shapes that do not chain or exceed the limits, a checksum
-	// mismatch, or a value that is NaN or infinite.
+	// mismatch, or a value that is NaN or infinite, or in a float32 file
+	// beyond float32's range.
 	ErrBadFile = errors.New("weightsfile: bad weights file")
 	// ErrNotRegular reports a path that is not a regular file: a directory,
 	// a device, a FIFO, a socket.
@@ -73,6 +74,11 @@ func (e *kindError) Is(target error) bool { return target == e.kind }
 // validDtype reports whether dtype is a dtype a file may record.
 func validDtype(dtype string) bool { return dtype == "float64" || dtype == "float32" }
 
+// fitsFloat32 reports whether v converts to a finite float32: a float32
+// file holds only such values, since a float32 run would read a larger one
+// as ±Inf.
+func fitsFloat32(v float64) bool { return !math.IsInf(float64(float32(v)), 0) }
+
 // check reports why w cannot be written, or nil.
 func check(w Weights) error {
 	invalid := func(format string, a ...any) error {
@@ -103,6 +109,9 @@ func check(w Weights) error {
 			if math.IsNaN(v) || math.IsInf(v, 0) {
 				return invalid("matrix %d, element (%d, %d) is %v", i, k/m.Cols, k%m.Cols, v)
 			}
+			if w.Dtype == "float32" && !fitsFloat32(v) {
+				return invalid("matrix %d, element (%d, %d) is %v, beyond float32's range", i, k/m.Cols, k%m.Cols, v)
+			}
 		}
 	}
 	return nil
@@ -117,7 +126,8 @@ func size(layers, values int) int64 {
 // Marshal returns w in the version 2 format. It refuses (ErrInvalid) an
 // unknown dtype, no matrices or more than MaxLayers, a matrix whose Data does
 // not hold Rows×Cols values, shapes that do not chain, more than MaxValues
-// values, and NaN or infinite values.
+// values, and NaN or infinite values (in float32 weights, values beyond
+// float32's range).
 func Marshal(w Weights) ([]byte, error) {
 	if err := check(w); err != nil {
 		return nil, err

@@ -82,7 +82,11 @@ func (s Spec) Validate() error {
 }
 
 // Net is the hand-rolled network. It allocates everything once (evaluation
-// buffers grow to the largest batch evaluated).
+// buffers grow to the largest batch evaluated).//
+// A Net is not safe for concurrent use: its methods reuse its buffers
+// (weights, gradients, activations, the evaluation's output), so one Net
+// must be used by one goroutine at a time. Different Nets share nothing
+// mutable and may be used at once from different goroutines.
 type Net[T ops.Float] struct {
 	s     Spec
 	w, g  [][]T // weights and the last gradients, one per matrix
@@ -103,7 +107,8 @@ type Net[T ops.Float] struct {
 var ErrShape = errors.New("handrolled: wrong size")
 
 // New returns the network starting from copies of weights (one matrix per
-// layer, row-major, shapes from s.Sizes).
+// layer, row-major, shapes from s.Sizes). The Net is not safe for concurrent
+// use (see Net).
 func New[T ops.Float](s Spec, weights [][]T) (*Net[T], error) {
 	if err := s.Validate(); err != nil {
 		return nil, err
