@@ -153,6 +153,6 @@ func TestContract(t *testing.T) {
 			return err
 		}},
 		{"Evaluator.Accuracy nil net", false, func() error { _, err := new(mnist.Evaluator[float64]).Accuracy(nil, data); return err }},
-		{"MatchesBook zero", false, noPanic(func() { mnist.MatchesBook(mnist.Point{}, mnist.BookRow{}) })},
+		{"MatchesBook zero", false, noPanic(func() { _ = mnist.MatchesBook(mnist.Point{}, mnist.BookRow{}) })},
 	})
 }

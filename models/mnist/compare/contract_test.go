@@ -50,6 +50,6 @@ func TestContract(t *testing.T) {
 		}},
 		{Name: "Checksum nil", Call: mnisttest.Returns(func() { Checksum[float64](nil) })},
 		{Name: "NewConfigReport zero Config", Call: mnisttest.Returns(func() { NewConfigReport[float32](zero, math.NaN(), false) })},
-		{Name: "DefaultTolerance", Call: mnisttest.Returns(func() { DefaultTolerance[float32]() })},
+		{Name: "DefaultTolerance", Call: mnisttest.Returns(func() { _ = DefaultTolerance[float32]() })},
 	})
 }

@@ -83,10 +83,23 @@ func TestGoEnvBounded(t *testing.T) {
 			dir := fakeGo(t, tc.script)
 			ctx, cancel := context.WithCancel(context.Background())
 			defer cancel()
-			if tc.cancelAfter > 0 {
-				time.AfterFunc(tc.cancelAfter, cancel)
-			}
 			start := time.Now()
+			if tc.cancelAfter > 0 {
+				// Cancel once the fake go has started (its pid file is
+				// written) and cancelAfter has passed, however slow the
+				// machine is to start a shell; time from then.
+				go func() {
+					pid := filepath.Join(dir, "pid")
+					for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(5 * time.Millisecond) {
+						if b, err := os.ReadFile(pid); err == nil && strings.HasSuffix(string(b), "\n") {
+							break
+						}
+					}
+					time.Sleep(tc.cancelAfter)
+					start = time.Now()
+					cancel()
+				}()
+			}
 			_, err := locate("", hostEnv{ctx: ctx, timeout: tc.timeout, waitDelay: 200 * time.Millisecond})
 			took := time.Since(start)
 			if took > tc.within {
