@@ -1,0 +1,108 @@
+package compare
+
+import (
+	"math"
+	"slices"
+	"testing"
+
+	"outgrad/models/mnist"
+	"outgrad/models/mnist/graphnet"
+	"outgrad/models/mnist/internal/mnisttest"
+	"outgrad/models/mnist/reference"
+	"outgrad/ops"
+)
+
+// The tests in this file hold the agreement bookkeeping between the
+// implementations step by step, where the end-to-end runs agree too well to
+// show it: where each largest difference is recorded, and the accuracy
+// differences. (The mutants no test can tell apart from the code are listed
+// with their reasons in testdata/equivalent-mutants.txt.)
+
+// twoByTwo is a LinearNet with two 2×2 matrices, weights w and gradients g.
+func twoByTwo(name string, w, g [][]float64) *mnisttest.LinearNet {
+	return &mnisttest.LinearNet{Impl: name, W: w, G: g, C: g}
+}
+
+func mats(a, b []float64) [][]float64 { return [][]float64{slices.Clone(a), slices.Clone(b)} }
+
+// TestAgreementBookkeeping drives a run of three nets through a step and an
+// evaluation: every difference is taken against the first net, the largest
+// is recorded with where it occurred (naming the net when more than two
+// run), and the accuracy differences are the largest absolute ones.
+func TestAgreementBookkeeping(t *testing.T) {
+	c := mnist.DefaultConfig()
+	c.Hidden = []int{2}
+	w0, w1 := []float64{0.1, 0.2, 0.3, 0.4}, []float64{-1, 1, 0.5, 0.25}
+	g0, g1 := []float64{1, -2, 4, 0.5}, []float64{0.25, 1, -1, 2}
+	nets := []mnist.Net[float64]{
+		twoByTwo(mnist.ImplGraph, mats(w0, w1), mats(g0, g1)),
+		twoByTwo(mnist.ImplHandRolled, mats(w0, w1), mats(g0, g1)),
+		twoByTwo(mnist.ImplBuiltin, mats(w0, w1), mats(g0, g1)),
+	}
+	r := newRun(c, CompareOptions{}, 1e-10, nets, nil)
+	ag := r.ag
+	if ag == nil || !ag.TrajectoriesEqual || ag.WeightsMaxAbsAt != (reference.Where{Step: c.Steps() - 1, Matrix: "w01"}) {
+		t.Fatalf("initial agreement %+v: want equal trajectories, weights compared at the last step (%d) of w01", ag, c.Steps()-1)
+	}
+
+	// Step 3 of iteration 2: the built-in's w12 gradient is off by 0.5 in
+	// its largest entry (2 → 2.5: relative 0.25), the hand-rolled's w01 by
+	// 0.1 in an entry of size 1 (relative 0.1/4 = 0.025).
+	nets[2].Grads()[1][3] = 2.5
+	nets[1].Grads()[0][0] = 1.1
+	if err := r.afterStep(mnist.Batch[float64]{Iteration: 2, Step: 3}); err != nil {
+		t.Fatal(err)
+	}
+	wantAt := reference.Where{Iteration: 2, Step: 3, Matrix: "w12", Impl: mnist.ImplBuiltin}
+	if ag.GradMaxRelDiff != 0.25 || ag.GradMaxRelAt != wantAt || ag.GradMaxAbsDiff != 0.5 || ag.GradMaxAbsAt != wantAt || ag.GradFirstStepRel != 0 {
+		t.Errorf("after a step: %+v; want the largest differences 0.25 and 0.5 at %+v, none at the first step", ag, wantAt)
+	}
+	if err := r.afterStep(mnist.Batch[float64]{}); err != nil {
+		t.Fatal(err)
+	}
+	if ag.GradFirstStepRel != 0.25 {
+		t.Errorf("first step: relative difference %g, want 0.25", ag.GradFirstStepRel)
+	}
+
+	// The evaluation after iteration 4: the hand-rolled's w12 has drifted by
+	// 0.125, and the accuracies differ.
+	nets[1].Weights()[1][2] += 0.125
+	points := []mnist.Point{{Iteration: 4, TestAcc: 0.8, TrainAcc: 0.9}, {Iteration: 4, TestAcc: 0.75, TrainAcc: 0.95}, {Iteration: 4, TestAcc: 0.8, TrainAcc: 0.875}}
+	if err := r.afterEval(points); err != nil {
+		t.Fatal(err)
+	}
+	if ag.WeightsMaxAbsDiff != 0.125 || ag.WeightsMaxAbsAt != (reference.Where{Iteration: 4, Step: c.Steps() - 1, Matrix: "w12"}) {
+		t.Errorf("weights: largest difference %g at %+v; want 0.125 at iteration 4, step %d, w12", ag.WeightsMaxAbsDiff, ag.WeightsMaxAbsAt, c.Steps()-1)
+	}
+	if math.Abs(ag.TestAccMaxDiff-0.05) > 1e-15 || math.Abs(ag.TrainAccMaxDiff-0.05) > 1e-15 || ag.TrajectoriesEqual {
+		t.Errorf("accuracies: test %g, train %g apart, trajectories equal %v; want 0.05, 0.05, false", ag.TestAccMaxDiff, ag.TrainAccMaxDiff, ag.TrajectoriesEqual)
+	}
+	for j, want := range []float64{math.Sqrt(1 + 4 + 16 + 0.25), math.Sqrt(1.21 + 4 + 16 + 0.25)} {
+		if got := r.gradNorms[j][0].Norms[0]; math.Abs(got-want) > 1e-12 || r.gradNorms[j][0].Iteration != 4 {
+			t.Errorf("net %d: gradient norm of w01 %g at iteration %d, want %g at 4", j, got, r.gradNorms[j][0].Iteration, want)
+		}
+	}
+}
+
+// TestCompareAllFallsBackToBoth: asked for every implementation where
+// Gorgonia's built-in ops cannot express the network, the comparison runs the
+// two others; where they can, all three.
+func TestCompareAllFallsBackToBoth(t *testing.T) {
+	c := mnisttest.SmallConfig()
+	c.TrainImages, c.Batch, c.Iterations, c.Hidden = 100, 50, 1, []int{8}
+	train, test := mnisttest.SynthData[float64](100, 1), mnisttest.SynthData[float64](50, 2)
+	for _, act := range []ops.Activation{ops.GELU, ops.Tanh} {
+		c.HiddenAct = []ops.Activation{act}
+		want := []string{mnist.ImplGraph, mnist.ImplHandRolled, mnist.ImplBuiltin}
+		if graphnet.BuiltinSupports(c) != nil {
+			want = want[:2]
+		}
+		rep, err := Compare(c, train, test, CompareOptions{Impl: ImplAll})
+		if err != nil {
+			t.Fatalf("%s: %v", act.Name(), err)
+		}
+		if !slices.Equal(rep.Impls, want) {
+			t.Errorf("%s: implementations %v, want %v", act.Name(), rep.Impls, want)
+		}
+	}
+}
