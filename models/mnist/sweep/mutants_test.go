@@ -82,3 +82,35 @@ func TestCellsCountDiverged(t *testing.T) {
 		t.Errorf("cells %s, want one with 3 diverged and 2 runs from 0.8 to 0.9", fmt.Sprint(cs))
 	}
 }
+
+// TestSweepRunBestIsFirstMaximum: a run's best evaluation is the first one
+// with the highest test accuracy of its trajectory. Random labels make the
+// accuracy wander: with these data it reaches its highest twice, neither
+// time at the last evaluation.
+func TestSweepRunBestIsFirstMaximum(t *testing.T) {
+	c := mnisttest.SmallConfig()
+	c.TrainImages, c.Batch, c.Iterations, c.EvalEvery, c.Hidden = 100, 50, 8, 1, []int{16}
+	train, test := mnisttest.SynthData[float64](100, 9), mnisttest.SynthData[float64](100, 10)
+	run, err := sweepRun(c, train, test)
+	if err != nil {
+		t.Fatal(err)
+	}
+	best := 0
+	for i, p := range run.Trajectory {
+		if p.TestAcc > run.Trajectory[best].TestAcc {
+			best = i
+		}
+	}
+	if len(run.Trajectory) != 8 || run.BestTestAcc != run.Trajectory[best].TestAcc || run.BestIteration != run.Trajectory[best].Iteration {
+		t.Errorf("best %g at iteration %d, want %g at %d: %v", run.BestTestAcc, run.BestIteration, run.Trajectory[best].TestAcc, run.Trajectory[best].Iteration, run.Trajectory)
+	}
+}
+
+// TestClaimsOfAnEmptySweep: with no run, both claims are not tested.
+func TestClaimsOfAnEmptySweep(t *testing.T) {
+	for _, cl := range (&SweepReport{}).Claims() {
+		if cl.Verdict != NotTested {
+			t.Errorf("%v, want not tested", cl)
+		}
+	}
+}
