@@ -106,3 +106,53 @@ func TestCompareAllFallsBackToBoth(t *testing.T) {
 		}
 	}
 }
+
+// TestChecksRunAtTheFirstStepAfterEvaluations: the network checks run at the
+// first step of the first iteration and, unless FirstStepChecksOnly, at the
+// first step of every iteration that follows an evaluation (evaluations
+// after iterations 0, 3 and 6 of 7 here: checks at 0, 1 and 4), never at a
+// later step.
+func TestChecksRunAtTheFirstStepAfterEvaluations(t *testing.T) {
+	c := mnist.DefaultConfig()
+	c.Hidden, c.Batch, c.TrainImages, c.Iterations, c.EvalEvery, c.Dropout = []int{2}, 2, 4, 7, 3, false
+	ws := mnisttest.InitWeights(t, c, 1)
+	grads := make([][]float64, len(ws))
+	for i, w := range ws {
+		grads[i] = make([]float64, len(w))
+		for j := range w {
+			grads[i][j] = float64(j%5) - 2
+		}
+	}
+	b := mnist.Batch[float64]{X: make([]float64, c.Batch*784), T: make([]float64, c.Batch*10)}
+	b.T[3], b.T[15] = 1, 1
+	for _, firstOnly := range []bool{false, true} {
+		k, err := reference.NewChecker(c, ws, []string{mnist.ImplGraph}, !firstOnly)
+		if err != nil {
+			t.Fatal(err)
+		}
+		net := &mnisttest.LinearNet{Impl: mnist.ImplGraph, W: ws, C: grads, G: grads}
+		r := newRun(c, CompareOptions{FirstStepChecksOnly: firstOnly}, 1e-10, []mnist.Net[float64]{net}, k)
+		var at []int
+		checks := 0
+		for it := range c.Iterations {
+			for step := range c.Steps() {
+				b.Iteration, b.Step = it, step
+				if err := r.beforeStep(b); err != nil {
+					t.Fatal(err)
+				}
+				if n := k.Finish().NetworkFD[0].Checks; n != checks {
+					checks = n
+					at = append(at, it*10+step)
+				}
+			}
+		}
+		k.Close()
+		want := []int{0, 10, 40} // iteration·10 + step
+		if firstOnly {
+			want = want[:1]
+		}
+		if !slices.Equal(at, want) {
+			t.Errorf("first step checks only %v: checks at %v (iteration·10 + step), want %v", firstOnly, at, want)
+		}
+	}
+}
