@@ -1,0 +1,39 @@
+package app
+
+import (
+	"errors"
+	"io"
+	"runtime/debug"
+	"testing"
+
+	"outgrad/models/mnist"
+)
+
+// TestMemoryEstimateUsesTheDtype: the memory check before loading counts
+// float32 elements as 4 bytes and float64 ones as 8: with the memory limit
+// between the two estimates, float64 is refused as too large and float32 is
+// not. (The limit is the process's soft memory limit, restored after.)
+func TestMemoryEstimateUsesTheDtype(t *testing.T) {
+	args := []string{"-iterations", "1"}
+	o, err := New().parse(args, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	need32, need64 := o.cfg.MemoryBytes(4, 4, mnistTestImages), o.cfg.MemoryBytes(8, 4, mnistTestImages)
+	old := debug.SetMemoryLimit((need32 + need64) / 2)
+	defer debug.SetMemoryLimit(old)
+	for _, c := range []struct {
+		dtype    string
+		tooLarge bool
+	}{{"float64", true}, {"float32", false}} {
+		o, err := New().parse(append(args, "-dtype", c.dtype), io.Discard)
+		if err != nil {
+			t.Fatal(err)
+		}
+		s := &invocation{o: o, stdout: io.Discard, stderr: io.Discard}
+		_, err = s.trainer()
+		if errors.Is(err, mnist.ErrTooLarge) != c.tooLarge {
+			t.Errorf("%s with a limit between %d and %d bytes: %v; want too large %v", c.dtype, need32, need64, err, c.tooLarge)
+		}
+	}
+}
