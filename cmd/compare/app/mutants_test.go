@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"outgrad/models/mnist"
+	"outgrad/models/mnist/compare"
 )
 
 // TestMemoryEstimateUsesTheDtype: the memory check before loading counts
@@ -34,6 +35,25 @@ func TestMemoryEstimateUsesTheDtype(t *testing.T) {
 		_, err = s.trainer()
 		if errors.Is(err, mnist.ErrTooLarge) != c.tooLarge {
 			t.Errorf("%s with a limit between %d and %d bytes: %v; want too large %v", c.dtype, need32, need64, err, c.tooLarge)
+		}
+	}
+}
+
+// TestTrainerUsesTheDtype: the trainer trains in the element type of -dtype.
+func TestTrainerUsesTheDtype(t *testing.T) {
+	for _, dtype := range []string{"float32", "float64"} {
+		o, err := New().parse([]string{"-dtype", dtype, "-train-images", "100", "-batch", "50", "-iterations", "1", "-hidden", "8"}, io.Discard)
+		if err != nil {
+			t.Fatal(err)
+		}
+		s := &invocation{o: o, stdout: io.Discard, stderr: io.Discard}
+		tr, err := s.trainer()
+		if err != nil {
+			t.Fatal(err)
+		}
+		rep, err := tr.compare(compare.CompareOptions{Impl: mnist.ImplHandRolled})
+		if err != nil || rep.Config.Dtype != dtype {
+			t.Errorf("-dtype %s: trained in %q (%v)", dtype, rep.Config.Dtype, err)
 		}
 	}
 }
