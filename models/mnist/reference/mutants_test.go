@@ -338,3 +338,17 @@ func TestBuiltinCheckWhatIsCompared(t *testing.T) {
 		t.Errorf("difference of exactly the tolerance: %+v, want ok", bc)
 	}
 }
+
+// TestFDRefinesUntilATenthOfTheTolerance: the steps shrink until one is
+// within tol/10. The loss 1 + w + b·w³ at w = 0 has the gradient 1, and its
+// central difference over ±h is off by b·h²: with b = 4e4 that is 1e-6 at the
+// first step (h = 5e-6), above tol/10, and 1e-8 at the second.
+func TestFDRefinesUntilATenthOfTheTolerance(t *testing.T) {
+	const b = 4e4
+	w := [][]float64{{0}}
+	loss := func() (float64, error) { v := w[0][0]; return 1 + v + b*v*v*v, nil }
+	r, err := fdDirection(w, 0, []float64{1}, []float64{1}, 1, FDTol64, loss)
+	if err != nil || !(r.rel <= FDTol64/10) || r.rel < 1e-9 {
+		t.Errorf("cubic loss: rel %g (%v), want about 1e-8 (the second step's), within %g", r.rel, err, FDTol64/10)
+	}
+}
