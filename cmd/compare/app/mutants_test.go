@@ -4,8 +4,10 @@ import (
 	"errors"
 	"io"
 	"runtime/debug"
+	"strings"
 	"testing"
 
+	"outgrad/cmd/compare/internal/weightsfile"
 	"outgrad/models/mnist"
 	"outgrad/models/mnist/compare"
 )
@@ -54,6 +56,27 @@ func TestTrainerUsesTheDtype(t *testing.T) {
 		rep, err := tr.compare(compare.CompareOptions{Impl: mnist.ImplHandRolled})
 		if err != nil || rep.Config.Dtype != dtype {
 			t.Errorf("-dtype %s: trained in %q (%v)", dtype, rep.Config.Dtype, err)
+		}
+	}
+}
+
+// TestMatchesConfigShapes: saved weights fit the network when every matrix
+// has its layer's rows and columns; a wrong count, rows or columns is named.
+func TestMatchesConfigShapes(t *testing.T) {
+	c := mnist.DefaultConfig() // 784 → 100 → 10
+	for _, tc := range []struct {
+		name   string
+		layers []weightsfile.Matrix
+		want   string // "" when it fits
+	}{
+		{"fits", []weightsfile.Matrix{{Rows: 784, Cols: 100}, {Rows: 100, Cols: 10}}, ""},
+		{"one matrix", []weightsfile.Matrix{{Rows: 784, Cols: 10}}, "holds 1 weight matrices"},
+		{"rows", []weightsfile.Matrix{{Rows: 784, Cols: 100}, {Rows: 99, Cols: 10}}, "matrix w12 is 99×10 in the file"},
+		{"columns", []weightsfile.Matrix{{Rows: 784, Cols: 101}, {Rows: 100, Cols: 10}}, "matrix w01 is 784×101 in the file"},
+	} {
+		err := matchesConfig(weightsfile.Weights{Dtype: "float64", Layers: tc.layers}, c)
+		if (err == nil) != (tc.want == "") || (err != nil && !strings.Contains(err.Error(), tc.want)) {
+			t.Errorf("%s: %v, want %q", tc.name, err, tc.want)
 		}
 	}
 }
