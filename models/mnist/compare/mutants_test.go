@@ -1,7 +1,9 @@
 package compare
 
 import (
+	"errors"
 	"math"
+	"runtime/debug"
 	"slices"
 	"testing"
 
@@ -154,5 +156,22 @@ func TestChecksRunAtTheFirstStepAfterEvaluations(t *testing.T) {
 		if !slices.Equal(at, want) {
 			t.Errorf("first step checks only %v: checks at %v (iteration·10 + step), want %v", firstOnly, at, want)
 		}
+	}
+}
+
+// TestCompareCountsEveryNetInTheMemoryCheck: the memory check counts the
+// implementations run and two more nets' worth (the references): with the
+// process's memory limit between the estimates for two and for four nets,
+// comparing two implementations is refused as too large. (The limit is the
+// soft memory limit, restored after.)
+func TestCompareCountsEveryNetInTheMemoryCheck(t *testing.T) {
+	c := mnisttest.SmallConfig()
+	c.TrainImages, c.Batch, c.Iterations, c.Hidden = 100, 50, 1, []int{8}
+	train, test := mnisttest.SynthData[float64](100, 1), mnisttest.SynthData[float64](50, 2)
+	two, four := c.MemoryBytes(8, 2, test.N), c.MemoryBytes(8, 4, test.N)
+	old := debug.SetMemoryLimit((two + four) / 2)
+	defer debug.SetMemoryLimit(old)
+	if _, err := Compare(c, train, test, CompareOptions{}); !errors.Is(err, mnist.ErrTooLarge) {
+		t.Errorf("limit between %d and %d bytes: %v, want too large", two, four, err)
 	}
 }
