@@ -6,6 +6,7 @@ import (
 	"runtime/debug"
 	"slices"
 	"testing"
+	"time"
 
 	"outgrad/models/mnist"
 	"outgrad/models/mnist/graphnet"
@@ -173,5 +174,47 @@ func TestCompareCountsEveryNetInTheMemoryCheck(t *testing.T) {
 	defer debug.SetMemoryLimit(old)
 	if _, err := Compare(c, train, test, CompareOptions{}); !errors.Is(err, mnist.ErrTooLarge) {
 		t.Errorf("limit between %d and %d bytes: %v, want too large", two, four, err)
+	}
+}
+
+// sleepyNet takes at least 2 ms a step and 1 ms an evaluation.
+type sleepyNet struct{ *mnisttest.LinearNet }
+
+func (n sleepyNet) Step(x, t []float64, m [][]float64) error {
+	time.Sleep(2 * time.Millisecond)
+	return nil
+}
+
+func (n sleepyNet) Logits(x []float64, k int) ([]float64, error) {
+	time.Sleep(time.Millisecond)
+	return nil, nil
+}
+
+// TestRunTimesAddUp: a net's wall time in the report is the time of its
+// steps and its evaluations together, and the medians are those of each.
+func TestRunTimesAddUp(t *testing.T) {
+	c := mnist.DefaultConfig()
+	c.Hidden, c.Dropout = []int{2}, false
+	ws := mnisttest.InitWeights(t, c, 1)
+	k, err := reference.NewChecker(c, ws, []string{mnist.ImplGraph}, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer k.Close()
+	net := sleepyNet{&mnisttest.LinearNet{Impl: mnist.ImplGraph, W: ws, C: ws, G: ws}}
+	r := newRun(c, CompareOptions{}, 1e-10, []mnist.Net[float64]{net}, k)
+	for range 3 {
+		if err := r.nets[0].Step(nil, nil, nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for range 2 {
+		if _, err := r.nets[0].Logits(nil, 0); err != nil {
+			t.Fatal(err)
+		}
+	}
+	run := r.finish([][]mnist.Point{nil}).Runs[mnist.ImplGraph]
+	if run.WallSeconds < 0.008 || run.TrainStepNsMedian < 2e6 || run.EvalNsMedian < 1e6 {
+		t.Errorf("3 steps of ≥ 2 ms and 2 evaluations of ≥ 1 ms: wall %gs, step median %d ns, evaluation median %d ns", run.WallSeconds, run.TrainStepNsMedian, run.EvalNsMedian)
 	}
 }
