@@ -1,0 +1,116 @@
+package sweep
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"outgrad/models/mnist/internal/mnisttest"
+	"outgrad/ops"
+)
+
+// The tests in this file hold the parts of a sweep that its end-to-end test
+// leaves loose: the progress lines that number the runs, the best run among
+// equals, and the count of diverged runs per cell. (The mutants no test can
+// tell apart from the code are listed with their reasons in
+// testdata/equivalent-mutants.txt.)
+
+// TestSweepProgressAndBest runs one configuration with the same seed twice:
+// the progress numbers the runs k/total and names the seed when there are
+// several, says how long each run took, and of two equal runs the first is
+// the best.
+func TestSweepProgressAndBest(t *testing.T) {
+	c := mnisttest.SmallConfig()
+	c.TrainImages, c.Batch, c.Iterations, c.Hidden = 200, 50, 2, []int{32}
+	train, test := mnisttest.SynthData[float64](200, 1), mnisttest.SynthData[float64](100, 2)
+	var lines []string
+	rep, err := SweepSeeds(c, []uint32{5, 5}, []ops.Activation{ops.Tanh}, []ops.Output{ops.SoftmaxCrossEntropy}, train, test, func(s string) { lines = append(lines, s) })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Runs) != 2 || rep.Runs[0].FinalTestAcc != rep.Runs[1].FinalTestAcc {
+		t.Fatalf("runs %+v: want two equal runs", rep.Runs)
+	}
+	if rep.Best != 0 || !rep.Runs[0].Best || rep.Runs[1].Best {
+		t.Errorf("best %d (marked %v, %v), want the first of two equal runs", rep.Best, rep.Runs[0].Best, rep.Runs[1].Best)
+	}
+	name := "tanh hidden, softmax output"
+	want := []string{
+		"checks: " + name + ": slopes and the first step's gradient",
+		"sweep 1/2: " + name + ", seed 5: training",
+		"sweep 1/2: " + name + ", seed 5: final test acc ",
+		"sweep 2/2: " + name + ", seed 5: training",
+		"sweep 2/2: " + name + ", seed 5: final test acc ",
+	}
+	if len(lines) != len(want) {
+		t.Fatalf("progress %q, want %d lines", lines, len(want))
+	}
+	for i, w := range want {
+		if !strings.HasPrefix(lines[i], w) {
+			t.Errorf("progress line %d: %q, want it to begin %q", i, lines[i], w)
+		}
+	}
+	for _, i := range []int{2, 4} {
+		_, took, _ := strings.Cut(lines[i], " in ")
+		d, err := time.ParseDuration(took)
+		wall := time.Duration(rep.Runs[i/2-1].WallSeconds * 1e9)
+		if err != nil || d < wall-time.Millisecond || d > wall+time.Millisecond || (wall >= time.Millisecond && d == 0) {
+			t.Errorf("progress line %q: duration %q (%v), want the run's %gs", lines[i], took, err, rep.Runs[i/2-1].WallSeconds)
+		}
+	}
+
+	// One seed: the lines do not name it.
+	lines = nil
+	if _, err := Sweep(c, []ops.Activation{ops.Tanh}, []ops.Output{ops.SoftmaxCrossEntropy}, train, test, func(s string) { lines = append(lines, s) }); err != nil {
+		t.Fatal(err)
+	}
+	if len(lines) != 3 || lines[1] != "sweep 1/1: "+name+": training" {
+		t.Errorf("one seed: progress %q, want %q second", lines, "sweep 1/1: "+name+": training")
+	}
+}
+
+// TestCellsCountDiverged: a cell counts its diverged runs apart from the
+// ones that give its statistics.
+func TestCellsCountDiverged(t *testing.T) {
+	var runs []SweepRun
+	for i, acc := range []float64{0.8, -1, 0.9, -1, -1} {
+		runs = append(runs, SweepRun{HiddenAct: "tanh", Output: "softmax", Seed: uint32(i), FinalTestAcc: acc, Diverged: acc < 0})
+	}
+	cs := cells(runs)
+	if len(cs) != 1 || cs[0].Diverged != 3 || cs[0].N != 2 || cs[0].Min != 0.8 || cs[0].Max != 0.9 {
+		t.Errorf("cells %s, want one with 3 diverged and 2 runs from 0.8 to 0.9", fmt.Sprint(cs))
+	}
+}
+
+// TestSweepRunBestIsFirstMaximum: a run's best evaluation is the first one
+// with the highest test accuracy of its trajectory. Random labels make the
+// accuracy wander: with these data it reaches its highest twice, neither
+// time at the last evaluation.
+func TestSweepRunBestIsFirstMaximum(t *testing.T) {
+	c := mnisttest.SmallConfig()
+	c.TrainImages, c.Batch, c.Iterations, c.EvalEvery, c.Hidden = 100, 50, 8, 1, []int{16}
+	train, test := mnisttest.SynthData[float64](100, 9), mnisttest.SynthData[float64](100, 10)
+	run, err := sweepRun(c, train, test)
+	if err != nil {
+		t.Fatal(err)
+	}
+	best := 0
+	for i, p := range run.Trajectory {
+		if p.TestAcc > run.Trajectory[best].TestAcc {
+			best = i
+		}
+	}
+	if len(run.Trajectory) != 8 || run.BestTestAcc != run.Trajectory[best].TestAcc || run.BestIteration != run.Trajectory[best].Iteration {
+		t.Errorf("best %g at iteration %d, want %g at %d: %v", run.BestTestAcc, run.BestIteration, run.Trajectory[best].TestAcc, run.Trajectory[best].Iteration, run.Trajectory)
+	}
+}
+
+// TestClaimsOfAnEmptySweep: with no run, both claims are not tested.
+func TestClaimsOfAnEmptySweep(t *testing.T) {
+	for _, cl := range (&SweepReport{}).Claims() {
+		if cl.Verdict != NotTested {
+			t.Errorf("%v, want not tested", cl)
+		}
+	}
+}
