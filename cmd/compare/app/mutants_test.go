@@ -74,7 +74,7 @@ func TestMatchesConfigShapes(t *testing.T) {
 		{"rows", []weightsfile.Matrix{{Rows: 784, Cols: 100}, {Rows: 99, Cols: 10}}, "matrix w12 is 99×10 in the file"},
 		{"columns", []weightsfile.Matrix{{Rows: 784, Cols: 101}, {Rows: 100, Cols: 10}}, "matrix w01 is 784×101 in the file"},
 	} {
-		err := matchesConfig(weightsfile.Weights{Dtype: "float64", Layers: tc.layers}, c)
+		err := matchesConfig(weightsfile.Weights{Dtype: "float64", Layers: tc.layers}, c, "float64")
 		if (err == nil) != (tc.want == "") || (err != nil && !strings.Contains(err.Error(), tc.want)) {
 			t.Errorf("%s: %v, want %q", tc.name, err, tc.want)
 		}
