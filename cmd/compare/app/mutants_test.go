@@ -1,6 +1,7 @@
 package app
 
 import (
+	"context"
 	"errors"
 	"io"
 	"runtime/debug"
@@ -48,7 +49,10 @@ func TestTrainerUsesTheDtype(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		s := &invocation{o: o, stdout: io.Discard, stderr: io.Discard}
+		s := &invocation{o: o, stdout: io.Discard, stderr: io.Discard, ctx: context.Background()}
+		if err := s.findData(); err != nil {
+			t.Fatal(err)
+		}
 		tr, err := s.trainer()
 		if err != nil {
 			t.Fatal(err)
