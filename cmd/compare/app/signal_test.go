@@ -113,7 +113,7 @@ func TestSignals(t *testing.T) {
 				case "":
 					time.Sleep(500 * time.Millisecond)
 				case "temp": // a temporary file beside the outputs
-					for i := 0; i < 600 && !hasTemp(dir); i++ {
+					for i := 0; i < 4000 && !hasTemp(dir); i++ { // up to 20 s on a busy machine
 						time.Sleep(5 * time.Millisecond)
 					}
 					if !hasTemp(dir) {
