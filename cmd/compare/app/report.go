@@ -3,7 +3,6 @@ package app
 import (
 	"fmt"
 	"io"
-	"math"
 	"strconv"
 	"strings"
 	"time"
@@ -132,6 +131,9 @@ func summary(w io.Writer, rep *compare.Report) {
 		if a := rep.Agreement; a != nil && !a.OK {
 			verdict = "FAIL: " + a.Summary
 		}
+		if rep.Diverged != "" {
+			verdict = "FAIL: training diverged (the checks above cover the run up to there): " + rep.Diverged
+		}
 		fmt.Fprintf(w, "verdict:   %s\n", verdict)
 	}
 	if b := rep.Book; b != nil {
@@ -143,21 +145,24 @@ func summary(w io.Writer, rep *compare.Report) {
 		fmt.Fprintf(w, "%-11s %14s %14s %14s\n", name, dur(r.TrainStepNsMedian), dur(r.EvalNsMedian), time.Duration(r.WallSeconds*1e9).Round(time.Millisecond))
 	}
 	if g, h := rep.Runs[mnist.ImplGraph], rep.Runs[mnist.ImplHandRolled]; g != nil && h != nil {
-		fmt.Fprintf(w, "%-11s %13.2f× %13.2f× %13.2f×\n", "graph/hand", ratio(g.TrainStepNsMedian, h.TrainStepNsMedian),
-			ratio(g.EvalNsMedian, h.EvalNsMedian), g.WallSeconds/h.WallSeconds)
+		fmt.Fprintf(w, "%-11s %14s %14s %14s\n", "graph/hand", ratio(g.TrainStepNsMedian, h.TrainStepNsMedian),
+			ratio(g.EvalNsMedian, h.EvalNsMedian), ratio(int64(g.WallSeconds*1e9), int64(h.WallSeconds*1e9)))
 	}
 	fmt.Fprintf(w, "(medians of every step and every evaluation; whole run %s)\nBLAS: %s\n", time.Duration(rep.WallSeconds*1e9).Round(time.Millisecond), rep.BLAS)
 }
 
 func dur(ns int64) string {
+	if ns == 0 {
+		return "-"
+	}
 	return time.Duration(ns).Round(time.Microsecond).String()
 }
 
-func ratio(a, b int64) float64 {
-	if b == 0 {
-		return math.NaN()
+func ratio(a, b int64) string {
+	if b == 0 || a == 0 {
+		return "-" // nothing timed (a run that diverged before its first evaluation)
 	}
-	return float64(a) / float64(b)
+	return fmt.Sprintf("%.2f×", float64(a)/float64(b))
 }
 
 // sizesString prints sizes as they are typed: "100" or "128,64".

@@ -228,7 +228,7 @@ func (s *invocation) single() int {
 	s.pr.clear()
 	if err != nil {
 		if errors.Is(err, mnist.ErrDiverged) {
-			return s.fail(1, fmt.Errorf("training diverged: %w", err))
+			return s.diverged(rep, err)
 		}
 		if errors.Is(err, mnist.ErrTooLarge) {
 			// Refused before anything was trained: Compare's own estimate
@@ -244,6 +244,27 @@ func (s *invocation) single() int {
 		return s.fail(2, err)
 	}
 	return status
+}
+
+// diverged reports a training that diverged: its summary and the reports
+// asked for (-json, -csv, -plot), which hold the run up to the divergence;
+// not -save or -weights, whose weights are no longer finite (one line says
+// so). The status is 1, or 2 when a report could not be written.
+func (s *invocation) diverged(rep *compare.Report, err error) int {
+	if rep == nil {
+		return s.fail(1, fmt.Errorf("training diverged: %w", err))
+	}
+	summary(s.stdout, rep)
+	fmt.Fprintln(s.stderr, "compare: training diverged:", err)
+	for _, name := range []string{"save", "weights"} {
+		if t, ok := s.o.target(name); ok {
+			fmt.Fprintf(s.stderr, "compare: -%s %s not written: the weights are no longer finite\n", name, t.Path())
+		}
+	}
+	if werr := s.writeReports(rep); werr != nil {
+		return s.fail(2, werr)
+	}
+	return 1
 }
 
 // verdict returns the exit status of a finished comparison: 1, with the
@@ -359,16 +380,7 @@ func matchesConfig(w weightsfile.Weights, c mnist.Config, dtype string) error {
 func (s *invocation) writeOutputs(rep *compare.Report) error {
 	o := s.o
 	final := rep.Runs[rep.Impls[len(rep.Impls)-1]]
-	var errs []error
-	if t, ok := o.target("json"); ok {
-		errs = append(errs, s.write(t, func(w io.Writer) error { return writeJSON(w, rep) }))
-	}
-	if t, ok := o.target("csv"); ok {
-		errs = append(errs, s.write(t, func(w io.Writer) error { return writeRunCSV(w, rep) }))
-	}
-	if t, ok := o.target("plot"); ok {
-		errs = append(errs, s.write(t, func(w io.Writer) error { return writeAccuracyPlot(w, rep) }))
-	}
+	errs := []error{s.writeReports(rep)}
 	if t, ok := o.target("weights"); ok {
 		impl := rep.Impls[len(rep.Impls)-1]
 		errs = append(errs, s.write(t, func(w io.Writer) error {
@@ -382,6 +394,21 @@ func (s *invocation) writeOutputs(rep *compare.Report) error {
 			w.Layers = append(w.Layers, weightsfile.Matrix{Rows: sizes[i], Cols: sizes[i+1], Data: m})
 		}
 		errs = append(errs, s.write(t, func(dst io.Writer) error { return weightsfile.Encode(dst, w) }))
+	}
+	return errors.Join(errs...)
+}
+
+// writeReports writes the reports asked for: -json, -csv and -plot.
+func (s *invocation) writeReports(rep *compare.Report) error {
+	var errs []error
+	if t, ok := s.o.target("json"); ok {
+		errs = append(errs, s.write(t, func(w io.Writer) error { return writeJSON(w, rep) }))
+	}
+	if t, ok := s.o.target("csv"); ok {
+		errs = append(errs, s.write(t, func(w io.Writer) error { return writeRunCSV(w, rep) }))
+	}
+	if t, ok := s.o.target("plot"); ok {
+		errs = append(errs, s.write(t, func(w io.Writer) error { return writeAccuracyPlot(w, rep) }))
 	}
 	return errors.Join(errs...)
 }

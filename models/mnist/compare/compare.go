@@ -1,6 +1,7 @@
 package compare
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"time"
@@ -178,6 +179,10 @@ func newNet[T ops.Float](name string, c mnist.Config, ws [][]T) (mnist.Net[T], f
 // In book mode the hand-rolled side follows the book's slope, which is not a
 // gradient: its difference from the graph is reported, not judged, and it is
 // not checked against finite differences; the references check the graph.
+//
+// A training that diverges (NaN or ±Inf) returns both its report, up to
+// the step where it stopped, with Report.Diverged set and OK false, and
+// the error wrapping mnist.ErrDiverged; any other error returns no report.
 func Compare[T ops.Float](c mnist.Config, train, test mnist.Data[T], opts CompareOptions) (*Report, error) {
 	if err := opts.ValidateFor(c); err != nil {
 		return nil, err
@@ -233,12 +238,20 @@ func Compare[T ops.Float](c mnist.Config, train, test mnist.Data[T], opts Compar
 	r := newRun(c, opts, tol, nets, k)
 	k.SlopesBefore()
 	traj, err := tr.Run(r.plain, mnist.Hooks[T]{BeforeStep: r.beforeStep, AfterStep: r.afterStep, AfterEval: r.afterEval})
-	if err != nil {
+	if err != nil && !errors.Is(err, mnist.ErrDiverged) {
 		return nil, err
 	}
 	k.SlopesAfter()
+	for len(traj) < len(nets) {
+		traj = append(traj, nil)
+	}
 	rep := r.finish(traj)
 	rep.WallSeconds = time.Since(start).Seconds()
+	if err != nil {
+		// The run so far is a result: its report, with the divergence.
+		rep.Diverged, rep.OK = err.Error(), false
+		return rep, err
+	}
 	return rep, nil
 }
 

@@ -21,8 +21,13 @@ type Report struct {
 	WallSeconds float64               `json:"wall_seconds"`
 	// BLAS is the BLAS the implementations ran on (blas.Describe).
 	BLAS string `json:"blas"`
+	// Diverged is the error that stopped a training whose values stopped
+	// being finite (it wraps mnist.ErrDiverged), or "": the report then
+	// holds the run up to that step, and OK is false.
+	Diverged string `json:"diverged,omitempty"`
 	// OK is false when the implementations disagree beyond the tolerance
-	// outside book mode, or when any independent check fails.
+	// outside book mode, when any independent check fails, or when training
+	// diverged.
 	OK bool `json:"ok"`
 }
 
