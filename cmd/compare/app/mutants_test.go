@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"math"
 	"runtime/debug"
 	"strings"
 	"testing"
@@ -74,7 +75,7 @@ func TestMatchesConfigShapes(t *testing.T) {
 		want   string // "" when it fits
 	}{
 		{"fits", []weightsfile.Matrix{{Rows: 784, Cols: 100}, {Rows: 100, Cols: 10}}, ""},
-		{"one matrix", []weightsfile.Matrix{{Rows: 784, Cols: 10}}, "holds 1 weight matrices"},
+		{"one matrix", []weightsfile.Matrix{{Rows: 784, Cols: 10}}, "holds 1 weight matrices, the network (-hidden 100) has 2"},
 		{"rows", []weightsfile.Matrix{{Rows: 784, Cols: 100}, {Rows: 99, Cols: 10}}, "matrix w12 is 99×10 in the file"},
 		{"columns", []weightsfile.Matrix{{Rows: 784, Cols: 101}, {Rows: 100, Cols: 10}}, "matrix w01 is 784×101 in the file"},
 	} {
@@ -82,5 +83,27 @@ func TestMatchesConfigShapes(t *testing.T) {
 		if (err == nil) != (tc.want == "") || (err != nil && !strings.Contains(err.Error(), tc.want)) {
 			t.Errorf("%s: %v, want %q", tc.name, err, tc.want)
 		}
+	}
+}
+
+// TestSoftmaxBasesList: -sweep -softmax-bases 2,10 sweeps two softmax
+// outputs, of bases 2 and 10, in place of the softmax of base e; an empty
+// list is refused.
+func TestSoftmaxBasesList(t *testing.T) {
+	o, err := New().parse([]string{"-sweep", "-softmax-bases", "2,10"}, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var bases []float64
+	for _, out := range o.outs {
+		if k, ok := out.LogitScale(); ok {
+			bases = append(bases, math.Round(math.Exp(k)))
+		}
+	}
+	if len(bases) != 2 || bases[0] != 2 || bases[1] != 10 {
+		t.Errorf("softmax bases %v, want [2 10]", bases)
+	}
+	if _, err := New().parse([]string{"-sweep", "-softmax-bases", ""}, io.Discard); err == nil || !strings.Contains(err.Error(), "-softmax-bases") {
+		t.Errorf("empty list: %v, want an error naming -softmax-bases", err)
 	}
 }
