@@ -46,7 +46,7 @@ func TestTanhForwardMatchesF(t *testing.T) {
 	for _, impl := range tanhImpls {
 		t.Run(impl.name, func(t *testing.T) {
 			if !impl.ok {
-				t.Skipf("this CPU does not run the %s kernel", impl.name)
+				skipUnrun(t, impl.name)
 			}
 			check(t, func(y, x []float64) { tanhSliceWith(impl.fn, y, x) })
 		})
@@ -84,7 +84,7 @@ func TestTanhForwardMatchesF(t *testing.T) {
 	for _, impl := range tanhImpls {
 		t.Run("Forward32-"+impl.name, func(t *testing.T) {
 			if !impl.ok {
-				t.Skipf("this CPU does not run the %s kernel", impl.name)
+				skipUnrun(t, impl.name)
 			}
 			check32(t, func(y, x []float32) { tanhSlice32With(impl.fn, y, x) })
 		})

@@ -232,7 +232,7 @@ func TestSparseKernels32(t *testing.T) {
 	for _, impl := range block4Impls32 {
 		t.Run(impl.name, func(t *testing.T) {
 			if !impl.ok {
-				t.Skipf("this CPU does not run the %s kernel", impl.name)
+				skipUnrun(t, impl.name)
 			}
 			checkBlock4Impl32(t, impl)
 		})

@@ -14,7 +14,7 @@ import (
 // nothing, and Kernels says why there is no sparse kernel.
 func TestASIMDDispatch(t *testing.T) {
 	if !haveASIMD {
-		t.Skip("this CPU does not run the ASIMD kernels")
+		skipUnrun(t, "asimd")
 	}
 	const k = 9
 	l := view{offs: make([]int, k), vals: make([]float64, 4*k), ps: 1, es: 4, t: k}
