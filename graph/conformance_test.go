@@ -12,7 +12,7 @@ import (
 )
 
 // kinkAtZero names the registered activations that are not differentiable at 0.
-var kinkAtZero = map[string]bool{"relu": true, "leakyrelu": true}
+var kinkAtZero = map[string]bool{"relu": true, "leakyrelu": true, "prelu": true}
 
 // TestActivationOps checks the op of every registered activation: in a
 // compiled graph its forward and gradient are exactly the activation's own

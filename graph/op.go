@@ -64,7 +64,7 @@ func (b *base) String() string { return b.name }
 // args are an op's checked inputs: the dense ones, contiguous, and the scalar
 // that follows them, if any.
 type args struct {
-	d [3]*tensor.Dense
+	d [4]*tensor.Dense
 	s float64
 }
 

@@ -90,6 +90,15 @@ var known = withReference(map[string]expected{
 			{nan, nan, nan}, {inf, inf, 1}, {-inf, -1, 0}, {0, 0, 1}, {1e300, 1e300, 1}, {-1e300, -1, 0},
 		},
 	},
+	// prelu at its initial α = 0.25 (the Activation methods of a Learnable
+	// are its initial function).
+	"prelu": {
+		values:     [][2]float64{{-2, -0.5}, {3, 3}, {0, 0}, {-1e-300, -2.5e-301}}, // x > 0 ? x : x/4
+		kinkAtZero: true,
+		specials: [][3]float64{
+			{nan, nan, nan}, {inf, inf, 1}, {-inf, -inf, 0.25}, {0, 0, 0.25}, {1e300, 1e300, 1}, {-1e300, -2.5e299, 0.25},
+		},
+	},
 	"softplus": {
 		values: [][2]float64{
 			{0, 0.6931471805599453},      // ln 2
@@ -127,9 +136,11 @@ func withReference(k map[string]expected) map[string]expected {
 		"mish":     {{nan, nan, nan}, {inf, inf, 1}, {-inf, 0, 0}, {0, 0, 0.6}, {1e300, 1e300, 1}, {-1e300, 0, 0}},
 		"softsign": {{nan, nan, nan}, {inf, 1, 0}, {-inf, -1, 0}, {0, 0, 1}, {1e300, 1, 0}, {-1e300, -1, 0}},
 	}
+	// swish-beta at its initial β = 1 is swish.
+	specials["swish-beta"] = specials["swish"]
 	for name, sp := range specials {
 		e := expected{specials: sp}
-		for _, r := range referenceValues[name] {
+		for _, r := range referenceValues[strings.TrimSuffix(name, "-beta")] {
 			if math.Abs(r[0]) <= 20 {
 				e.values = append(e.values, [2]float64{r[0], r[1]})
 			}
@@ -298,7 +309,11 @@ func testSlope(t *testing.T, act ops.Activation, kinkAtZero bool) {
 		if want := "not differentiable at x=0 "; !strings.Contains(msg, want) {
 			t.Errorf("report %q does not contain %q", msg, want)
 		}
-		if want := "the output y=0 does not determine the slope"; !strings.Contains(msg, want) {
+		want := "the output y=0 does not determine the slope"
+		if act.DerivedFrom() == ops.FromInput {
+			want = "the slope is taken from the input"
+		}
+		if !strings.Contains(msg, want) {
 			t.Errorf("report %q does not contain %q", msg, want)
 		}
 	}

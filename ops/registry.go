@@ -19,6 +19,8 @@ var registered = [...]Activation{
 	GELU,
 	Mish,
 	Softsign,
+	PReLU,
+	SwishBeta,
 }
 
 // Activations returns the registered activations in registry order.
