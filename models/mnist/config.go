@@ -122,6 +122,61 @@ func (c Config) MatrixNames() []string {
 	return names
 }
 
+// WeightNames names every tensor a network of c trains, in the order of
+// Net.Weights: the matrices (MatrixNames), then the parameters θ of each
+// hidden layer whose activation is an ops.Learnable, named by the
+// activation and the layer ("prelu1", "swish-beta2").
+func (c Config) WeightNames() []string {
+	names := c.MatrixNames()
+	for l, a := range c.Acts() {
+		if ops.LearnableOf(a) != nil {
+			names = append(names, fmt.Sprintf("%s%d", a.Name(), l+1))
+		}
+	}
+	return names
+}
+
+// WeightSizes returns the number of values of each tensor of WeightNames.
+func (c Config) WeightSizes() []int {
+	sizes := c.Sizes()
+	n := make([]int, 0, len(sizes))
+	for i := 0; i+1 < len(sizes); i++ {
+		n = append(n, sizes[i]*sizes[i+1])
+	}
+	for l, a := range c.Acts() {
+		if p := ops.LearnableOf(a); p != nil {
+			n = append(n, p.Params().Count(sizes[l+1]))
+		}
+	}
+	return n
+}
+
+// ParamIndex returns, per hidden layer, the index in WeightNames (and
+// Net.Weights) of its activation's parameters, or −1 when it has none.
+func (c Config) ParamIndex() []int {
+	idx := make([]int, len(c.Hidden))
+	next := len(c.Hidden) + 1 // after the matrices
+	for l, a := range c.Acts() {
+		idx[l] = -1
+		if ops.LearnableOf(a) != nil {
+			idx[l] = next
+			next++
+		}
+	}
+	return idx
+}
+
+// Learnables reports whether a hidden activation of c has learnable
+// parameters.
+func (c Config) Learnables() bool {
+	for _, a := range c.Acts() {
+		if ops.LearnableOf(a) != nil {
+			return true
+		}
+	}
+	return false
+}
+
 // Steps is the number of training steps (batches) in one iteration (0 for
 // a batch below 1, which Validate refuses).
 func (c Config) Steps() int {
@@ -172,6 +227,14 @@ func (c Config) Validate() error {
 	for i, a := range c.HiddenAct {
 		if a == nil {
 			return fmt.Errorf("mnist: hidden activation %d is nil", i+1)
+		}
+		if l := ops.LearnableOf(a); l != nil {
+			if err := l.Params().Validate(); err != nil {
+				return fmt.Errorf("mnist: hidden activation %s: %w", a.Name(), err)
+			}
+			if c.Book {
+				return fmt.Errorf("mnist: book mode takes the slopes after dropout, which is no gradient, and %s has parameters to train by their gradient: run it without book mode", a.Name())
+			}
 		}
 	}
 	if c.Output.Act == nil {

@@ -2,6 +2,7 @@ package mnist
 
 import (
 	"fmt"
+	"strings"
 
 	"outgrad/models/mnist/idx"
 	"outgrad/models/mnist/internal/handrolled"
@@ -19,7 +20,9 @@ const (
 
 // Net is one implementation of the network: input → hidden layers
 // (Config.Acts, dropout) → output (Config.Output). Its weights are one
-// row-major matrix per layer: w01 (784×h1), w12 (h1×h2), …, the last hk×10.
+// row-major matrix per layer: w01 (784×h1), w12 (h1×h2), …, the last hk×10;
+// then, for each hidden layer whose activation is an ops.Learnable, its
+// parameters θ (Config.WeightNames), trained beside the matrices.
 type Net[T ops.Float] interface {
 	// Name says which implementation this is.
 	Name() string
@@ -28,14 +31,16 @@ type Net[T ops.Float] interface {
 	// targets t (batch×10) and, when dropout is on, one 0/1 mask per hidden
 	// layer (batch×units; nil when off).
 	Gradient(x, t []T, masks [][]T) error
-	// Step is Gradient followed by w ← w − α·∂L/∂w for every matrix.
+	// Step is Gradient followed by the update rule (w ← w − α·∂L/∂w by
+	// default) for every tensor of Weights.
 	Step(x, t []T, masks [][]T) error
 	// Output is the last pass's output y = Output.Act(logits), batch×10.
 	Output() []T
-	// Grads are the last gradients, one per weight matrix, valid until the
-	// next Gradient or Step.
+	// Grads are the last gradients, one per tensor of Weights, valid until
+	// the next Gradient or Step.
 	Grads() [][]T
-	// Weights are the current weights, one per matrix: the net's own, so
+	// Weights are the current weights, one per matrix and parameter vector
+	// (Config.WeightNames): the net's own, so
 	// writing them changes the net (only the finite-difference check does,
 	// and it restores them bit for bit).
 	Weights() [][]T
@@ -51,8 +56,11 @@ type Net[T ops.Float] interface {
 // generator seeded with seed (np.random.seed), as a Trainer draws them
 // first: one matrix after the other in layer order, w01 (784×h1) uniform in
 // ±W01Range, then every later matrix uniform in ±W12Range. For the book:
-// w01 = 0.02·random((784,100)) − 0.01, w12 = 0.2·random((100,10)) − 0.1. An
-// invalid c is an error (Config.Validate).
+// w01 = 0.02·random((784,100)) − 0.01, w12 = 0.2·random((100,10)) − 0.1.
+// The parameters of learnable activations follow, at their initial values
+// (no random draw: the matrices and masks are the same with or without
+// them), in the order of Config.WeightNames. An invalid c is an error
+// (Config.Validate).
 func InitWeights[T ops.Float](c Config, seed uint32) ([][]T, error) {
 	if err := c.Validate(); err != nil {
 		return nil, err
@@ -63,7 +71,7 @@ func InitWeights[T ops.Float](c Config, seed uint32) ([][]T, error) {
 // initWeights draws the initial weights of a valid c from rng.
 func initWeights[T ops.Float](c Config, rng *numpyrng.RNG) [][]T {
 	sizes := c.Sizes()
-	ws := make([][]T, len(sizes)-1)
+	ws := make([][]T, len(sizes)-1, len(c.WeightSizes()))
 	for i := range ws {
 		ws[i] = make([]T, sizes[i]*sizes[i+1])
 		r := c.W12Range
@@ -71,6 +79,16 @@ func initWeights[T ops.Float](c Config, rng *numpyrng.RNG) [][]T {
 			r = c.W01Range
 		}
 		uniform(rng, ws[i], 2*r, -r)
+	}
+	for l, a := range c.Acts() {
+		if p := ops.LearnableOf(a); p != nil {
+			th := p.Params().Initial(sizes[l+1])
+			w := make([]T, len(th))
+			for i, v := range th {
+				w[i] = T(v)
+			}
+			ws = append(ws, w)
+		}
 	}
 	return ws
 }
@@ -164,16 +182,24 @@ func NewHandRolled[T ops.Float](c Config, ws [][]T) (*handrolled.Net[T], error) 
 }
 
 // CheckWeights checks that ws holds one matrix per layer of the sizes c asks
-// for: w01 (784×h1), w12 (h1×h2), …, the last hk×10.
+// for: w01 (784×h1), w12 (h1×h2), …, the last hk×10; then the parameters
+// of each learnable activation (Config.WeightNames).
 func CheckWeights[T ops.Float](c Config, ws [][]T) error {
-	sizes := c.Sizes()
-	if len(ws) != len(sizes)-1 {
-		return fmt.Errorf("mnist: %d weight matrices, want %d", len(ws), len(sizes)-1)
+	sizes, names, counts := c.Sizes(), c.WeightNames(), c.WeightSizes()
+	if len(ws) != len(counts) {
+		if m := len(sizes) - 1; m < len(counts) {
+			return fmt.Errorf("mnist: %d weight tensors, want %d (%d matrices and %d parameter vectors: %s)", len(ws), len(counts), m, len(counts)-m, strings.Join(names[m:], ", "))
+		}
+		return fmt.Errorf("mnist: %d weight matrices, want %d", len(ws), len(counts))
 	}
 	for i, w := range ws {
-		if len(w) != sizes[i]*sizes[i+1] {
-			return fmt.Errorf("mnist: weight matrix %s has %d values, want %d×%d", c.MatrixNames()[i], len(w), sizes[i], sizes[i+1])
+		if len(w) == counts[i] {
+			continue
 		}
+		if i < len(sizes)-1 {
+			return fmt.Errorf("mnist: weight matrix %s has %d values, want %d×%d", names[i], len(w), sizes[i], sizes[i+1])
+		}
+		return fmt.Errorf("mnist: parameters %s hold %d values, want %d", names[i], len(w), counts[i])
 	}
 	return nil
 }

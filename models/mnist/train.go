@@ -148,7 +148,7 @@ func (t *Trainer[T]) Run(nets []Net[T], hooks Hooks[T]) ([][]Point, error) {
 			return nil, fmt.Errorf("mnist: train: net %d is nil", k)
 		}
 	}
-	names, sizes := c.MatrixNames(), c.Sizes()
+	names, sizes := c.WeightNames(), c.Sizes()
 	traj := make([][]Point, len(nets))
 	t.correct = make([]int, len(nets))
 	for iter := 0; iter < c.Iterations; iter++ {
@@ -220,10 +220,14 @@ func checkStep[T ops.Float](n Net[T], sizes []int, names []string) error {
 	}
 	gs, ws := n.Grads(), n.Weights()
 	for i := len(ws) - 1; i >= 0; i-- {
-		if err := checkFinite(names[i], gs[i], sizes[i+1]); err != nil {
+		cols := len(ws[i]) // a parameter vector: one row
+		if i+1 < len(sizes) {
+			cols = sizes[i+1]
+		}
+		if err := checkFinite(names[i], gs[i], cols); err != nil {
 			return fmt.Errorf("grad %w", err) // named here, so that a step builds no string
 		}
-		if err := checkFinite(names[i], ws[i], sizes[i+1]); err != nil {
+		if err := checkFinite(names[i], ws[i], cols); err != nil {
 			return err
 		}
 	}

@@ -5,6 +5,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"syscall"
 	"testing"
@@ -69,7 +70,7 @@ func buildExternal(t *testing.T) string {
 func TestExternalProgramRegistersArctan(t *testing.T) {
 	bin := buildExternal(t)
 	out, err := exec.Command(bin, "-list").Output()
-	if err != nil || !strings.Contains(string(out), "  arctan    slope from the output") {
+	if err != nil || !regexp.MustCompile(`(?m)^  arctan +slope from the output$`).Match(out) {
 		t.Fatalf("-list: %v\n%s", err, out)
 	}
 	cmd := exec.Command(bin, "-hidden-act", "arctan", "-iterations", "1", "-train-images", "200", "-batch", "100", "-quiet")

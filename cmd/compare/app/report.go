@@ -20,12 +20,36 @@ func (a *App) list(w io.Writer) {
 		width = max(width, len(act.Name()))
 	}
 	for _, act := range a.known() {
-		fmt.Fprintf(w, "  %-*s slope from the %s\n", width, act.Name(), act.DerivedFrom())
+		fmt.Fprintf(w, "  %-*s slope from the %s%s\n", width, act.Name(), act.DerivedFrom(), learnableText(act))
 	}
 	fmt.Fprintln(w, "outputs (-output):")
 	for _, o := range ops.Outputs() {
 		fmt.Fprintf(w, "  %-9s %s\n", o.Name, o)
 	}
+}
+
+// learnableText describes the learnable parameters of act, if any:
+// "; learns alpha per unit (from 0.25)".
+func learnableText(act ops.Activation) string {
+	l := ops.LearnableOf(act)
+	if l == nil {
+		return ""
+	}
+	p := l.Params()
+	var b strings.Builder
+	b.WriteString("; learns ")
+	for i, n := range p.Names {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		fmt.Fprintf(&b, "%s (from %g)", n, p.Init[i])
+	}
+	if p.PerUnit {
+		b.WriteString(" per unit")
+	} else {
+		b.WriteString(" shared by the layer")
+	}
+	return b.String()
 }
 
 // acc prints an accuracy as Python prints a float: the shortest repr.
@@ -95,6 +119,12 @@ func summary(w io.Writer, rep *compare.Report) {
 		c.Dtype, c.Iterations, c.TrainImages/c.Batch, sizesString(c.Hidden), c.HiddenAct, c.Output, c.Batch, c.Alpha, c.Dropout, c.Book, c.Seed, init)
 	fmt.Fprintf(w, "optimizer: %s, learning rate %s from alpha; losses are per-example means at evaluation (no dropout), without the 1/batch² of training\n",
 		c.Optimizer, c.Schedule)
+	for _, impl := range rep.Impls {
+		for _, p := range rep.Runs[impl].Learned {
+			fmt.Fprintf(w, "learned:   %s, %s of hidden layer %d: mean %.6g, min %.6g, max %.6g over %d value(s), from %g\n",
+				impl, p.Name, p.Layer, p.Mean, p.Min, p.Max, p.Units, p.Init)
+		}
+	}
 	if a := rep.Agreement; a != nil {
 		fmt.Fprintf(w, "gradients: worst relative difference %.3g at iteration %d step %d (grad %s); worst absolute %.3g at iteration %d step %d (grad %s); first step %.3g\n",
 			a.GradMaxRelDiff, a.GradMaxRelAt.Iteration, a.GradMaxRelAt.Step, a.GradMaxRelAt.Matrix,

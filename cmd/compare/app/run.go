@@ -390,7 +390,7 @@ func (s *invocation) writeOutputs(rep *compare.Report) error {
 	if t, ok := o.target("save"); ok {
 		w := weightsfile.Weights{Dtype: o.dtype}
 		sizes := o.cfg.Sizes()
-		for i, m := range final.Final {
+		for i, m := range final.Final[:len(sizes)-1] {
 			w.Layers = append(w.Layers, weightsfile.Matrix{Rows: sizes[i], Cols: sizes[i+1], Data: m})
 		}
 		errs = append(errs, s.write(t, func(dst io.Writer) error { return weightsfile.Encode(dst, w) }))

@@ -214,7 +214,7 @@ func Compare[T ops.Float](c mnist.Config, train, test mnist.Data[T], opts Compar
 		}
 		for i, w := range opts.Init {
 			if k := blas.FirstNonFinite(w); k >= 0 {
-				return nil, fmt.Errorf("compare: initial weights %s hold %v at %d", c.MatrixNames()[i], w[k], k)
+				return nil, fmt.Errorf("compare: initial weights %s hold %v at %d", c.WeightNames()[i], w[k], k)
 			}
 		}
 		for i := range ws {
@@ -276,7 +276,7 @@ type run[T ops.Float] struct {
 
 // newRun times the nets and starts the agreement of the nets with the first.
 func newRun[T ops.Float](c mnist.Config, opts CompareOptions, tol float64, nets []mnist.Net[T], k *reference.Checker[T]) *run[T] {
-	r := &run[T]{c: c, opts: opts, tol: tol, matrices: c.MatrixNames(), checks: k, gradNorms: make([][]GradNorms, len(nets))}
+	r := &run[T]{c: c, opts: opts, tol: tol, matrices: c.WeightNames(), checks: k, gradNorms: make([][]GradNorms, len(nets))}
 	for _, n := range nets {
 		t := &timedNet[T]{Net: n}
 		r.nets, r.plain, r.names = append(r.nets, t), append(r.plain, t), append(r.names, n.Name())
@@ -393,6 +393,7 @@ func (r *run[T]) finish(traj [][]mnist.Point) *Report {
 			Trajectory:        traj[i],
 			Weights:           stats,
 			GradNorms:         r.gradNorms[i],
+			Learned:           learned(r.c, final),
 			TrainStepNsMedian: int64(n.steps.median()),
 			EvalNsMedian:      int64(n.evals.median()),
 			WallSeconds:       (n.steps.total + n.evals.total).Seconds(),

@@ -62,14 +62,58 @@ type RunReport struct {
 	Trajectory []mnist.Point          `json:"trajectory"`
 	Weights    map[string]WeightsStat `json:"weights"`
 	// GradNorms holds, per evaluation, the Frobenius norm of the last step's
-	// gradient of every weight matrix (w01 first): where the gradient goes.
+	// gradient of every weight tensor (w01 first, then the parameters of
+	// learnable activations, as Config.WeightNames orders them): where the
+	// gradient goes.
 	GradNorms         []GradNorms `json:"grad_norms"`
 	TrainStepNsMedian int64       `json:"train_step_ns_median"`
 	EvalNsMedian      int64       `json:"eval_ns_median"`
 	// WallSeconds is the time spent in this implementation's steps and evaluations.
 	WallSeconds float64 `json:"wall_seconds"`
-	// Final holds the final weights as float64, one matrix per layer.
+	// Learned summarises the final parameters of each learnable activation,
+	// in the order of Config.WeightNames; empty without one.
+	Learned []LearnedParam `json:"learned_params,omitempty"`
+	// Final holds the final weights as float64: one matrix per layer, then
+	// the parameters of learnable activations (Config.WeightNames).
 	Final [][]float64 `json:"-"`
+}
+
+// LearnedParam is one learnable activation parameter of one hidden layer
+// at the end of a run: its initial value and the mean, least and greatest
+// of its final values (one per unit, or one shared by the layer).
+type LearnedParam struct {
+	Tensor string  `json:"tensor"` // Config.WeightNames: "prelu1"
+	Name   string  `json:"name"`   // the parameter: "alpha"
+	Layer  int     `json:"layer"`  // the hidden layer, from 1
+	Units  int     `json:"values"` // how many values it has
+	Init   float64 `json:"init"`
+	Mean   float64 `json:"mean"`
+	Min    float64 `json:"min"`
+	Max    float64 `json:"max"`
+}
+
+// learned summarises the parameters of c's learnable activations in final
+// (Net.Weights as float64).
+func learned(c mnist.Config, final [][]float64) []LearnedParam {
+	var out []LearnedParam
+	names := c.WeightNames()
+	for l, i := range c.ParamIndex() {
+		if i < 0 || i >= len(final) {
+			continue
+		}
+		p := ops.LearnableOf(c.Acts()[l]).Params()
+		n := len(final[i]) / len(p.Names)
+		for j, name := range p.Names {
+			v := final[i][j*n : (j+1)*n]
+			lp := LearnedParam{Tensor: names[i], Name: name, Layer: l + 1, Units: n, Init: p.Init[j], Min: v[0], Max: v[0]}
+			for _, x := range v {
+				lp.Mean += x / float64(n)
+				lp.Min, lp.Max = min(lp.Min, x), max(lp.Max, x)
+			}
+			out = append(out, lp)
+		}
+	}
+	return out
 }
 
 // GradNorms is ‖∂L/∂w‖ of every matrix after the last step of an evaluated

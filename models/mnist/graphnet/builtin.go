@@ -138,6 +138,9 @@ func builtinWhyNot(a ops.Activation) string {
 	if a == nil {
 		return "nil activation"
 	}
+	if ops.LearnableOf(a) != nil {
+		return a.Name() + " has learnable parameters, which the built-in network does not train"
+	}
 	name := a.Name()
 	if why, ok := builtinMissing[name]; ok {
 		return why
@@ -361,7 +364,10 @@ type builtinOps struct{}
 
 func (builtinOps) name() string { return mnist.ImplBuiltin }
 
-func (builtinOps) hidden(h, w *gorgonia.Node, act ops.Activation) (*gorgonia.Node, error) {
+func (builtinOps) hidden(h, w, theta *gorgonia.Node, act ops.Activation) (*gorgonia.Node, error) {
+	if theta != nil {
+		return nil, fmt.Errorf("graphnet: builtin: %s has learnable parameters, which the built-in network does not train", act.Name())
+	}
 	return builtinLayer(h, w, act)
 }
 

@@ -268,8 +268,8 @@ func TestBuiltinForwardOnGrid(t *testing.T) {
 	}
 	acts := append(ops.Activations(), builtinTestSwish, builtinTestMish, builtinTestSoftsign)
 	for _, a := range acts {
-		if a == ops.GELU {
-			continue // no erf among Gorgonia's ops: TestBuiltinSupports checks the refusal
+		if a == ops.GELU || ops.LearnableOf(a) != nil {
+			continue // no erf among Gorgonia's ops, no parameters: TestBuiltinSupports checks the refusals
 		}
 		t.Run(a.Name(), func(t *testing.T) {
 			if why := builtinWhyNot(a); why != "" {
@@ -377,6 +377,13 @@ func TestBuiltinSupports(t *testing.T) {
 	for _, a := range append(ops.Activations(), builtinTestSwish, builtinTestMish, builtinTestSoftsign) {
 		if a == ops.GELU {
 			continue // refused below
+		}
+		if ops.LearnableOf(a) != nil {
+			err := BuiltinSupports(builtinTestConfig([]int{8}, ops.SoftmaxCrossEntropy, a))
+			if !errors.Is(err, ErrNoBuiltin) || !strings.Contains(err.Error(), "learnable parameters") {
+				t.Errorf("%s: %v, want ErrNoBuiltin saying it has learnable parameters", a.Name(), err)
+			}
+			continue
 		}
 		for _, o := range ops.Outputs() {
 			c := builtinTestConfig([]int{8}, o, a)

@@ -24,7 +24,8 @@ var _ mnist.Net[float64] = GraphNet[float64]{}
 //	h_l = act_l(in·w_l); hd_l = h_l ⊙ mask2_l (dropout only), for each hidden layer
 //	L   = s·loss(hd·w_last, t)    (graph.Loss; s = Config.LossScale)
 //
-// with the weight matrices as learnables, starting from copies of ws. The
+// with the weight matrices, and the parameters of learnable activations
+// (graph.DenseParams), as learnables, starting from copies of ws. The
 // activations run on Config.Pool. Config.Book does not apply: the graph
 // always computes the true gradient. The net is not safe for concurrent use
 // (see GraphNet).
@@ -41,7 +42,10 @@ type customOps struct{ pool *ops.Pool }
 
 func (customOps) name() string { return mnist.ImplGraph }
 
-func (o customOps) hidden(h, w *gorgonia.Node, act ops.Activation) (*gorgonia.Node, error) {
+func (o customOps) hidden(h, w, theta *gorgonia.Node, act ops.Activation) (*gorgonia.Node, error) {
+	if theta != nil {
+		return graph.DenseParams(h, w, theta, ops.LearnableOf(act))
+	}
 	return graph.Dense(h, w, act, graph.WithPool(o.pool))
 }
 

@@ -18,8 +18,9 @@ import (
 type layers interface {
 	// name is the implementation's name.
 	name() string
-	// hidden returns act(h·w).
-	hidden(h, w *gorgonia.Node, act ops.Activation) (*gorgonia.Node, error)
+	// hidden returns act(h·w), or act(h·w; θ) when theta is not nil (the
+	// activation is then an ops.Learnable).
+	hidden(h, w, theta *gorgonia.Node, act ops.Activation) (*gorgonia.Node, error)
 	// dropout returns h ⊙ mask2.
 	dropout(h, mask2 *gorgonia.Node) (*gorgonia.Node, error)
 	// product returns h·w, the logits.
@@ -95,16 +96,14 @@ func dtypeOf[T ops.Float]() tensor.Dtype {
 // and returns the input node, the weight nodes, the loss and the output.
 func (n *machine[T]) forward(g *gorgonia.ExprGraph) (x *gorgonia.Node, learn gorgonia.Nodes, loss, out *gorgonia.Node, err error) {
 	c, l := n.c, n.l
-	dt, b, sizes, names := dtypeOf[T](), c.Batch, c.Sizes(), c.MatrixNames()
+	dt, b, sizes := dtypeOf[T](), c.Batch, c.Sizes()
 	x = gorgonia.NewMatrix(g, dt, gorgonia.WithShape(b, idx.Pixels), gorgonia.WithName("x"),
 		gorgonia.WithValue(tensor.New(tensor.WithShape(b, idx.Pixels), tensor.Of(dt))))
 	t := gorgonia.NewMatrix(g, dt, gorgonia.WithShape(b, idx.Classes), gorgonia.WithName("t"), gorgonia.WithValue(n.t))
-	for i, d := range n.w {
-		learn = append(learn, gorgonia.NewMatrix(g, dt, gorgonia.WithShape(sizes[i], sizes[i+1]), gorgonia.WithName(names[i]), gorgonia.WithValue(d)))
-	}
+	learn = n.weightNodes(g)
 	h := x
 	for i, act := range c.Acts() {
-		if h, err = l.hidden(h, learn[i], act); err != nil {
+		if h, err = l.hidden(h, learn[i], n.theta(learn, i), act); err != nil {
 			return nil, nil, nil, nil, err
 		}
 		if c.Dropout {
@@ -114,7 +113,7 @@ func (n *machine[T]) forward(g *gorgonia.ExprGraph) (x *gorgonia.Node, learn gor
 			}
 		}
 	}
-	logits, err := l.product(h, learn[len(learn)-1])
+	logits, err := l.product(h, learn[len(sizes)-2])
 	if err != nil {
 		return nil, nil, nil, nil, fmt.Errorf("logits: %w", err)
 	}
@@ -122,6 +121,30 @@ func (n *machine[T]) forward(g *gorgonia.ExprGraph) (x *gorgonia.Node, learn gor
 		return nil, nil, nil, nil, fmt.Errorf("loss %s: %w", c.Output.Name, err)
 	}
 	return x, learn, loss, out, nil
+}
+
+// weightNodes returns, in g, the nodes of the weight tensors: the matrices,
+// then the parameter vectors (Config.WeightNames).
+func (n *machine[T]) weightNodes(g *gorgonia.ExprGraph) gorgonia.Nodes {
+	dt, sizes, names := dtypeOf[T](), n.c.Sizes(), n.c.WeightNames()
+	var ws gorgonia.Nodes
+	for i, d := range n.w {
+		if i+1 < len(sizes) {
+			ws = append(ws, gorgonia.NewMatrix(g, dt, gorgonia.WithShape(sizes[i], sizes[i+1]), gorgonia.WithName(names[i]), gorgonia.WithValue(d)))
+		} else {
+			ws = append(ws, gorgonia.NewVector(g, dt, gorgonia.WithShape(d.Size()), gorgonia.WithName(names[i]), gorgonia.WithValue(d)))
+		}
+	}
+	return ws
+}
+
+// theta returns the parameter node of hidden layer l (0-based) among the
+// weight nodes ws, or nil when its activation has none.
+func (n *machine[T]) theta(ws gorgonia.Nodes, l int) *gorgonia.Node {
+	if i := n.c.ParamIndex()[l]; i >= 0 {
+		return ws[i]
+	}
+	return nil
 }
 
 // newMachine builds the network (forward) and compiles it with the weight
@@ -150,7 +173,11 @@ func newMachine[T ops.Float](c mnist.Config, ws [][]T, l layers) (*machine[T], e
 	}
 	n.opt = opt
 	for i, w := range ws {
-		d := tensor.New(tensor.WithShape(sizes[i], sizes[i+1]), tensor.WithBacking(clone(w)))
+		shape := tensor.Shape{len(w)} // a parameter vector
+		if i+1 < len(sizes) {
+			shape = tensor.Shape{sizes[i], sizes[i+1]}
+		}
+		d := tensor.New(tensor.WithShape(shape...), tensor.WithBacking(clone(w)))
 		n.w, n.ws = append(n.w, d), append(n.ws, d.Data().([]T))
 	}
 	if c.Dropout {
@@ -341,25 +368,22 @@ func (n *machine[T]) evalFor(rows int) *evalProg[T] {
 // compileEval builds the test-time graph for rows images and puts it first,
 // closing the least recently used one beyond maxEvalProgs.
 func (n *machine[T]) compileEval(rows int) (*evalProg[T], error) {
-	dt, sizes, names := dtypeOf[T](), n.c.Sizes(), n.c.MatrixNames()
+	dt := dtypeOf[T]()
 	what := "graphnet: " + n.l.name() + " eval"
 	g := gorgonia.NewGraph()
 	e := &evalProg[T]{rows: rows, out: tensor.New(tensor.WithShape(rows, idx.Classes), tensor.Of(dt))}
 	x := gorgonia.NewMatrix(g, dt, gorgonia.WithShape(rows, idx.Pixels), gorgonia.WithName("x"),
 		gorgonia.WithValue(tensor.New(tensor.WithShape(rows, idx.Pixels), tensor.Of(dt))))
 	e.x = x
-	var ws gorgonia.Nodes
-	for i, w := range n.w {
-		ws = append(ws, gorgonia.NewMatrix(g, dt, gorgonia.WithShape(sizes[i], sizes[i+1]), gorgonia.WithName(names[i]), gorgonia.WithValue(w)))
-	}
+	ws := n.weightNodes(g)
 	h := x
 	var err error
 	for l, act := range n.c.Acts() {
-		if h, err = n.l.hidden(h, ws[l], act); err != nil {
+		if h, err = n.l.hidden(h, ws[l], n.theta(ws, l), act); err != nil {
 			return nil, fmt.Errorf("%s: %w", what, err)
 		}
 	}
-	logits, err := n.l.product(h, ws[len(ws)-1])
+	logits, err := n.l.product(h, ws[len(n.c.Hidden)])
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", what, err)
 	}

@@ -251,7 +251,7 @@ func (k *Checker[T]) checkAt(b mnist.Batch[T], nets []mnist.Net[T]) error {
 func (k *Checker[T]) fdCheck(f *FDCheck, n mnist.Net[T], b mnist.Batch[T], grads [][]float64, x64 []float64, masks64 [][]float64) error {
 	f.Checks++
 	var check func(i int, g, d []float64, dir string) error
-	names := k.c.MatrixNames()
+	names := k.c.WeightNames()
 	record := func(i int, dir string, r fdResult) {
 		f.Directions++
 		if floats.Worse(r.rel, f.WorstRelErr) || f.Directions == 1 {
@@ -335,7 +335,7 @@ func (k *Checker[T]) builtinCheck(b mnist.Batch[T], nets []mnist.Net[T], grads m
 	}
 	ref := k.builtin.Grads()
 	bc := &k.chk.Builtin
-	names := k.c.MatrixNames()
+	names := k.c.WeightNames()
 	compared := false
 	for _, n := range nets {
 		if n.Name() == mnist.ImplBuiltin || (n.Name() == mnist.ImplHandRolled && k.c.Book && k.c.Dropout) {

@@ -270,8 +270,9 @@ func newRangeTracker(layers int) *rangeTracker {
 // observe runs the training-time forward of the network with weights ws on
 // batch b, in float64, and records the ranges.
 func (r *rangeTracker) observe(c mnist.Config, ws [][]float64, x []float64, masks [][]float64) {
-	sizes, acts := c.Sizes(), c.Acts()
-	in, rows := x, c.Batch
+	sizes, acts, params := c.Sizes(), c.Acts(), c.ParamIndex()
+	in, rows, all := x, c.Batch, ws
+	ws = ws[:len(sizes)-1] // the matrices; the parameters follow
 	for l := range ws {
 		k, m := sizes[l], sizes[l+1]
 		z := make([]float64, rows*m)
@@ -284,7 +285,11 @@ func (r *rangeTracker) observe(c mnist.Config, ws [][]float64, x []float64, mask
 		if l == len(ws)-1 {
 			return
 		}
-		ops.Forward(acts[l], z, z, m)
+		if p := params[l]; p >= 0 {
+			ops.ParamsForward(ops.LearnableOf(acts[l]), z, z, all[p], m)
+		} else {
+			ops.Forward(acts[l], z, z, m)
+		}
 		if masks != nil {
 			for i, v := range masks[l] {
 				z[i] *= 2 * v

@@ -77,8 +77,30 @@ func (s Spec) Validate() error {
 		if a == nil {
 			return fmt.Errorf("handrolled: hidden layer %d has no activation", i+1)
 		}
+		if ops.LearnableOf(a) != nil && s.Book {
+			return fmt.Errorf("handrolled: book mode with %s, whose parameters need a gradient", a.Name())
+		}
 	}
 	return nil
+}
+
+// counts returns the number of values of every tensor trained: the weight
+// matrices, then the parameters of each learnable activation in layer
+// order; and, per hidden layer, the index of its parameters in that list,
+// or −1.
+func (s Spec) counts() (counts, param []int) {
+	L := len(s.Sizes) - 1
+	for i := 0; i < L; i++ {
+		counts = append(counts, s.Sizes[i]*s.Sizes[i+1])
+	}
+	for l, a := range s.Acts {
+		param = append(param, -1)
+		if p := ops.LearnableOf(a); p != nil {
+			param[l] = len(counts)
+			counts = append(counts, p.Params().Count(s.Sizes[l+1]))
+		}
+	}
+	return counts, param
 }
 
 // Net is the hand-rolled network. It allocates everything once (evaluation
@@ -88,8 +110,11 @@ func (s Spec) Validate() error {
 // must be used by one goroutine at a time. Different Nets share nothing
 // mutable and may be used at once from different goroutines.
 type Net[T ops.Float] struct {
-	s     Spec
-	w, g  [][]T // weights and the last gradients, one per matrix
+	s Spec
+	// w and g are the weights and the last gradients: one per matrix, then
+	// one per learnable activation's parameters (param says where).
+	w, g  [][]T
+	param []int // per hidden layer: the index of its parameters in w, or −1
 	z, h  [][]T // per hidden layer: pre-activation (input-derived only) and output
 	hd    [][]T // per hidden layer: the output after dropout
 	e     [][]T // per hidden layer: the delta flowing back
@@ -107,28 +132,29 @@ type Net[T ops.Float] struct {
 var ErrShape = errors.New("handrolled: wrong size")
 
 // New returns the network starting from copies of weights (one matrix per
-// layer, row-major, shapes from s.Sizes). The Net is not safe for concurrent
+// layer, row-major, shapes from s.Sizes; then the parameters of each
+// learnable activation, in layer order). The Net is not safe for concurrent
 // use (see Net).
 func New[T ops.Float](s Spec, weights [][]T) (*Net[T], error) {
 	if err := s.Validate(); err != nil {
 		return nil, err
 	}
 	L := len(s.Sizes) - 1
-	if len(weights) != L {
-		return nil, fmt.Errorf("%w: %d weight matrices, want %d", ErrShape, len(weights), L)
+	counts, param := s.counts()
+	if len(weights) != len(counts) {
+		return nil, fmt.Errorf("%w: %d weight tensors, want %d (%d matrices and %d parameter vectors)", ErrShape, len(weights), len(counts), L, len(counts)-L)
 	}
-	n := &Net[T]{s: s}
-	counts := make([]int, L)
-	for i := range counts {
-		counts[i] = s.Sizes[i] * s.Sizes[i+1]
-	}
+	n := &Net[T]{s: s, param: param}
 	opt, err := optim.New[T](s.optim(), counts)
 	if err != nil {
 		return nil, fmt.Errorf("handrolled: %w", err)
 	}
 	n.opt = opt
 	for i, w := range weights {
-		if want := s.Sizes[i] * s.Sizes[i+1]; len(w) != want {
+		if want := counts[i]; len(w) != want {
+			if i >= L {
+				return nil, fmt.Errorf("%w: parameter vector %d has %d values, want %d", ErrShape, i-L, len(w), want)
+			}
 			return nil, fmt.Errorf("%w: weight matrix %d has %d values, want %d×%d", ErrShape, i, len(w), s.Sizes[i], s.Sizes[i+1])
 		}
 		n.w = append(n.w, append([]T(nil), w...))
@@ -160,11 +186,12 @@ func (n *Net[T]) Name() string { return "handrolled" }
 // Output is the last forward pass's output, batch×classes.
 func (n *Net[T]) Output() []T { return n.y }
 
-// Grads are the last gradients, one per weight matrix, valid until the next
-// Gradient or Step.
+// Grads are the last gradients, one per weight matrix and then one per
+// learnable activation's parameters, valid until the next Gradient or Step.
 func (n *Net[T]) Grads() [][]T { return n.g }
 
-// Weights are the current weights, one per matrix. They are the network's
+// Weights are the current weights, one per matrix and then one per
+// learnable activation's parameters. They are the network's
 // own: writing them changes the network (the finite-difference check does so,
 // and restores them).
 func (n *Net[T]) Weights() [][]T { return n.w }
@@ -203,14 +230,12 @@ func (n *Net[T]) forward(x []T, masks [][]T) []T {
 	in := x
 	for l := range n.h {
 		k, m := s.Sizes[l], s.Sizes[l+1]
-		act := s.Acts[l]
-		if z := n.z[l]; z != nil {
-			blas.Gemm(false, false, b, m, k, in, n.w[l], z, &n.scratch)
-			ops.ForwardOn(s.Pool, act, n.h[l], z, m)
-		} else {
-			blas.Gemm(false, false, b, m, k, in, n.w[l], n.h[l], &n.scratch)
-			ops.ForwardOn(s.Pool, act, n.h[l], n.h[l], m)
+		z := n.z[l]
+		if z == nil {
+			z = n.h[l] // output-derived: in place
 		}
+		blas.Gemm(false, false, b, m, k, in, n.w[l], z, &n.scratch)
+		n.activate(l, n.h[l], z, m)
 		in = n.h[l]
 		if masks != nil {
 			hd := n.hd[l]
@@ -224,6 +249,29 @@ func (n *Net[T]) forward(x []T, masks [][]T) []T {
 	blas.Gemm(false, false, b, s.Sizes[L], s.Sizes[L-1], in, n.w[L-1], n.y, &n.scratch)
 	ops.ForwardOn(s.Pool, s.Output.Act, n.y, n.y, s.Sizes[L])
 	return in
+}
+
+// activate writes y = act_l(z), with the layer's parameters when it has
+// them (on the calling goroutine: their gradient is a sum over the rows).
+func (n *Net[T]) activate(l int, y, z []T, cols int) {
+	act := n.s.Acts[l]
+	if p := n.param[l]; p >= 0 {
+		ops.ParamsForward(ops.LearnableOf(act), y, z, n.w[p], cols)
+		return
+	}
+	ops.ForwardOn(n.s.Pool, act, y, z, cols)
+}
+
+// slope writes e = act_l'·e from the layer's input z (nil for an
+// output-derived activation) and output y, and the gradient of its
+// parameters, if any.
+func (n *Net[T]) slope(l int, e, z, y []T, cols int) {
+	act := n.s.Acts[l]
+	if p := n.param[l]; p >= 0 {
+		ops.ParamsBackward(ops.LearnableOf(act), e, n.g[p], e, z, y, n.w[p], cols)
+		return
+	}
+	ops.BackwardOn(n.s.Pool, act, e, e, z, y, cols)
 }
 
 // Gradient computes the output and the gradients for one batch x with
@@ -258,13 +306,13 @@ func (n *Net[T]) Gradient(x, t []T, masks [][]T) error {
 		}
 		e := n.e[l-1]
 		blas.Gemm(false, true, b, k, m, d, n.w[l], e, &n.scratch)
-		act, h := s.Acts[l-1], n.h[l-1]
+		h := n.h[l-1]
 		switch {
 		case masks == nil:
-			ops.BackwardOn(s.Pool, act, e, e, n.z[l-1], h, k)
-		case s.Book:
+			n.slope(l-1, e, n.z[l-1], h, k)
+		case s.Book: // no learnable activation (Validate)
 			hd := n.hd[l-1]
-			ops.BackwardOn(s.Pool, act, e, e, n.z[l-1], hd, k)
+			ops.BackwardOn(s.Pool, s.Acts[l-1], e, e, n.z[l-1], hd, k)
 			for i, v := range masks[l-1] {
 				e[i] *= v
 			}
@@ -272,7 +320,7 @@ func (n *Net[T]) Gradient(x, t []T, masks [][]T) error {
 			for i, v := range masks[l-1] {
 				e[i] *= v * 2
 			}
-			ops.BackwardOn(s.Pool, act, e, e, n.z[l-1], h, k)
+			n.slope(l-1, e, n.z[l-1], h, k)
 		}
 		d = e
 	}
@@ -363,7 +411,7 @@ func (n *Net[T]) Logits(x []T, rows int) ([]T, error) {
 	for l := 0; l < L-1; l++ {
 		h := n.ez[l][:rows*s.Sizes[l+1]]
 		blas.Gemm(false, false, rows, s.Sizes[l+1], s.Sizes[l], in, n.w[l], h, &n.scratch)
-		ops.ForwardOn(s.Pool, s.Acts[l], h, h, s.Sizes[l+1])
+		n.activate(l, h, h, s.Sizes[l+1])
 		in = h
 	}
 	y := n.ey[:rows*s.Sizes[L]]
