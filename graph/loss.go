@@ -3,6 +3,7 @@ package graph
 import (
 	"fmt"
 	"math"
+	"reflect"
 
 	"github.com/chewxy/hm"
 	"gorgonia.org/gorgonia"
@@ -22,6 +23,9 @@ import (
 func Loss(o ops.Output, logits, targets *gorgonia.Node, scale float64, opts ...Option) (loss, out *gorgonia.Node, err error) {
 	if o.Act == nil {
 		return nil, nil, fmt.Errorf("graph: output %q has no activation", o.Name)
+	}
+	if o.CrossEntropy && o.Loss != nil {
+		return nil, nil, fmt.Errorf("graph: loss %s: both the fused cross-entropy and %s", o.Name, o.Loss.Name())
 	}
 	if err := checkFloatTensor(logits, "loss "+o.Name); err != nil {
 		return nil, nil, err
@@ -85,8 +89,11 @@ var (
 func newLossOp(o ops.Output, scale float64) *lossOp {
 	kind, arity := "squaredError", 2
 	k, _ := o.LogitScale()
-	if o.CrossEntropy {
+	switch {
+	case o.CrossEntropy:
 		kind, arity = "softmaxCrossEntropy", 3
+	case o.Loss != nil:
+		kind = lossKey(o.Loss)
 	}
 	return &lossOp{
 		base: base{
@@ -138,13 +145,21 @@ func (op *lossOp) Do(in ...gorgonia.Value) (gorgonia.Value, error) {
 	return gorgonia.NewF32(float32(op.scale * sum)), nil
 }
 
+// lossKey identifies a Loss in an op's hash, as actKey does an activation.
+func lossKey(l ops.Loss) string {
+	if v := reflect.ValueOf(l); v.Kind() == reflect.Pointer {
+		return fmt.Sprintf("loss %q %T %#x", l.Name(), l, v.Pointer())
+	}
+	return fmt.Sprintf("loss %q %T %v", l.Name(), l, l)
+}
+
 // lossSum is the unscaled loss: ops.CrossEntropy of the logits or
 // ops.SquaredError of the output.
 func lossSum[T ops.Float](op *lossOp, x, t []T, cols int) (float64, error) {
 	if op.o.CrossEntropy {
 		return ops.CrossEntropy(x, t, cols, op.k)
 	}
-	return ops.SquaredError(x, t), nil
+	return ops.OutputLoss(op.o, x, t, cols), nil
 }
 
 // SymDiff returns g·s·(y − t) for the first input, y the output node
@@ -209,9 +224,12 @@ func (op *lossBackOp) run(out *tensor.Dense, a args) error {
 // lossGrad writes the gradient of the scaled loss with respect to the loss
 // op's first input into d, from the output y.
 func lossGrad[T ops.Float](o ops.Output, d, y, t []T, cols int, s float64) {
-	if o.CrossEntropy {
+	switch {
+	case o.CrossEntropy:
 		ops.Delta(o, d, y, t, cols, s)
-		return
+	case o.Loss != nil:
+		ops.LossGrad(o.Loss, d, y, t, cols, s)
+	default:
+		ops.ScaledDiff(d, y, t, s)
 	}
-	ops.ScaledDiff(d, y, t, s)
 }

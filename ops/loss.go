@@ -22,8 +22,55 @@ type Output struct {
 	// Act is applied to the logits.
 	Act Activation
 	// CrossEntropy selects the fused softmax cross-entropy (Act must be
-	// Softmax); otherwise the loss is squared error.
+	// Softmax); otherwise the loss is Loss, or squared error when Loss is
+	// nil.
 	CrossEntropy bool
+	// Loss, when not nil, is the loss of the output y against the targets,
+	// in place of squared error (not with CrossEntropy): L = s·Σ_rows ℓ(y, t),
+	// and the output delta is Act's backward of s·∂ℓ/∂y.
+	Loss Loss
+}
+
+// Loss is a loss ℓ(y, t) of one row of outputs y against its targets t,
+// for outputs of one's own (Output.Loss). Value returns Σ_rows ℓ over the
+// rows of length cols, unscaled, accumulated in float64; Grad writes
+// ∂ℓ/∂y of every entry into d (which may alias neither y nor t).
+//
+// Like an activation's slope, Grad is checked against finite differences
+// of Value (check.Loss, and the network's finite-difference check).
+type Loss interface {
+	Name() string
+	Value(y, t []float64, cols int) float64
+	Grad(d, y, t []float64, cols int)
+}
+
+// BinaryCrossEntropy is ℓ(y, t) = −Σ_j t_j ln y_j + (1 − t_j) ln(1 − y_j),
+// for outputs in (0, 1): ∂ℓ/∂y = (y − t)/(y(1 − y)). With the sigmoid's
+// slope y(1 − y) the delta is s·(y − t), computed as the product of the
+// two. An output of exactly 0 or 1 (a sigmoid saturated in float64, beyond
+// |x| ≈ 37) gives an infinite loss and a NaN delta, which the training
+// reports as a divergence.
+var BinaryCrossEntropy Loss = binaryCrossEntropy{}
+
+type binaryCrossEntropy struct{}
+
+func (binaryCrossEntropy) Name() string { return "binary cross-entropy" }
+
+func (binaryCrossEntropy) Value(y, t []float64, _ int) float64 {
+	mustSame("binary cross-entropy", "", "y", "t", len(y), len(t))
+	var sum float64
+	for i, v := range y {
+		sum -= t[i]*math.Log(v) + (1-t[i])*math.Log1p(-v)
+	}
+	return sum
+}
+
+func (binaryCrossEntropy) Grad(d, y, t []float64, _ int) {
+	mustSame("binary cross-entropy", "", "y", "t", len(y), len(t))
+	mustHold("binary cross-entropy", "", "d", len(d), len(y))
+	for i, v := range y {
+		d[i] = (v - t[i]) / (v * (1 - v))
+	}
 }
 
 // The output configurations of the chapter.
@@ -34,10 +81,13 @@ var (
 	SigmoidSquared = Output{Name: "sigmoid", Act: Sigmoid}
 	// IdentitySquared is a linear output with squared error.
 	IdentitySquared = Output{Name: "identity", Act: Identity}
+	// SigmoidBCE is sigmoid with binary cross-entropy (a Loss, not fused):
+	// ten independent yes/no outputs.
+	SigmoidBCE = Output{Name: "sigmoid-bce", Act: Sigmoid, Loss: BinaryCrossEntropy}
 )
 
 // outputs lists the output configurations known by name. It is read, never written.
-var outputs = [...]Output{SoftmaxCrossEntropy, SigmoidSquared, IdentitySquared}
+var outputs = [...]Output{SoftmaxCrossEntropy, SigmoidSquared, IdentitySquared, SigmoidBCE}
 
 // Outputs returns the registered output configurations.
 func Outputs() []Output {
@@ -68,10 +118,58 @@ func LookupOutput(name string) (Output, error) {
 
 // String describes the configuration, e.g. "softmax + cross-entropy".
 func (o Output) String() string {
-	if o.CrossEntropy {
-		return o.Act.Name() + " + cross-entropy"
+	act := "<nil>"
+	if o.Act != nil {
+		act = o.Act.Name()
 	}
-	return o.Act.Name() + " + squared error"
+	switch {
+	case o.CrossEntropy:
+		return act + " + cross-entropy"
+	case o.Loss != nil:
+		return act + " + " + o.Loss.Name()
+	}
+	return act + " + squared error"
+}
+
+// Validate reports the first thing wrong with o as an output: no
+// activation, an input-derived one (an output reads its slope off y), a
+// fused cross-entropy without a softmax, or one with a Loss as well.
+func (o Output) Validate() error {
+	switch {
+	case o.Act == nil:
+		return fmt.Errorf("ops: output %q has no activation", o.Name)
+	case o.Act.DerivedFrom() != FromOutput:
+		return fmt.Errorf("ops: output activation %s is input-derived: an output must read its slope off y", o.Act.Name())
+	case o.CrossEntropy && o.Loss != nil:
+		return fmt.Errorf("ops: output %q has both the fused cross-entropy and the loss %s", o.Name, o.Loss.Name())
+	}
+	if _, softmax := o.LogitScale(); o.CrossEntropy && !softmax {
+		return fmt.Errorf("ops: output %q pairs cross-entropy with %s: the fused loss needs a softmax", o.Name, o.Act.Name())
+	}
+	return nil
+}
+
+// OutputLoss returns Σ_rows loss of the output y against t for an output
+// without the fused cross-entropy: ½Σ(y − t)² (SquaredError), or o.Loss's
+// Value, in float64.
+func OutputLoss[T Float](o Output, y, t []T, cols int) float64 {
+	if o.Loss == nil {
+		return SquaredError(y, t)
+	}
+	mustSame("OutputLoss of ", o.Name, "y", "t", len(y), len(t))
+	if y64, ok := any(y).([]float64); ok {
+		return o.Loss.Value(y64, any(t).([]float64), cols)
+	}
+	return o.Loss.Value(widen(y), widen(t), cols)
+}
+
+// widen returns v as float64s.
+func widen[T Float](v []T) []float64 {
+	out := make([]float64, len(v))
+	for i, x := range v {
+		out[i] = float64(x)
+	}
+	return out
 }
 
 // LogitScale returns k when o is a cross-entropy of a softmax of base e^k
@@ -85,15 +183,33 @@ func (o Output) LogitScale() (float64, bool) {
 
 // Delta writes into d the gradient of the loss with respect to the logits,
 // given the output y = o.Act(logits), the targets t and the scale s: (y − t)·s
-// for cross-entropy, Act's backward of (y − t)·s for squared error.
+// for cross-entropy, Act's backward of (y − t)·s for squared error, Act's
+// backward of s·∂ℓ/∂y for an Output with a Loss.
 func Delta[T Float](o Output, d, y, t []T, cols int, s float64) {
 	mustActivation("Delta of output ", o.Name, o.Act)
 	if k, ok := logitScale(o.Act); ok && o.CrossEntropy {
 		s *= k // softmax of base e^k: ∂L/∂x = k·s·(y − t)
 	}
-	ScaledDiff(d, y, t, s)
+	if o.Loss != nil && !o.CrossEntropy {
+		LossGrad(o.Loss, d, y, t, cols, s)
+	} else {
+		ScaledDiff(d, y, t, s)
+	}
 	if !o.CrossEntropy {
 		Backward(o.Act, d, d, nil, y, cols)
+	}
+}
+
+// LossGrad writes d = s·∂ℓ/∂y of l, computed in float64 and rounded once.
+func LossGrad[T Float](l Loss, d, y, t []T, cols int, s float64) {
+	mustSame("LossGrad", "", "y", "t", len(y), len(t))
+	mustHold("LossGrad", "", "d", len(d), len(y))
+	y64, t64 := widen(y), widen(t)
+	g := make([]float64, len(y))
+	l.Grad(g, y64, t64, cols)
+	d = d[:len(y)]
+	for i, v := range g {
+		d[i] = T(v * s)
 	}
 }
 

@@ -246,6 +246,9 @@ func (c Config) Validate() error {
 	if _, softmax := c.Output.LogitScale(); c.Output.CrossEntropy && !softmax {
 		return fmt.Errorf("mnist: output %q pairs cross-entropy with %s: the fused loss needs a softmax", c.Output.Name, c.Output.Act.Name())
 	}
+	if c.Output.CrossEntropy && c.Output.Loss != nil {
+		return fmt.Errorf("mnist: output %q has both the fused cross-entropy and the loss %s", c.Output.Name, c.Output.Loss.Name())
+	}
 	return nil
 }
 

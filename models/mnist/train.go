@@ -253,6 +253,7 @@ type Evaluator[T ops.Float] struct {
 	block []T
 	from  *uint8 // the first byte of the images block holds; nil for none
 	y     []T    // the output of a squared-error loss, one block's
+	t     []T    // the one-hot targets of an output's own Loss, one block's
 }
 
 // Accuracy is the fraction of d's images whose largest logit is at the label,
@@ -326,7 +327,7 @@ func (e *Evaluator[T]) evaluate(nets []Net[T], d Data[T], out *ops.Output, acc, 
 // sumLoss returns Σ_rows loss of out for the logits z (one row of Classes
 // per label), in float64: for a softmax of base e^k, ln Σ_j e^(k·z_j) −
 // k·z_label with the row's maximum subtracted; otherwise ½Σ_j (y_j − t_j)²
-// with y = out.Act(z) and t the label's one-hot row.
+// with y = out.Act(z) and t the label's one-hot row, or out.Loss's Value.
 func (e *Evaluator[T]) sumLoss(out ops.Output, z []T, labels []uint8) float64 {
 	var sum float64
 	if k, softmax := out.LogitScale(); softmax {
@@ -346,6 +347,14 @@ func (e *Evaluator[T]) sumLoss(out ops.Output, z []T, labels []uint8) float64 {
 	}
 	e.y = resize(e.y, len(z))
 	ops.Forward(out.Act, e.y, z, idx.Classes)
+	if out.Loss != nil {
+		e.t = resize(e.t, len(z))
+		clear(e.t)
+		for r, l := range labels {
+			e.t[r*idx.Classes+int(l)] = 1
+		}
+		return ops.OutputLoss(out, e.y, e.t, idx.Classes)
+	}
 	for r, l := range labels {
 		for j, v := range e.y[r*idx.Classes : (r+1)*idx.Classes] {
 			d := float64(v)

@@ -71,7 +71,7 @@ func (a *App) parse(args []string, stderr io.Writer) (options, error) {
 	fs.Var(decimal64{&seed}, "seed", "numpy seed for the initial weights and the dropout masks (0..4294967295)")
 	seeds := fs.String("seeds", "", "train with several seeds (hand-rolled) and report mean ± standard deviation: `N` for seeds 1..N, or a list such as 3,7,11; with -sweep, every cell")
 	act := fs.String("hidden-act", d.ActNames(), "hidden activation, one for every layer or one per layer (e.g. tanh,relu): "+strings.Join(a.Names(), "|"))
-	out := fs.String("output", d.Output.Name, "output activation and loss: "+strings.Join(ops.OutputNames(), "|"))
+	out := fs.String("output", d.Output.Name, "output activation and loss: "+strings.Join(a.OutputNames(), "|"))
 	fs.StringVar(&o.dtype, "dtype", "float64", "element type: float64|float32")
 	fs.BoolVar(&o.cfg.Dropout, "dropout", d.Dropout, "drop half the hidden units while training (-dropout=false to turn off)")
 	fs.Var(decimal{&o.cfg.EvalEvery}, "eval-every", "evaluate every N iterations")
@@ -128,7 +128,7 @@ func (a *App) parse(args []string, stderr io.Writer) (options, error) {
 		}
 		o.cfg.HiddenAct = append(o.cfg.HiddenAct, act)
 	}
-	if o.cfg.Output, err = ops.LookupOutput(*out); err != nil {
+	if o.cfg.Output, err = a.LookupOutput(*out); err != nil {
 		return o, errUsage{err}
 	}
 	if o.dtype != "float64" && o.dtype != "float32" {

@@ -23,7 +23,7 @@ func (a *App) list(w io.Writer) {
 		fmt.Fprintf(w, "  %-*s slope from the %s%s\n", width, act.Name(), act.DerivedFrom(), learnableText(act))
 	}
 	fmt.Fprintln(w, "outputs (-output):")
-	for _, o := range ops.Outputs() {
+	for _, o := range a.Outputs() {
 		fmt.Fprintf(w, "  %-9s %s\n", o.Name, o)
 	}
 }

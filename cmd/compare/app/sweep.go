@@ -13,7 +13,6 @@ import (
 
 	"outgrad/models/mnist"
 	"outgrad/models/mnist/sweep"
-	"outgrad/ops"
 )
 
 // parseSweep fills o.acts and o.outs from the -hidden-acts and -outputs
@@ -32,7 +31,7 @@ func (a *App) parseSweep(o *options, acts, outs string, set map[string]bool) err
 			return fmt.Errorf("-%s does not apply to -sweep (it trains the hand-rolled net once per hidden activation × output)", name)
 		}
 	}
-	o.acts, o.outs = a.Activations(), ops.Outputs()
+	o.acts, o.outs = a.Activations(), a.Outputs()
 	if set["hidden-acts"] {
 		o.acts = nil
 		seen := map[string]bool{}
@@ -55,7 +54,7 @@ func (a *App) parseSweep(o *options, acts, outs string, set map[string]bool) err
 		o.outs = nil
 		seen := map[string]bool{}
 		for _, name := range splitList(outs) {
-			out, err := ops.LookupOutput(name)
+			out, err := a.LookupOutput(name)
 			if err != nil {
 				return err
 			}

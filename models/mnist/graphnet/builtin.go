@@ -123,6 +123,9 @@ func BuiltinSupports(c mnist.Config) error {
 	if a == nil {
 		return fmt.Errorf("%w: output %q has no activation", ErrNoBuiltin, c.Output.Name)
 	}
+	if c.Output.Loss != nil {
+		return fmt.Errorf("%w: output %q: its loss %s has no built-in form", ErrNoBuiltin, c.Output.Name, c.Output.Loss.Name())
+	}
 	if c.Output.CrossEntropy && a.Name() != "softmax" {
 		return fmt.Errorf("%w: output %q: cross-entropy is built for the softmax of base e only, not %s", ErrNoBuiltin, c.Output.Name, a.Name())
 	}

@@ -387,6 +387,12 @@ func TestBuiltinSupports(t *testing.T) {
 		}
 		for _, o := range ops.Outputs() {
 			c := builtinTestConfig([]int{8}, o, a)
+			if o.Loss != nil {
+				if err := BuiltinSupports(c); !errors.Is(err, ErrNoBuiltin) || !strings.Contains(err.Error(), "no built-in form") {
+					t.Errorf("%s/%s: %v, want ErrNoBuiltin: the loss has no built-in form", a.Name(), o.Name, err)
+				}
+				continue
+			}
 			if err := BuiltinSupports(c); err != nil {
 				t.Errorf("%s/%s: %v", a.Name(), o.Name, err)
 			}

@@ -137,6 +137,10 @@ func (k *Checker[T]) SlopesBefore() {
 		seen = append(seen, a)
 		k.chk.Slopes = append(k.chk.Slopes, slopeCheck(a, k.layerName(l), "grid", 0, 0, k.f32))
 	}
+	if k.c.Output.Loss != nil && !k.c.Output.CrossEntropy {
+		lc := checkLoss(k.c.Output)
+		k.chk.Loss = &lc
+	}
 }
 
 // sameActivation reports whether a and b are the same value; values that
@@ -377,6 +381,10 @@ func (k *Checker[T]) Finish() *Checks {
 			c.OK = false
 			c.Failures = append(c.Failures, s.String())
 		}
+	}
+	if c.Loss != nil && !c.Loss.OK {
+		c.OK = false
+		c.Failures = append(c.Failures, c.Loss.String())
 	}
 	for _, f := range c.NetworkFD {
 		if f.Skipped == "" && (!f.OK || !f.Ran) {

@@ -132,7 +132,9 @@ type BuiltinCheck struct {
 
 // Checks is every independent reference that ran, and its verdict.
 type Checks struct {
-	Slopes        []SlopeCheck `json:"slopes"`
+	Slopes []SlopeCheck `json:"slopes"`
+	// Loss is the check of the output's own loss, when it has one.
+	Loss          *LossCheck   `json:"loss,omitempty"`
 	NetworkFD     []FDCheck    `json:"network_fd"`
 	Builtin       BuiltinCheck `json:"builtin"`
 	PerEvaluation bool         `json:"per_evaluation"`
@@ -245,6 +247,9 @@ func (c *Checks) Lines() []string {
 	}
 	for _, s := range c.Slopes {
 		out = append(out, s.String())
+	}
+	if c.Loss != nil {
+		out = append(out, c.Loss.String())
 	}
 	for _, f := range c.NetworkFD {
 		out = append(out, f.String())

@@ -62,6 +62,8 @@ func (s Spec) Validate() error {
 		return fmt.Errorf("handrolled: batch %d: want at least 1", s.Batch)
 	case s.Output.Act == nil:
 		return fmt.Errorf("handrolled: output %q has no activation", s.Output.Name)
+	case s.Output.CrossEntropy && s.Output.Loss != nil:
+		return fmt.Errorf("handrolled: output %q has both the fused cross-entropy and the loss %s", s.Output.Name, s.Output.Loss.Name())
 	case s.Output.Act.DerivedFrom() != ops.FromOutput:
 		return fmt.Errorf("handrolled: output activation %s is input-derived; outputs must read their slope off y", s.Output.Act.Name())
 	}
@@ -349,7 +351,7 @@ func (s Spec) optim() optim.Spec {
 // weights, with the masks held fixed (the training-time network). It is
 // computed here, in float64: the cross-entropy of a softmax of base e^k as
 // −Σ t·(kz − max − ln Σ e^(kz−max)) from the logits z, squared error as
-// ½Σ(y − t)² from the output y.
+// ½Σ(y − t)² from the output y; an output's own Loss by its Value.
 func (n *Net[T]) Loss(x, t []T, masks [][]T) (float64, error) {
 	if err := n.checkBatch(x, t, masks); err != nil {
 		return 0, err
@@ -359,6 +361,9 @@ func (n *Net[T]) Loss(x, t []T, masks [][]T) (float64, error) {
 	cols := s.Sizes[L]
 	in := n.forward(x, masks)
 	k, softmax := s.Output.LogitScale()
+	if l := s.Output.Loss; l != nil && !softmax {
+		return s.Scale * ops.OutputLoss(s.Output, n.y, t, cols), nil
+	}
 	if !softmax {
 		var sum float64
 		for i, v := range n.y {
