@@ -8,10 +8,6 @@ import (
 	"strings"
 	"time"
 
-	"gonum.org/v1/plot"
-	"gonum.org/v1/plot/plotter"
-	"gonum.org/v1/plot/vg"
-
 	"outgrad/models/mnist"
 	"outgrad/models/mnist/sweep"
 )
@@ -218,59 +214,6 @@ func seedList(seeds []uint32) string {
 		parts[i] = fmt.Sprint(s)
 	}
 	return strings.Join(parts, ",")
-}
-
-// writeSweepPlot draws the final test accuracy of every run as grouped bars:
-// one group per hidden activation, one bar per output. A diverged run has no bar.
-func writeSweepPlot(w io.Writer, rep *sweep.SweepReport) error {
-	var hidden, outs []string
-	seen := map[string]bool{}
-	for _, r := range rep.Runs {
-		if !seen["h:"+r.HiddenAct] {
-			seen["h:"+r.HiddenAct] = true
-			hidden = append(hidden, r.HiddenAct)
-		}
-		if !seen["o:"+r.Output] {
-			seen["o:"+r.Output] = true
-			outs = append(outs, r.Output)
-		}
-	}
-	if len(hidden) == 0 {
-		return errors.New("plot: the sweep has no run to draw")
-	}
-	p := plot.New()
-	c := rep.Config
-	what := "test accuracy after the last iteration"
-	if len(rep.Seeds) > 1 {
-		what = fmt.Sprintf("mean test accuracy over %d seeds after the last iteration", len(rep.Seeds))
-	}
-	p.Title.Text = fmt.Sprintf("MNIST sweep: %s (I:%d of %d iterations; %s, %s)", what, c.Iterations-1, c.Iterations, rep.Impl, c.Dtype)
-	p.X.Label.Text = "hidden activation"
-	p.Y.Label.Text = "final test accuracy"
-	p.Y.Min, p.Y.Max = 0, 1.15 // room for the legend above the bars
-	p.Legend.Top = true
-	p.Add(plotter.NewGrid())
-	width := vg.Points(60 / float64(len(outs)))
-	for k, out := range outs {
-		vals := make(plotter.Values, len(hidden))
-		for i, h := range hidden {
-			if cell, ok := rep.Cell(h, out); ok && cell.N > 0 {
-				vals[i] = cell.Mean
-			}
-		}
-		bars, err := plotter.NewBarChart(vals, width)
-		if err != nil {
-			return fmt.Errorf("plot: %w", err)
-		}
-		bars.Color = seriesColor(k)
-		bars.LineStyle.Width = 0
-		bars.Offset = width * vg.Length(float64(k)-float64(len(outs)-1)/2)
-		p.Add(bars)
-		p.Legend.Add(out+" output", bars)
-	}
-	p.NominalX(hidden...)
-	p.X.Min, p.X.Max = -0.6, float64(len(hidden))-0.4
-	return savePNG(p, vg.Length(max(8, len(hidden)))*vg.Inch, 5*vg.Inch, w)
 }
 
 // sweepChecks prints the checks made before each configuration was
