@@ -55,18 +55,29 @@ func writeRunCSV(w io.Writer, rep *compare.Report) error {
 	return cw.Error()
 }
 
-// writeSweepCSV writes one row per configuration and seed of the sweep,
-// with the summary of its cell (the configuration over every seed), then
-// the update rule and the learning rate's schedule, in the last columns.
+// sweepCSVHeader names the columns of the sweep's CSV: the run's whole
+// configuration (hidden_acts holds the activation names as -hidden-acts
+// takes them, a per-layer mix joined by '+'; hidden_sizes the layers' sizes
+// comma-separated; optimizer the rule with its parameters), its results,
+// then the summary of its cell (the configuration over every seed).
+var sweepCSVHeader = []string{"hidden_acts", "hidden_sizes", "output", "alpha", "batch", "iterations", "train_images",
+	"dropout", "optimizer", "schedule", "dtype", "seed",
+	"final_iteration", "final_test_acc", "best_test_acc", "best_iteration", "final_train_acc", "diverged", "failed_checks", "seconds",
+	"cell_n", "cell_mean_final_test_acc", "cell_std_final_test_acc"}
+
+// writeSweepCSV writes one row per configuration and seed of the sweep
+// (sweepCSVHeader).
 func writeSweepCSV(w io.Writer, rep *sweep.SweepReport) error {
 	cw := csv.NewWriter(w)
-	if err := cw.Write([]string{"hidden", "output", "seed", "final_iteration", "final_test_acc", "best_test_acc",
-		"best_iteration", "final_train_acc", "diverged", "failed_checks", "seconds",
-		"cell_n", "cell_mean_final_test_acc", "cell_std_final_test_acc", "optimizer", "lr_schedule"}); err != nil {
+	if err := cw.Write(sweepCSVHeader); err != nil {
 		return err
 	}
 	for _, r := range rep.Runs {
-		cell, _ := rep.Cell(r.HiddenAct, r.Output)
+		if r.Cell < 0 || r.Cell >= len(rep.Cells) {
+			return fmt.Errorf("csv: run of cell %d: the sweep has %d cells", r.Cell, len(rep.Cells))
+		}
+		cell := rep.Cells[r.Cell]
+		c := cell.Config
 		mean, std := "", "" // no run of the cell finished
 		if cell.N > 0 {
 			mean, std = num(cell.Mean), num(cell.Std)
@@ -76,10 +87,12 @@ func writeSweepCSV(w io.Writer, rep *sweep.SweepReport) error {
 		if r.Failed {
 			res = []string{"", "", "", "", ""} // not trained
 		}
-		row := append([]string{r.HiddenAct, r.Output, strconv.FormatUint(uint64(r.Seed), 10)}, res...)
+		row := []string{cell.Values[sweep.AxisHiddenAct], sizesString(c.Hidden), c.Output, num(c.Alpha),
+			strconv.Itoa(c.Batch), strconv.Itoa(c.Iterations), strconv.Itoa(c.TrainImages), strconv.FormatBool(c.Dropout),
+			c.Optimizer, c.Schedule, c.Dtype, strconv.FormatUint(uint64(r.Seed), 10)}
+		row = append(row, res...)
 		row = append(row, strconv.FormatBool(r.Diverged), strconv.FormatBool(r.Failed),
-			strconv.FormatFloat(r.WallSeconds, 'f', 3, 64), strconv.Itoa(cell.N), mean, std,
-			rep.Config.Optimizer, rep.Config.Schedule)
+			strconv.FormatFloat(r.WallSeconds, 'f', 3, 64), strconv.Itoa(cell.N), mean, std)
 		if err := cw.Write(row); err != nil {
 			return err
 		}

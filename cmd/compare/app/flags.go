@@ -14,7 +14,8 @@ import (
 	"outgrad/models/mnist"
 	"outgrad/models/mnist/compare"
 	"outgrad/models/mnist/idx"
-	"outgrad/ops"
+	"outgrad/models/mnist/sweep"
+	"outgrad/ops/optim"
 )
 
 // options are the parsed flags.
@@ -31,10 +32,13 @@ type options struct {
 	// seeds, from -seeds: several runs of the hand-rolled net per
 	// configuration (nil without the flag)
 	seeds []uint32
-	// sweep mode
-	sweep bool
-	acts  []ops.Activation
-	outs  []ops.Output
+	// sweep mode: the axes given, the configurations of their cross
+	// product (with -seeds alone, the one configuration), and the claims
+	// to judge (nil: the chapter's)
+	sweep   bool
+	grid    sweep.Grid
+	configs []mnist.Config
+	claims  []sweep.ClaimSpec
 }
 
 // target returns the output file of flag name and whether it was asked for.
@@ -87,8 +91,13 @@ func (a *App) parse(args []string, stderr io.Writer) (options, error) {
 	fs.StringVar(&o.loadPath, "load", "", "start from the weights saved in `FILE` instead of the seed's draw")
 	fs.BoolVar(&o.quiet, "quiet", false, "no progress on stderr")
 	fs.BoolVar(&o.sweep, "sweep", false, "train every hidden activation × output (hand-rolled only) and print a table")
-	hiddenActs := fs.String("hidden-acts", "", "with -sweep: comma-separated hidden activations (default all registered)")
-	outputs := fs.String("outputs", "", "with -sweep: comma-separated outputs (default all registered)")
+	hiddenActs := fs.String("hidden-acts", "", "with -sweep: comma-separated hidden activations, a per-layer mix joined by + (e.g. tanh,relu,tanh+relu)")
+	outputs := fs.String("outputs", "", "with -sweep: comma-separated outputs")
+	alphas := fs.String("alphas", "", "with -sweep: comma-separated learning rates α (e.g. 0.5,1,2)")
+	hiddens := fs.String("hiddens", "", "with -sweep: network shapes separated by ';', each comma-separated sizes (e.g. '100;128,64')")
+	optimizers := fs.String("optimizers", "", "with -sweep: comma-separated update rules: "+strings.Join(optim.Names(), "|"))
+	var claims claimFlag
+	fs.Var(&claims, "claim", "with -sweep, repeatable: judge the claim A>B (A's final test accuracy greater than B's), e.g. selu>tanh, alpha=2>alpha=0.5, hidden=128>hidden=100")
 	baseText := fs.String("softmax-base", "e", "base b of the softmax, b^x/Σb^x (output or hidden), a number or e: above e sharpens, below softens")
 	bases := fs.String("softmax-bases", "", "with -sweep: comma-separated softmax bases to sweep (e.g. 2,e,10); each replaces the softmax output")
 	optimizerSet := optimizerFlags(fs, &o.cfg)
@@ -107,7 +116,7 @@ func (a *App) parse(args []string, stderr io.Writer) (options, error) {
 		return o, errUsage{fmt.Errorf("unexpected argument %q (all options are flags)", fs.Arg(0))}
 	}
 	for name, v := range map[string]*string{"hidden": hidden, "hidden-act": act, "seeds": seeds,
-		"hidden-acts": hiddenActs, "outputs": outputs, "softmax-bases": bases} {
+		"hidden-acts": hiddenActs, "outputs": outputs, "softmax-bases": bases, "alphas": alphas, "optimizers": optimizers} {
 		if err := noEmptyItem(*v); err != nil {
 			return o, errUsage{fmt.Errorf("-%s %s: %w", name, *v, err)}
 		}
@@ -135,7 +144,7 @@ func (a *App) parse(args []string, stderr io.Writer) (options, error) {
 		return o, errUsage{fmt.Errorf("dtype %q: want float64 or float32", o.dtype)}
 	}
 	set := setFlags(fs)
-	if err := optimizerSet(set); err != nil {
+	if err := optimizerSet(set, optimizerRules(*optimizers, set)); err != nil {
 		return o, errUsage{err}
 	}
 	if err := o.cfg.Validate(); err != nil {
@@ -150,7 +159,7 @@ func (a *App) parse(args []string, stderr io.Writer) (options, error) {
 			return o, errUsage{err}
 		}
 	}
-	if err := a.parseSweep(&o, *hiddenActs, *outputs, set); err != nil {
+	if err := a.parseSweep(&o, axisLists{acts: *hiddenActs, outs: *outputs, alphas: *alphas, hiddens: *hiddens, optimizers: *optimizers}, set); err != nil {
 		return o, errUsage{err}
 	}
 	if err := parseBases(&o, *bases, set); err != nil {
@@ -165,6 +174,9 @@ func (a *App) parse(args []string, stderr io.Writer) (options, error) {
 				return o, errUsage{fmt.Errorf("-%s does not apply to -seeds (it trains the hand-rolled net once per seed)", name)}
 			}
 		}
+	}
+	if err := o.sweepConfigs(claims, set); err != nil {
+		return o, errUsage{err}
 	}
 	if err := (compare.CompareOptions{Impl: o.impl, Tol: o.tol}).ValidateFor(o.cfg); err != nil {
 		return o, errUsage{err}

@@ -95,7 +95,7 @@ func TestSoftmaxBasesList(t *testing.T) {
 		t.Fatal(err)
 	}
 	var bases []float64
-	for _, out := range o.outs {
+	for _, out := range o.grid.Outputs {
 		if k, ok := out.LogitScale(); ok {
 			bases = append(bases, math.Round(math.Exp(k)))
 		}

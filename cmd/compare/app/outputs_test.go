@@ -130,16 +130,18 @@ func TestSweepCSV(t *testing.T) {
 		t.Errorf("-quiet wrote to stderr: %q", errb.String())
 	}
 	rows := readCSV(t, path)
-	want := "hidden,output,seed,final_iteration,final_test_acc,best_test_acc,best_iteration,final_train_acc,diverged,failed_checks,seconds,cell_n,cell_mean_final_test_acc,cell_std_final_test_acc,optimizer,lr_schedule"
+	want := "hidden_acts,hidden_sizes,output,alpha,batch,iterations,train_images,dropout,optimizer,schedule,dtype,seed," +
+		"final_iteration,final_test_acc,best_test_acc,best_iteration,final_train_acc,diverged,failed_checks,seconds," +
+		"cell_n,cell_mean_final_test_acc,cell_std_final_test_acc"
 	if got := strings.Join(rows[0], ","); got != want {
 		t.Fatalf("header %s, want %s", got, want)
 	}
-	if len(rows) != 3 || rows[1][0] != "tanh" || rows[2][0] != "relu" || rows[1][1] != "softmax" || rows[1][2] != "1" || rows[1][3] != "1" || rows[1][8] != "false" || rows[1][14] != "sgd" || rows[1][15] != "const" {
-		t.Errorf("rows %v", rows)
+	if got, want := strings.Join(rows[1][:13], ","), "tanh,100,softmax,2,100,2,200,true,sgd,const,float64,1,1"; len(rows) != 3 || got != want || rows[2][0] != "relu" || rows[1][17] != "false" || rows[1][20] != "1" {
+		t.Errorf("rows %v, want the first to begin %s", rows, want)
 	}
 	for _, r := range rows[1:] {
-		if acc, err := strconv.ParseFloat(r[4], 64); err != nil || acc <= 0 || acc > 1 || !strings.Contains(out.String(), fmt.Sprintf(" %.4f ", acc)) {
-			t.Errorf("final test accuracy %q not in the table:\n%s", r[4], out.String())
+		if acc, err := strconv.ParseFloat(r[13], 64); err != nil || acc <= 0 || acc > 1 || !strings.Contains(out.String(), fmt.Sprintf(" %.4f ", acc)) || r[21] != r[13] {
+			t.Errorf("final test accuracy %q (cell mean %q) not in the table:\n%s", r[13], r[21], out.String())
 		}
 	}
 }

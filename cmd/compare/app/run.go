@@ -290,7 +290,7 @@ func (s *invocation) verdict(rep *compare.Report) int {
 // used) and runs mnist.Compare or mnist.Sweep on them.
 type trainer struct {
 	compare func(compare.CompareOptions) (*compare.Report, error)
-	sweep   func(seeds []uint32, acts []ops.Activation, outs []ops.Output, progress func(string)) (*sweep.SweepReport, error)
+	sweep   func(configs []mnist.Config, seeds []uint32, progress func(string)) (*sweep.SweepReport, error)
 	seeds   func(seeds []uint32, progress func(string)) (*sweep.SweepReport, error)
 }
 
@@ -305,8 +305,11 @@ func (s *invocation) trainer() (trainer, error) {
 	if s.o.dtype == "float32" {
 		elem = 4
 	}
-	if err := mnist.CheckMemory(s.o.cfg, elem, impls, mnistTestImages); err != nil {
-		return trainer{}, err
+	// A sweep's configurations may be larger than the base (-hiddens).
+	for _, c := range append([]mnist.Config{s.o.cfg}, s.o.configs...) {
+		if err := mnist.CheckMemory(c, elem, impls, mnistTestImages); err != nil {
+			return trainer{}, err
+		}
 	}
 	trainSet, testSet, err := loadSets(s.dataDir, s.o)
 	if err != nil {
@@ -314,8 +317,10 @@ func (s *invocation) trainer() (trainer, error) {
 	}
 	// The test file may hold more than MNIST's test set: check again
 	// before training on it.
-	if err := mnist.CheckMemory(s.o.cfg, elem, impls, testSet.N); err != nil {
-		return trainer{}, err
+	for _, c := range append([]mnist.Config{s.o.cfg}, s.o.configs...) {
+		if err := mnist.CheckMemory(c, elem, impls, testSet.N); err != nil {
+			return trainer{}, err
+		}
 	}
 	if s.o.dtype == "float32" {
 		return newTrainer[float32](s.o.cfg, trainSet, testSet)
@@ -334,11 +339,11 @@ func newTrainer[T ops.Float](c mnist.Config, trainSet, testSet idx.Set) (trainer
 	}
 	return trainer{
 		compare: func(o compare.CompareOptions) (*compare.Report, error) { return compare.Compare(c, train, test, o) },
-		sweep: func(seeds []uint32, acts []ops.Activation, outs []ops.Output, progress func(string)) (*sweep.SweepReport, error) {
+		sweep: func(configs []mnist.Config, seeds []uint32, progress func(string)) (*sweep.SweepReport, error) {
 			if seeds == nil {
 				seeds = []uint32{c.Seed}
 			}
-			return sweep.SweepSeeds(c, seeds, acts, outs, train, test, progress)
+			return sweep.SweepConfigs(configs, seeds, train, test, progress)
 		},
 		seeds: func(seeds []uint32, progress func(string)) (*sweep.SweepReport, error) {
 			return sweep.Seeds(c, seeds, train, test, progress)

@@ -34,8 +34,9 @@ func applySoftmaxBase(c *mnist.Config, b float64) error {
 	return nil
 }
 
-// parseBases, with -sweep, replaces the softmax output in o.outs by one
-// softmax output per base of the -softmax-bases list ("e" is accepted).
+// parseBases, with -sweep, replaces the softmax output among the sweep's
+// outputs (the -outputs list, else -output's) by one softmax output per base
+// of the -softmax-bases list ("e" is accepted).
 func parseBases(o *options, list string, set map[string]bool) error {
 	if !set["softmax-bases"] {
 		return nil
@@ -64,7 +65,11 @@ func parseBases(o *options, list string, set map[string]bool) error {
 		return fmt.Errorf("-softmax-bases %q: no base given", list)
 	}
 	var kept []ops.Output
-	for _, out := range o.outs {
+	outputs := o.grid.Outputs
+	if outputs == nil {
+		outputs = []ops.Output{o.cfg.Output}
+	}
+	for _, out := range outputs {
 		if out.CrossEntropy {
 			kept = append(kept, outs...)
 			outs = nil
@@ -75,7 +80,7 @@ func parseBases(o *options, list string, set map[string]bool) error {
 	if outs != nil {
 		return fmt.Errorf("-softmax-bases: the sweep has no softmax output to vary")
 	}
-	o.outs = kept
+	o.grid.Outputs = kept
 	return nil
 }
 

@@ -17,7 +17,7 @@ func TestSweepBadFlagsExit2OneLine(t *testing.T) {
 		{"-sweep", "-hidden-acts", "tanh,nosuch"}, {"-sweep", "-outputs", "softmax,softplus"},
 		{"-sweep", "-hidden-acts", ","}, {"-sweep", "-outputs", ""},
 		{"-hidden-acts", "tanh"}, {"-outputs", "softmax"},
-		{"-sweep", "-hidden-act", "relu"}, {"-sweep", "-impl", "graph"}, {"-sweep", "-load", "w.bin"},
+		{"-sweep", "-hidden-act", "relu", "-hidden-acts", "tanh"}, {"-sweep", "-alphas", "1", "-claim", "alpha=2>alpha=1"}, {"-sweep", "-impl", "graph"}, {"-sweep", "-load", "w.bin"},
 		{"-sweep", "-iterations", "0"},
 	} {
 		var out, errb bytes.Buffer
@@ -40,7 +40,7 @@ func TestSweepSmall(t *testing.T) {
 		t.Fatalf("exit %d: %s", code, errb.String())
 	}
 	s := out.String()
-	for _, want := range []string{"* tanh    softmax", "sigmoid sigmoid", "(@", "tanh beats sigmoid in the hidden layer", "softmax beats sigmoid at the output"} {
+	for _, want := range []string{"* tanh       softmax", "  sigmoid    sigmoid", "(@", "tanh beats sigmoid in the hidden layer", "softmax beats sigmoid at the output"} {
 		if !strings.Contains(s, want) {
 			t.Errorf("output lacks %q:\n%s", want, s)
 		}

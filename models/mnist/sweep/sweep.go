@@ -3,22 +3,24 @@ package sweep
 import (
 	"errors"
 	"fmt"
-	"math"
 	"strings"
 	"time"
 
-	gonumfloats "gonum.org/v1/gonum/floats"
-	"gonum.org/v1/gonum/stat"
-	"gonum.org/v1/gonum/stat/distuv"
 	"outgrad/models/mnist"
 	"outgrad/models/mnist/compare"
 	"outgrad/models/mnist/internal/floats"
 	"outgrad/models/mnist/reference"
 	"outgrad/ops"
+
+	gonumfloats "gonum.org/v1/gonum/floats"
+	"gonum.org/v1/gonum/stat"
 )
 
-// SweepRun is one hidden activation × output configuration of a Sweep.
+// SweepRun is one run of a sweep: one configuration with one seed.
 type SweepRun struct {
+	// Cell is the index of the run's configuration in the report's Cells
+	// (and Checks), where its full configuration is.
+	Cell      int    `json:"cell"`
 	HiddenAct string `json:"hidden_act"`
 	Output    string `json:"output"`
 	// Seed is the run's numpy seed: its initial weights and dropout masks.
@@ -50,25 +52,32 @@ type SweepRun struct {
 	Trajectory []mnist.Point `json:"trajectory"`
 }
 
-// SweepReport is the outcome of Sweep: one run per hidden activation × output
-// × seed, in that order (hidden activation first, seed last).
+// SweepReport is the outcome of a sweep: one run per configuration × seed,
+// in that order (the configurations in the order given, seed last).
 type SweepReport struct {
-	// Config is the base configuration; its hidden_act and output are empty.
+	// Config is the base configuration: the first configuration's, with
+	// the fields of the axes the sweep varies left empty (zero).
 	Config compare.ConfigReport `json:"config"`
+	// Varied names the axes on which the configurations differ (AxisNames
+	// order).
+	Varied []string `json:"varied"`
 	// Impl is the implementation trained: always ImplHandRolled.
 	Impl  string     `json:"impl"`
 	Seeds []uint32   `json:"seeds"`
 	Runs  []SweepRun `json:"runs"`
-	// Cells summarise the runs of each hidden activation × output over the seeds.
+	// Cells holds one entry per configuration, in the order given: its full
+	// configuration and the summary of its runs over the seeds.
 	Cells []SweepCell `json:"cells"`
 	// Best is the index in Runs of the best run, −1 when every run diverged.
 	Best int `json:"best"`
-	// ClaimResults is Claims() at the end of the sweep.
+	// ClaimResults holds the verdicts of the claims: the chapter's
+	// (Claims) at the end of the sweep; a caller judging claims of its own
+	// (Judge) may replace them.
 	ClaimResults []Claim `json:"claims"`
-	// Checks holds, per configuration (hidden activation × output, in the
-	// order of Cells), the independent checks made before it was trained;
-	// OK is false when any configuration failed them, and Failures then
-	// names each failed check, prefixed with its configuration.
+	// Checks holds, per configuration (in the order of Cells), the
+	// independent checks made before it was trained; OK is false when any
+	// configuration failed them, and Failures then names each failed
+	// check, prefixed with its configuration.
 	Checks       []ConfigChecks `json:"checks"`
 	CheckSeconds float64        `json:"check_seconds"`
 	OK           bool           `json:"ok"`
@@ -78,19 +87,29 @@ type SweepReport struct {
 
 // ConfigChecks is the outcome of Preflight for one configuration of a sweep.
 type ConfigChecks struct {
-	HiddenAct string           `json:"hidden_act"`
-	Output    string           `json:"output"`
-	Checks    reference.Checks `json:"checks"`
+	HiddenAct string `json:"hidden_act"`
+	Output    string `json:"output"`
+	// Label names the configuration by its hidden activation, output and
+	// every other axis the sweep varies.
+	Label  string           `json:"label"`
+	Checks reference.Checks `json:"checks"`
 }
 
-// SweepCell is one hidden activation × output over every seed: the mean and
-// the sample standard deviation of the final test accuracy of the runs that
-// did not diverge.
+// SweepCell is one configuration over every seed: the configuration, and
+// the mean and the sample standard deviation of the final test accuracy of
+// its runs that did not diverge.
 type SweepCell struct {
 	HiddenAct string `json:"hidden_act"`
 	Output    string `json:"output"`
-	N         int    `json:"n"` // runs that did not diverge
-	Diverged  int    `json:"diverged"`
+	// Values holds the configuration's value of every axis, as Value
+	// writes it; Label names it by the axes the sweep varies, e.g.
+	// "tanh hidden, softmax output, alpha=2".
+	Values map[string]string `json:"values"`
+	Label  string            `json:"label"`
+	// Config is the full configuration (its seed the sweep's first).
+	Config   compare.ConfigReport `json:"config"`
+	N        int                  `json:"n"` // runs that did not diverge
+	Diverged int                  `json:"diverged"`
 	// Failed reports that the configuration failed its checks: none of its
 	// runs was trained, and it has no mean (see SweepRun.Failed).
 	Failed bool    `json:"failed"`
@@ -98,48 +117,6 @@ type SweepCell struct {
 	Std    float64 `json:"std_final_test_acc"` // 0 when N < 2
 	Min    float64 `json:"min_final_test_acc"`
 	Max    float64 `json:"max_final_test_acc"`
-}
-
-// The verdicts of a Claim.
-const (
-	Supported = "supported"
-	// NotShown: the numbers do not show the claim at the significance level
-	// (including when the other side is better, or one seed cannot tell).
-	NotShown  = "not shown"
-	NotTested = "not tested"
-)
-
-// ClaimLevel is the significance level of the claims: a claim "A beats B" is
-// supported when a one-sided Welch's t-test on the final test accuracies over
-// the seeds rejects "A's mean ≤ B's mean" at this level.
-const ClaimLevel = 0.05
-
-// Claim is one claim of the chapter judged against a sweep's numbers: cell A
-// (the one claimed better) against cell B, by final test accuracy over the
-// seeds.
-type Claim struct {
-	Claim   string `json:"claim"`
-	Verdict string `json:"verdict"` // Supported, NotShown or NotTested
-	// A and B name the two cells compared as "hidden/output"; empty when not tested.
-	A     string  `json:"a,omitempty"`
-	B     string  `json:"b,omitempty"`
-	AccA  float64 `json:"acc_a"` // mean final test accuracy
-	AccB  float64 `json:"acc_b"`
-	StdA  float64 `json:"std_a"`
-	StdB  float64 `json:"std_b"`
-	NA    int     `json:"n_a"`
-	NB    int     `json:"n_b"`
-	T     float64 `json:"t"`
-	DF    float64 `json:"df"`
-	P     float64 `json:"p"` // one-sided; 1 when it cannot be computed
-	Level float64 `json:"level"`
-	// Detail gives the numbers, or why the claim was not tested.
-	Detail string `json:"detail"`
-}
-
-// String is the claim on one line: `"tanh beats sigmoid …": supported (…)`.
-func (c Claim) String() string {
-	return fmt.Sprintf("%q: %s (%s)", c.Claim, c.Verdict, c.Detail)
 }
 
 // Sweep trains the network once for every hidden activation in acts × every
@@ -151,7 +128,37 @@ func Sweep[T ops.Float](base mnist.Config, acts []ops.Activation, outs []ops.Out
 }
 
 // SweepSeeds trains every hidden activation in acts × every output in outs ×
-// every seed in seeds (a hidden activation applies to every hidden layer).
+// every seed in seeds (a hidden activation applies to every hidden layer):
+// SweepConfigs of the Grid of acts and outs applied to base.
+func SweepSeeds[T ops.Float](base mnist.Config, seeds []uint32, acts []ops.Activation, outs []ops.Output, train, test mnist.Data[T], progress func(string)) (*SweepReport, error) {
+	if len(acts) == 0 || len(outs) == 0 {
+		return nil, fmt.Errorf("sweep: %d hidden activations × %d outputs: want at least one of each", len(acts), len(outs))
+	}
+	g := Grid{Outputs: outs}
+	for _, act := range acts {
+		g.HiddenActs = append(g.HiddenActs, []ops.Activation{act})
+	}
+	configs, err := g.Configs(base)
+	if err != nil {
+		return nil, err
+	}
+	return SweepConfigs(configs, seeds, train, test, progress)
+}
+
+// Seeds trains the one configuration c with every seed in seeds (the
+// hand-rolled implementation), for the mean and spread of its accuracy: a
+// sweep of one cell.
+func Seeds[T ops.Float](c mnist.Config, seeds []uint32, train, test mnist.Data[T], progress func(string)) (*SweepReport, error) {
+	return SweepConfigs([]mnist.Config{c}, seeds, train, test, progress)
+}
+
+// SweepConfigs trains every configuration of configs (Grid.Configs makes
+// them) with every seed of seeds, in that order; each run takes its seed
+// from seeds, not from its configuration. The configurations may differ in
+// the axes only (AxisNames: hidden activations, output, α, hidden sizes,
+// optimizer), and no two in all of them: a configuration given twice would
+// count its runs twice. At most MaxRuns runs (ErrTooMany).
+//
 // It trains the hand-rolled implementation only: it is the faster of the
 // two, and Compare shows that the graph gives the same gradients, so a sweep
 // needs only one of them.
@@ -166,57 +173,73 @@ func Sweep[T ops.Float](base mnist.Config, acts []ops.Activation, outs []ops.Out
 // A run that diverges (NaN or ±Inf) is recorded as diverged with the
 // message and the sweep goes on; any other error stops it. progress, when
 // not nil, is called before and after each run with a one-line description.
-// The report's cells and claims are computed from the runs.
-func SweepSeeds[T ops.Float](base mnist.Config, seeds []uint32, acts []ops.Activation, outs []ops.Output, train, test mnist.Data[T], progress func(string)) (*SweepReport, error) {
-	if len(acts) == 0 || len(outs) == 0 {
-		return nil, fmt.Errorf("sweep: %d hidden activations × %d outputs: want at least one of each", len(acts), len(outs))
-	}
-	var configs []mnist.Config
-	for _, act := range acts {
-		if act == nil {
-			return nil, fmt.Errorf("sweep: nil hidden activation")
-		}
-		for _, out := range outs {
-			c := base
-			c.HiddenAct, c.Output = []ops.Activation{act}, out
-			configs = append(configs, c)
-		}
-	}
-	rep, err := sweepConfigs(base, configs, seeds, train, test, progress)
-	if rep != nil {
-		rep.Config.HiddenAct, rep.Config.Output = "", ""
-	}
-	return rep, err
-}
-
-// Seeds trains the one configuration c with every seed in seeds (the
-// hand-rolled implementation), for the mean and spread of its accuracy: a
-// sweep of one cell.
-func Seeds[T ops.Float](c mnist.Config, seeds []uint32, train, test mnist.Data[T], progress func(string)) (*SweepReport, error) {
-	return sweepConfigs(c, []mnist.Config{c}, seeds, train, test, progress)
-}
-
-// sweepConfigs trains every configuration with every seed, in that order.
-func sweepConfigs[T ops.Float](base mnist.Config, configs []mnist.Config, seeds []uint32, train, test mnist.Data[T], progress func(string)) (*SweepReport, error) {
+// The report's cells and the chapter's claims are computed from the runs.
+func SweepConfigs[T ops.Float](configs []mnist.Config, seeds []uint32, train, test mnist.Data[T], progress func(string)) (*SweepReport, error) {
 	if len(seeds) == 0 {
 		return nil, fmt.Errorf("sweep: no seeds")
 	}
-	start := time.Now()
-	if err := mnist.CheckMemory(base, floats.ElemSize[T](), 1, test.N); err != nil {
-		return nil, err
+	if len(configs) == 0 {
+		return nil, fmt.Errorf("sweep: no configurations")
 	}
-	pool := base.Pool
+	if len(configs) > MaxRuns/len(seeds) || len(configs)*len(seeds) > MaxRuns {
+		return nil, fmt.Errorf("%w: %d configurations × %d seeds is more than %d runs", ErrTooMany, len(configs), len(seeds), MaxRuns)
+	}
+	start := time.Now()
+	rep := &SweepReport{Impl: mnist.ImplHandRolled, Best: -1, Seeds: seeds, OK: true}
+	rest := ""
+	seen := map[string]bool{}
+	for i, c := range configs {
+		if err := c.Validate(); err != nil {
+			return nil, fmt.Errorf("sweep: configuration %d: %w", i+1, err)
+		}
+		if err := mnist.CheckMemory(c, floats.ElemSize[T](), 1, test.N); err != nil {
+			return nil, err
+		}
+		cell := SweepCell{HiddenAct: c.ActNames(), Output: c.Output.Name, Values: values(c),
+			Config: compare.NewConfigReport[T](c, 0, false)}
+		cell.Config.Seed = seeds[0]
+		key := describe(cell.Values, AxisNames(), "/")
+		// Everything but the axes must be the same in every configuration.
+		r := cell.Config
+		r.HiddenAct, r.Output, r.Alpha, r.Hidden, r.Optimizer = "", "", 0, nil, ""
+		if s := fmt.Sprintf("%+v", r); i == 0 {
+			rest = s
+		} else if s != rest {
+			return nil, fmt.Errorf("sweep: configuration %s differs from the first in more than the axes (%s)", key, strings.Join(AxisNames(), ", "))
+		}
+		if seen[key] {
+			return nil, fmt.Errorf("sweep: configuration %s is given twice (its runs would count twice)", key)
+		}
+		seen[key] = true
+		rep.Cells = append(rep.Cells, cell)
+	}
+	rep.Varied = varied(rep.Cells)
+	rep.Config = rep.Cells[0].Config
+	for _, ax := range rep.Varied {
+		switch ax {
+		case AxisHiddenAct:
+			rep.Config.HiddenAct = ""
+		case AxisOutput:
+			rep.Config.Output = ""
+		case AxisAlpha:
+			rep.Config.Alpha = 0
+		case AxisHidden:
+			rep.Config.Hidden = nil
+		case AxisOptimizer:
+			rep.Config.Optimizer = ""
+		}
+	}
+	pool := configs[0].Pool
 	if pool == nil {
 		pool = ops.NewPool(0)
 		defer pool.Close()
 	}
-	rep := &SweepReport{Impl: mnist.ImplHandRolled, Best: -1, Seeds: seeds, OK: true}
-	rep.Config = compare.NewConfigReport[T](base, 0, false)
-	rep.Config.Tolerance = 0
 	total := len(configs) * len(seeds)
-	for _, c := range configs {
+	for k, c := range configs {
 		c.Seed, c.Pool = seeds[0], pool
-		name := fmt.Sprintf("%s hidden, %s output", c.ActNames(), c.Output.Name)
+		cell := &rep.Cells[k]
+		cell.Label = describe(cell.Values, rep.Varied, ", ")
+		name := cell.Label
 		if progress != nil {
 			progress(fmt.Sprintf("checks: %s: slopes and the first step's gradient", name))
 		}
@@ -225,7 +248,7 @@ func sweepConfigs[T ops.Float](base mnist.Config, configs []mnist.Config, seeds 
 			return nil, fmt.Errorf("sweep: checks of %s: %w", name, err)
 		}
 		rep.CheckSeconds += chk.Seconds
-		rep.Checks = append(rep.Checks, ConfigChecks{HiddenAct: c.ActNames(), Output: c.Output.Name, Checks: *chk})
+		rep.Checks = append(rep.Checks, ConfigChecks{HiddenAct: cell.HiddenAct, Output: cell.Output, Label: name, Checks: *chk})
 		if !chk.OK {
 			rep.OK = false
 			for _, f := range chk.Failures {
@@ -237,13 +260,12 @@ func sweepConfigs[T ops.Float](base mnist.Config, configs []mnist.Config, seeds 
 		}
 		for _, seed := range seeds {
 			c.Seed = seed
-			k := len(rep.Runs) + 1
-			what := fmt.Sprintf("sweep %d/%d: %s", k, total, name)
+			what := fmt.Sprintf("sweep %d/%d: %s", len(rep.Runs)+1, total, name)
 			if len(seeds) > 1 {
 				what += fmt.Sprintf(", seed %d", seed)
 			}
 			if !chk.OK {
-				rep.Runs = append(rep.Runs, SweepRun{HiddenAct: c.ActNames(), Output: c.Output.Name, Seed: seed, Failed: true, Failures: chk.Failures})
+				rep.Runs = append(rep.Runs, SweepRun{Cell: k, HiddenAct: cell.HiddenAct, Output: cell.Output, Seed: seed, Failed: true, Failures: chk.Failures})
 				continue
 			}
 			if progress != nil {
@@ -253,6 +275,7 @@ func sweepConfigs[T ops.Float](base mnist.Config, configs []mnist.Config, seeds 
 			if err != nil {
 				return nil, fmt.Errorf("sweep: %s: %w", what, err)
 			}
+			run.Cell = k
 			if progress != nil {
 				res := fmt.Sprintf("final test acc %.4f", run.FinalTestAcc)
 				if run.Diverged {
@@ -271,48 +294,41 @@ func sweepConfigs[T ops.Float](base mnist.Config, configs []mnist.Config, seeds 
 	if rep.Best >= 0 {
 		rep.Runs[rep.Best].Best = true
 	}
-	rep.Cells = cells(rep.Runs)
+	summarise(rep.Cells, rep.Runs)
 	rep.ClaimResults = rep.Claims()
 	rep.WallSeconds = time.Since(start).Seconds()
 	return rep, nil
 }
 
-// cells groups runs by hidden activation × output, in the order first seen.
-func cells(runs []SweepRun) []SweepCell {
-	var out []SweepCell
-	index := map[[2]string]int{}
-	accs := map[[2]string][]float64{}
+// summarise fills every cell's counts and statistics from the runs of it
+// (SweepRun.Cell).
+func summarise(cells []SweepCell, runs []SweepRun) {
+	accs := make([][]float64, len(cells))
 	for _, r := range runs {
-		key := [2]string{r.HiddenAct, r.Output}
-		i, ok := index[key]
-		if !ok {
-			i = len(out)
-			index[key] = i
-			out = append(out, SweepCell{HiddenAct: r.HiddenAct, Output: r.Output})
+		if r.Cell < 0 || r.Cell >= len(cells) {
+			continue
 		}
 		switch {
 		case r.Failed:
-			out[i].Failed = true
-			continue
+			cells[r.Cell].Failed = true
 		case r.Diverged:
-			out[i].Diverged++
-			continue
+			cells[r.Cell].Diverged++
+		default:
+			accs[r.Cell] = append(accs[r.Cell], r.FinalTestAcc)
 		}
-		accs[key] = append(accs[key], r.FinalTestAcc)
 	}
-	for i := range out {
-		a := accs[[2]string{out[i].HiddenAct, out[i].Output}]
-		out[i].N = len(a)
+	for i := range cells {
+		a := accs[i]
+		cells[i].N = len(a)
 		if len(a) == 0 {
 			continue
 		}
-		out[i].Mean, out[i].Std = stat.MeanStdDev(a, nil)
+		cells[i].Mean, cells[i].Std = stat.MeanStdDev(a, nil)
 		if len(a) < 2 {
-			out[i].Std = 0
+			cells[i].Std = 0
 		}
-		out[i].Min, out[i].Max = gonumfloats.Min(a), gonumfloats.Max(a)
+		cells[i].Min, cells[i].Max = gonumfloats.Min(a), gonumfloats.Max(a)
 	}
-	return out
 }
 
 // sweepRun trains the hand-rolled net on c and summarises its trajectory.
@@ -350,8 +366,8 @@ func sweepRun[T ops.Float](c mnist.Config, train, test mnist.Data[T]) (SweepRun,
 	return run, nil
 }
 
-// Cell returns the cell of the given hidden activation and output names
-// (none of a nil report).
+// Cell returns the first cell of the given hidden activation and output
+// names (none of a nil report).
 func (r *SweepReport) Cell(hidden, output string) (SweepCell, bool) {
 	if r == nil {
 		return SweepCell{}, false
@@ -362,118 +378,4 @@ func (r *SweepReport) Cell(hidden, output string) (SweepCell, bool) {
 		}
 	}
 	return SweepCell{}, false
-}
-
-// Claims returns the chapter's claims judged against the cells:
-//
-//	(a) "tanh beats sigmoid in the hidden layer": tanh vs sigmoid hidden,
-//	    both with the softmax output;
-//	(b) "softmax beats sigmoid at the output": softmax vs sigmoid output,
-//	    both with the tanh hidden layer (or, without tanh, the first hidden
-//	    activation of the sweep).
-//
-// A claim is supported when a one-sided Welch's t-test of A's final test
-// accuracies against B's (runs that diverged left out) gives p < ClaimLevel,
-// or every run of B diverged and A has at least two that did not; not shown
-// otherwise (one seed per cell, or no spread on either side, never shows a
-// claim: there is nothing to test against); not tested when either cell is
-// missing, failed its checks, or has no run that finished.
-func (r *SweepReport) Claims() []Claim {
-	if r == nil {
-		r = new(SweepReport) // no cells: every claim untested
-	}
-	hidden := "tanh"
-	if _, ok := r.findHidden(hidden); !ok && len(r.Runs) > 0 {
-		hidden = r.Runs[0].HiddenAct
-	}
-	return []Claim{
-		r.judge("tanh beats sigmoid in the hidden layer", "tanh", "softmax", "sigmoid", "softmax"),
-		r.judge("softmax beats sigmoid at the output", hidden, "softmax", hidden, "sigmoid"),
-	}
-}
-
-func (r *SweepReport) findHidden(name string) (SweepRun, bool) {
-	for _, run := range r.Runs {
-		if run.HiddenAct == name {
-			return run, true
-		}
-	}
-	return SweepRun{}, false
-}
-
-// judge compares cell hA/oA (claimed better) with cell hB/oB.
-func (r *SweepReport) judge(claim, hA, oA, hB, oB string) Claim {
-	c := Claim{Claim: claim, Verdict: NotTested, Level: ClaimLevel, P: 1}
-	a, okA := r.Cell(hA, oA)
-	b, okB := r.Cell(hB, oB)
-	nameA, nameB := hA+" hidden/"+oA+" output", hB+" hidden/"+oB+" output"
-	switch {
-	case !okA || !okB:
-		var missing []string
-		if !okA {
-			missing = append(missing, nameA)
-		}
-		if !okB {
-			missing = append(missing, nameB)
-		}
-		c.Detail = "the sweep has no " + strings.Join(missing, " and no ") + " run"
-		return c
-	case a.Failed || b.Failed:
-		var failed []string
-		if a.Failed {
-			failed = append(failed, nameA)
-		}
-		if b.Failed {
-			failed = append(failed, nameB)
-		}
-		c.Detail = strings.Join(failed, " and ") + " failed the checks and was not trained"
-		return c
-	case a.N == 0 && b.N == 0:
-		c.Detail = fmt.Sprintf("every run of %s and of %s diverged", nameA, nameB)
-		return c
-	}
-	c.A, c.B = hA+"/"+oA, hB+"/"+oB
-	c.AccA, c.AccB, c.StdA, c.StdB, c.NA, c.NB = a.Mean, b.Mean, a.Std, b.Std, a.N, b.N
-	show := func(name string, cell SweepCell) string {
-		if cell.N == 0 {
-			return name + " diverged"
-		}
-		return fmt.Sprintf("%s %.4f ± %.4f (n=%d)", name, cell.Mean, cell.Std, cell.N)
-	}
-	c.Detail = show(nameA, a) + " vs " + show(nameB, b)
-	switch {
-	case a.N >= 2 && b.N == 0:
-		c.Verdict, c.P = Supported, 0
-		c.Detail += "; every run of the second diverged"
-	case a.N < 2 || b.N < 2:
-		c.Verdict = NotShown
-		c.Detail += "; one run per side has no spread to test (use several seeds)"
-	case a.Std == 0 && b.Std == 0:
-		c.Verdict = NotShown
-		c.Detail += "; no spread on either side to test"
-	default:
-		c.T, c.DF, c.P = welch(a, b)
-		c.Verdict = NotShown
-		if c.P < ClaimLevel {
-			c.Verdict = Supported
-		}
-		c.Detail += fmt.Sprintf("; Welch's t = %.3g, df = %.3g, one-sided p = %.3g (supported below %g)", c.T, c.DF, c.P, ClaimLevel)
-	}
-	return c
-}
-
-// welch returns Welch's t statistic of a's mean over b's, its degrees of
-// freedom (Welch–Satterthwaite) and the one-sided p-value P(T ≥ t) under
-// "the means are equal". With no spread on either side the test is not
-// defined: t and df are NaN and p is 1 (nothing shown).
-func welch(a, b SweepCell) (t, df, p float64) {
-	va, vb := a.Std*a.Std/float64(a.N), b.Std*b.Std/float64(b.N)
-	diff := a.Mean - b.Mean
-	if va+vb == 0 {
-		return math.NaN(), math.NaN(), 1
-	}
-	t = diff / math.Sqrt(va+vb)
-	df = (va + vb) * (va + vb) / (va*va/float64(a.N-1) + vb*vb/float64(b.N-1))
-	p = 1 - distuv.StudentsT{Mu: 0, Sigma: 1, Nu: df}.CDF(t)
-	return t, df, p
 }

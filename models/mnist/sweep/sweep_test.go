@@ -217,3 +217,24 @@ func TestSeedsRefusesWrongSlope(t *testing.T) {
 		t.Errorf("sweep: ok %v, runs %+v", rep.OK, rep.Runs)
 	}
 }
+
+// cells gives hand-made runs the cells a sweep would: one per hidden
+// activation × output, in the order first seen (every other axis at one
+// value), each run's Cell set to its own; then the summaries.
+func cells(runs []SweepRun) []SweepCell {
+	var out []SweepCell
+	index := map[[2]string]int{}
+	for i, r := range runs {
+		key := [2]string{r.HiddenAct, r.Output}
+		k, ok := index[key]
+		if !ok {
+			k = len(out)
+			index[key] = k
+			out = append(out, SweepCell{HiddenAct: r.HiddenAct, Output: r.Output,
+				Values: map[string]string{AxisHiddenAct: r.HiddenAct, AxisOutput: r.Output, AxisAlpha: "2", AxisHidden: "100", AxisOptimizer: "sgd"}})
+		}
+		runs[i].Cell = k
+	}
+	summarise(out, runs)
+	return out
+}
