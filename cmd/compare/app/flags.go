@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"outgrad/cmd/compare/internal/outfile"
+	"outgrad/cmd/compare/internal/weightsfile"
 	"outgrad/models/mnist"
 	"outgrad/models/mnist/compare"
 	"outgrad/models/mnist/idx"
@@ -171,6 +172,13 @@ func (a *App) parse(args []string, stderr io.Writer) (options, error) {
 	}
 	if o.targets, err = checkOutputs(paths, o.loadPath); err != nil {
 		return o, errUsage{err}
+	}
+	if _, ok := o.targets["save"]; ok {
+		for _, name := range append(actNames(o.cfg), o.cfg.Output.Name) {
+			if !weightsfile.ValidName(name) {
+				return o, errUsage{fmt.Errorf("-save: a weights file cannot record the name %q (1..%d printable bytes)", name, weightsfile.MaxName)}
+			}
+		}
 	}
 	return o, nil
 }
