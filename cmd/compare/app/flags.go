@@ -51,7 +51,7 @@ var outputFlags = []struct{ name, ext, usage string }{
 	{"csv", "", "write the accuracies, losses (and gradient norms) as CSV to `FILE`: one row per evaluation, or with -sweep one per run"},
 	{"plot", ".png", "write accuracy curves (with -sweep a bar chart) to `FILE.png`"},
 	{"weights", ".png", "write the first-layer weights as image tiles to `FILE.png`"},
-	{"save", "", "save the final weights to `FILE`"},
+	{"save", "", "save the final weights, with the dtype and activations they were trained with, to `FILE`"},
 }
 
 // errUsage marks errors that exit with status 2.
@@ -85,7 +85,7 @@ func (a *App) parse(args []string, stderr io.Writer) (options, error) {
 	for _, f := range outputFlags {
 		paths[f.name] = fs.String(f.name, "", f.usage)
 	}
-	fs.StringVar(&o.loadPath, "load", "", "start from the weights saved in `FILE` instead of the seed's draw")
+	fs.StringVar(&o.loadPath, "load", "", "start from the weights saved in `FILE` instead of the seed's draw (refused when trained with other activations)")
 	fs.BoolVar(&o.quiet, "quiet", false, "no progress on stderr")
 	fs.BoolVar(&o.sweep, "sweep", false, "train every hidden activation × output (hand-rolled only) and print a table")
 	hiddenActs := fs.String("hidden-acts", "", "with -sweep: comma-separated hidden activations (default all registered)")
