@@ -70,6 +70,7 @@ func writeAccuracyPlot(w io.Writer, rep *compare.Report) error {
 	p.X.Label.Text = "iteration"
 	p.X.Tick.Marker = integerTicks{}
 	p.Y.Label.Text = "accuracy"
+	p.Y.Tick.Marker = distinctTicks{}
 	p.Add(plotter.NewGrid())
 	for _, name := range rep.Impls {
 		traj := rep.Runs[name].Trajectory
@@ -161,6 +162,7 @@ func lossPlot(rep *compare.Report) (*plot.Plot, error) {
 	p.X.Label.Text = "iteration"
 	p.X.Tick.Marker = integerTicks{}
 	p.Y.Label.Text = "loss"
+	p.Y.Tick.Marker = distinctTicks{}
 	p.Add(plotter.NewGrid())
 	for _, name := range rep.Impls {
 		var test, train plotter.XYs

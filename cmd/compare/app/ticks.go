@@ -30,6 +30,37 @@ func (integerTicks) Ticks(lo, hi float64) []plot.Tick {
 	return ts
 }
 
+// distinctTicks marks a linear axis with gonum's default ticks, labelled
+// with the fewest decimals that write every value exactly (to a millionth
+// of the range), so that no two labels read the same: a loss that moves
+// from 2.3012 to 2.2987 is not labelled "2.3" four times.
+type distinctTicks struct{}
+
+// Ticks returns the ticks of [lo, hi].
+func (distinctTicks) Ticks(lo, hi float64) []plot.Tick {
+	ts := plot.DefaultTicks{}.Ticks(lo, hi)
+	for prec := 0; prec <= 15; prec++ {
+		exact := true
+		for _, t := range ts {
+			if t.Label == "" {
+				continue
+			}
+			v, _ := strconv.ParseFloat(strconv.FormatFloat(t.Value, 'f', prec, 64), 64)
+			exact = exact && math.Abs(v-t.Value) <= (hi-lo)*1e-6
+		}
+		if !exact {
+			continue
+		}
+		for i, t := range ts {
+			if t.Label != "" {
+				ts[i].Label = strconv.FormatFloat(t.Value, 'f', prec, 64)
+			}
+		}
+		break
+	}
+	return ts
+}
+
 // logTicks marks a log axis so that it can be read: a labelled tick at
 // every power of ten and, when the range spans fewer than three decades
 // (where powers of ten alone would give one or two labels), at 2 and 5

@@ -89,3 +89,29 @@ func TestLogTicks(t *testing.T) {
 		t.Errorf("5..5: %v, want the one tick 5", ts)
 	}
 }
+
+// TestDistinctTicks: no two labels of a linear axis read the same, however
+// narrow its range, and each reads back as its tick's value (to a millionth
+// of the range).
+func TestDistinctTicks(t *testing.T) {
+	for _, r := range [][2]float64{{2.2987, 2.3012}, {0, 1}, {0.1, 0.9}, {0.0896, 0.3926}, {1000, 1000.002}} {
+		seen := map[string]bool{}
+		labels := 0
+		for _, tk := range (distinctTicks{}).Ticks(r[0], r[1]) {
+			if tk.Label == "" {
+				continue
+			}
+			labels++
+			if seen[tk.Label] {
+				t.Errorf("%v: label %q twice", r, tk.Label)
+			}
+			seen[tk.Label] = true
+			if v, err := strconv.ParseFloat(tk.Label, 64); err != nil || math.Abs(v-tk.Value) > (r[1]-r[0])*1e-6 {
+				t.Errorf("%v: tick %v labelled %q", r, tk.Value, tk.Label)
+			}
+		}
+		if labels < 2 {
+			t.Errorf("%v: %d labels", r, labels)
+		}
+	}
+}
