@@ -12,9 +12,12 @@ import (
 
 // writeRunCSV writes one row per evaluation of every implementation that ran:
 // iteration, impl, test_acc, train_acc, test_loss, train_loss (the
-// per-example mean loss, mnist.Point), then the gradient norm of every weight
-// matrix after the iteration's last step (grad_norm_w01, grad_norm_w12, …;
-// empty where none was recorded).
+// per-example mean loss, mnist.Point), then the run's configuration
+// (configColumns), the same on every row, so that the rows of several runs'
+// files concatenated still say which configuration each came from, then the
+// gradient norm of every weight matrix after the iteration's last step
+// (grad_norm_w01, grad_norm_w12, …; empty where none was recorded), last
+// because their number depends on the network's depth.
 func writeRunCSV(w io.Writer, rep *compare.Report) error {
 	matrices := 0
 	for _, name := range rep.Impls {
@@ -22,7 +25,9 @@ func writeRunCSV(w io.Writer, rep *compare.Report) error {
 			matrices = max(matrices, len(g.Norms))
 		}
 	}
+	names, values := configColumns(rep.Config)
 	header := []string{"iteration", "impl", "test_acc", "train_acc", "test_loss", "train_loss"}
+	header = append(header, names...)
 	for i := range matrices {
 		header = append(header, fmt.Sprintf("grad_norm_w%d%d", i, i+1))
 	}
@@ -38,6 +43,7 @@ func writeRunCSV(w io.Writer, rep *compare.Report) error {
 		}
 		for _, p := range run.Trajectory {
 			rec := []string{strconv.Itoa(p.Iteration), name, num(p.TestAcc), num(p.TrainAcc), num(p.TestLoss), num(p.TrainLoss)}
+			rec = append(rec, values...)
 			n := norms[p.Iteration]
 			for i := range matrices {
 				v := ""
@@ -53,6 +59,42 @@ func writeRunCSV(w io.Writer, rep *compare.Report) error {
 	}
 	cw.Flush()
 	return cw.Error()
+}
+
+// configColumns returns the names and values of the configuration columns
+// of the run CSV: lists as their flags take them ("128,64", "tanh,relu",
+// quoted by the CSV writer), numbers in the shortest form that reads back
+// exactly, and initial_weights "seed" (drawn from the seed) or "loaded"
+// (-load).
+func configColumns(c compare.ConfigReport) (names, values []string) {
+	start := "seed"
+	if c.LoadedInit {
+		start = "loaded"
+	}
+	cols := []struct{ name, value string }{
+		{"hidden_sizes", sizesString(c.Hidden)},
+		{"hidden_acts", c.HiddenAct},
+		{"output", c.Output},
+		{"dtype", c.Dtype},
+		{"alpha", num(c.Alpha)},
+		{"batch", strconv.Itoa(c.Batch)},
+		{"iterations", strconv.Itoa(c.Iterations)},
+		{"train_images", strconv.Itoa(c.TrainImages)},
+		{"dropout", strconv.FormatBool(c.Dropout)},
+		{"book", strconv.FormatBool(c.Book)},
+		{"optimizer", c.Optimizer},
+		{"schedule", c.Schedule},
+		{"seed", strconv.FormatUint(uint64(c.Seed), 10)},
+		{"initial_weights", start},
+		{"eval_every", strconv.Itoa(c.EvalEvery)},
+		{"w01_range", num(c.W01Range)},
+		{"w12_range", num(c.W12Range)},
+	}
+	for _, col := range cols {
+		names = append(names, col.name)
+		values = append(values, col.value)
+	}
+	return names, values
 }
 
 // sweepCSVHeader names the columns of the sweep's CSV: the run's whole

@@ -75,7 +75,8 @@
 //	1    the gradients disagree beyond the tolerance, an independent check
 //	     failed, or training diverged (mnist.ErrDiverged) or failed
 //	2    bad usage (flags, arguments, output paths refused before training),
-//	     bad input files (MNIST data, -load), or a failed write (an output
+//	     bad input files (MNIST data, -load, a weights file trained with
+//	     other activations than the run's), or a failed write (an output
 //	     file, or standard output: "write stdout: no space left on device")
 //	129  interrupted by SIGHUP
 //	130  interrupted by SIGINT

@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"outgrad/cmd/compare/internal/outfile"
+	"outgrad/cmd/compare/internal/weightsfile"
 	"outgrad/models/mnist"
 	"outgrad/models/mnist/compare"
 	"outgrad/models/mnist/idx"
@@ -54,7 +55,7 @@ var outputFlags = []struct{ name, ext, usage string }{
 	{"csv", "", "write the accuracies, losses (and gradient norms) as CSV to `FILE`: one row per evaluation, or with -sweep one per run"},
 	{"plot", ".png", "write accuracy curves (with -sweep a bar chart) to `FILE.png`"},
 	{"weights", ".png", "write the first-layer weights as image tiles to `FILE.png`"},
-	{"save", "", "save the final weights to `FILE`"},
+	{"save", "", "save the final weights, with the dtype and activations they were trained with, to `FILE`"},
 }
 
 // errUsage marks errors that exit with status 2.
@@ -88,7 +89,7 @@ func (a *App) parse(args []string, stderr io.Writer) (options, error) {
 	for _, f := range outputFlags {
 		paths[f.name] = fs.String(f.name, "", f.usage)
 	}
-	fs.StringVar(&o.loadPath, "load", "", "start from the weights saved in `FILE` instead of the seed's draw")
+	fs.StringVar(&o.loadPath, "load", "", "start from the weights saved in `FILE` instead of the seed's draw (refused when trained with other activations)")
 	fs.BoolVar(&o.quiet, "quiet", false, "no progress on stderr")
 	fs.BoolVar(&o.sweep, "sweep", false, "train every hidden activation × output (hand-rolled only) and print a table")
 	hiddenActs := fs.String("hidden-acts", "", "with -sweep: comma-separated hidden activations, a per-layer mix joined by + (e.g. tanh,relu,tanh+relu)")
@@ -183,6 +184,13 @@ func (a *App) parse(args []string, stderr io.Writer) (options, error) {
 	}
 	if o.targets, err = checkOutputs(paths, o.loadPath); err != nil {
 		return o, errUsage{err}
+	}
+	if _, ok := o.targets["save"]; ok {
+		for _, name := range append(actNames(o.cfg), o.cfg.Output.Name) {
+			if !weightsfile.ValidName(name) {
+				return o, errUsage{fmt.Errorf("-save: a weights file cannot record the name %q (1..%d printable bytes)", name, weightsfile.MaxName)}
+			}
+		}
 	}
 	return o, nil
 }

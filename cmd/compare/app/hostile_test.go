@@ -30,8 +30,9 @@ func (f fixture) path(name string) string { return filepath.Join(f.dir, name) }
 
 // newFixture makes a directory with a regular file keep.txt, a symlink
 // link.bin → target.bin (absent), a FIFO, a 784×100/100×10 weights file, the
-// same with a NaN (and a valid checksum), a truncated one, and an MNIST
-// directory whose files link to the real ones.
+// same with a NaN (and a valid checksum), a truncated one (all three trained
+// with tanh and softmax, the defaults), and an MNIST directory whose files
+// link to the real ones.
 func newFixture(t *testing.T) fixture {
 	t.Helper()
 	f := fixture{dir: t.TempDir()}
@@ -47,7 +48,7 @@ func newFixture(t *testing.T) fixture {
 	if err := syscall.Mkfifo(f.path("fifo"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	w := weightsfile.Weights{Dtype: "float64", Layers: []weightsfile.Matrix{
+	w := weightsfile.Weights{Dtype: "float64", HiddenActs: []string{"tanh"}, Output: "softmax", Layers: []weightsfile.Matrix{
 		{Rows: 784, Cols: 100, Data: make([]float64, 78400)},
 		{Rows: 100, Cols: 10, Data: make([]float64, 1000)},
 	}}

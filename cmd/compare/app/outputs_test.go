@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -82,11 +83,17 @@ func readCSV(t *testing.T, path string) [][]string {
 	return rows
 }
 
+// TestRunCSV: the run CSV has one row per evaluation and implementation,
+// the measures, the whole configuration on every row (values unlike the
+// defaults, so that a column written from another configuration shows) and
+// a gradient norm per matrix.
 func TestRunCSV(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "acc.csv")
 	var out, errb bytes.Buffer
-	code := New().Main([]string{"-iterations", "2", "-train-images", "200", "-eval-every", "1", "-hidden", "20,10", "-csv", path}, &out, &errb)
+	code := New().Main([]string{"-iterations", "2", "-train-images", "200", "-eval-every", "1", "-hidden", "20,10",
+		"-hidden-act", "tanh,relu", "-output", "sigmoid", "-alpha", "0.5", "-batch", "50", "-dropout=false",
+		"-seed", "7", "-optimizer", "momentum", "-lr-schedule", "cosine", "-csv", path}, &out, &errb)
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errb.String())
 	}
@@ -94,19 +101,27 @@ func TestRunCSV(t *testing.T) {
 		t.Errorf("stderr does not name the file written: %q", errb.String())
 	}
 	rows := readCSV(t, path)
-	want := "iteration,impl,test_acc,train_acc,test_loss,train_loss,grad_norm_w01,grad_norm_w12,grad_norm_w23"
+	want := "iteration,impl,test_acc,train_acc,test_loss,train_loss," +
+		"hidden_sizes,hidden_acts,output,dtype,alpha,batch,iterations,train_images,dropout,book,optimizer,schedule," +
+		"seed,initial_weights,eval_every,w01_range,w12_range," +
+		"grad_norm_w01,grad_norm_w12,grad_norm_w23"
 	if got := strings.Join(rows[0], ","); got != want {
 		t.Fatalf("header %s, want %s", got, want)
 	}
 	if len(rows) != 5 {
 		t.Fatalf("%d rows, want header + 2 evaluations × 2 implementations", len(rows))
 	}
+	config := []string{"20,10", "tanh,relu", "sigmoid", "float64", "0.5", "50", "2", "200", "false", "false",
+		"momentum(β=0.9)", "cosine", "7", "seed", "1", "0.01", "0.1"}
 	for i, r := range rows[1:] {
 		impl := []string{"graph", "graph", "handrolled", "handrolled"}[i]
 		if r[0] != strconv.Itoa(i%2) || r[1] != impl {
 			t.Errorf("row %d: %v", i+1, r)
 		}
-		for _, v := range r[2:] {
+		if got := r[6 : 6+len(config)]; !slices.Equal(got, config) {
+			t.Errorf("row %d: configuration %q, want %q", i+1, got, config)
+		}
+		for _, v := range append(r[2:6:6], r[6+len(config):]...) {
 			if x, err := strconv.ParseFloat(v, 64); err != nil || !(x > 0) {
 				t.Errorf("row %d: %q is not a positive number", i+1, v)
 			}

@@ -8,6 +8,7 @@ import (
 	"image/png"
 	"io"
 	"math"
+	"slices"
 	"strings"
 
 	"golang.org/x/image/font"
@@ -24,12 +25,35 @@ import (
 	"outgrad/models/mnist/idx"
 )
 
-// Colours of the implementations in the accuracy plot.
+// Colours of the implementations in the accuracy and loss panels.
 var (
-	graphColor = color.RGBA{R: 31, G: 119, B: 180, A: 255}
-	handColor  = color.RGBA{R: 214, G: 39, B: 40, A: 255}
-	bookColor  = color.RGBA{A: 255}
+	graphColor   = color.RGBA{R: 31, G: 119, B: 180, A: 255}
+	handColor    = color.RGBA{R: 214, G: 39, B: 40, A: 255}
+	builtinColor = color.RGBA{R: 148, G: 103, B: 189, A: 255}
+	bookColor    = color.RGBA{A: 255}
 )
+
+// implLine styles l, a line of implementation impl in the accuracy or loss
+// panel, of the report's impls: the implementation's colour; when several
+// ran, the first as a wide pale band and the others as thin lines, so that
+// lines that coincide (as the implementations' do when they agree) stay
+// visible one inside the other.
+func implLine(l *plotter.Line, impl string, impls []string) {
+	c := builtinColor
+	switch impl {
+	case mnist.ImplGraph:
+		c = graphColor
+	case mnist.ImplHandRolled:
+		c = handColor
+	}
+	l.Color, l.Width = c, vg.Points(1.5)
+	if len(impls) > 1 {
+		l.Width = vg.Points(1.25)
+		if impl == impls[0] {
+			l.Color, l.Width = mix(c, color.RGBA{R: 255, G: 255, B: 255, A: 255}, 0.55), vg.Points(4)
+		}
+	}
+}
 
 // writeAccuracyPlot draws test (solid) and train (dashed) accuracy against
 // the iteration for each implementation that ran, and in book mode the book's
@@ -38,22 +62,17 @@ var (
 func writeAccuracyPlot(w io.Writer, rep *compare.Report) error {
 	p := plot.New()
 	c := rep.Config
-	p.Title.Text = fmt.Sprintf("MNIST, %s hidden ×%s, %s output, %s%s", c.HiddenAct, sizesString(c.Hidden), c.Output, c.Dtype, map[bool]string{true: ", book slope (hand-rolled)"}[c.Book])
+	p.Title.Text = configTitle(c) + "\naccuracy"
 	if a := rep.Agreement; a != nil && a.TrajectoriesEqual {
-		p.Title.Text += "\ngraph and hand-rolled accuracies identical at every evaluation: their lines coincide"
+		p.Title.Text += ": graph and hand-rolled identical at every evaluation, the thin lines run inside the bands"
 	}
 	p.Title.Padding = vg.Points(8)
 	p.X.Label.Text = "iteration"
 	p.X.Tick.Marker = integerTicks{}
 	p.Y.Label.Text = "accuracy"
-	p.Legend.Top, p.Legend.Left = false, false
-	p.Legend.YOffs = vg.Points(40)
+	p.Y.Tick.Marker = distinctTicks{}
 	p.Add(plotter.NewGrid())
 	for _, name := range rep.Impls {
-		col := graphColor
-		if name == mnist.ImplHandRolled {
-			col = handColor
-		}
 		traj := rep.Runs[name].Trajectory
 		test, train := make(plotter.XYs, len(traj)), make(plotter.XYs, len(traj))
 		for i, pt := range traj {
@@ -69,10 +88,8 @@ func writeAccuracyPlot(w io.Writer, rep *compare.Report) error {
 			if err != nil {
 				return fmt.Errorf("plot: %w", err)
 			}
-			l.Color, l.Width, l.Dashes = col, vg.Points(1.5), s.dash
-			if name == mnist.ImplHandRolled && len(rep.Impls) == 2 {
-				l.Width = vg.Points(1) // drawn over the graph's line, which it may hide exactly
-			}
+			implLine(l, name, rep.Impls)
+			l.Dashes = s.dash
 			p.Add(l)
 			p.Legend.Add(s.label, l)
 		}
@@ -108,7 +125,32 @@ func writeAccuracyPlot(w io.Writer, rep *compare.Report) error {
 	if err != nil {
 		return err
 	}
-	return savePNGs([]*plot.Plot{p, l, g}, 8*vg.Inch, 12*vg.Inch, w)
+	return savePNGs([]*plot.Plot{p, l, g}, 10*vg.Inch, 13*vg.Inch, w)
+}
+
+// configTitle is the first lines of the run plot's title: the whole
+// configuration the curves below come from.
+func configTitle(c compare.ConfigReport) string {
+	sizes := append(append([]int{idx.Pixels}, c.Hidden...), idx.Classes)
+	parts := make([]string, len(sizes))
+	for i, n := range sizes {
+		parts[i] = fmt.Sprint(n)
+	}
+	dropout := "dropout"
+	if !c.Dropout {
+		dropout = "no dropout"
+	}
+	start := "seed " + fmt.Sprint(c.Seed)
+	if c.LoadedInit {
+		start = "loaded weights, masks of seed " + fmt.Sprint(c.Seed)
+	}
+	book := ""
+	if c.Book {
+		book = ", book slope (hand-rolled)"
+	}
+	return fmt.Sprintf("MNIST %s: hidden %s, output %s, %s%s\nα = %g, batch %d, %d iterations × %d images, optimizer %s, learning rate %s, %s, %s",
+		strings.Join(parts, "-"), c.HiddenAct, c.Output, c.Dtype, book,
+		c.Alpha, c.Batch, c.Iterations, c.TrainImages, c.Optimizer, c.Schedule, dropout, start)
 }
 
 // lossPlot draws test (solid) and train (dashed) loss against the iteration
@@ -120,13 +162,9 @@ func lossPlot(rep *compare.Report) (*plot.Plot, error) {
 	p.X.Label.Text = "iteration"
 	p.X.Tick.Marker = integerTicks{}
 	p.Y.Label.Text = "loss"
-	p.Legend.Top = true
+	p.Y.Tick.Marker = distinctTicks{}
 	p.Add(plotter.NewGrid())
 	for _, name := range rep.Impls {
-		col := graphColor
-		if name == mnist.ImplHandRolled {
-			col = handColor
-		}
 		var test, train plotter.XYs
 		for _, pt := range rep.Runs[name].Trajectory {
 			if !math.IsNaN(pt.TestLoss) && !math.IsInf(pt.TestLoss, 0) {
@@ -148,10 +186,8 @@ func lossPlot(rep *compare.Report) (*plot.Plot, error) {
 			if err != nil {
 				return nil, fmt.Errorf("plot: %w", err)
 			}
-			l.Color, l.Width, l.Dashes = col, vg.Points(1.5), s.dash
-			if name == mnist.ImplHandRolled && len(rep.Impls) == 2 {
-				l.Width = vg.Points(1)
-			}
+			implLine(l, name, rep.Impls)
+			l.Dashes = s.dash
 			p.Add(l)
 			p.Legend.Add(s.label, l)
 		}
@@ -159,27 +195,105 @@ func lossPlot(rep *compare.Report) (*plot.Plot, error) {
 	return p, nil
 }
 
-// gradNormPlot draws, per weight matrix, the norm of its gradient after the
-// last step of every evaluated iteration (the first implementation's), on a
-// log scale: where the gradient goes, layer by layer.
+// normSeries is one line of the gradient-norm panel: the norms of one
+// weight matrix in one implementation's run.
+type normSeries struct {
+	Label  string // "w01 graph"
+	Impl   string
+	Matrix int // 0 for w01
+	XY     plotter.XYs
+	Color  color.RGBA  // the matrix's hue, in the implementation's shade
+	Dashes []vg.Length // the implementation's
+	Width  vg.Length   // the implementation's
+}
+
+// implStyle is how an implementation's lines are drawn in the
+// gradient-norm panel, given its matrix's colour c: graph a wide pale solid
+// band, hand-rolled a thin dashed line of the full colour, built-in a thin
+// dotted line of a darker shade; so that each is told apart by shade and
+// dash, and where they coincide the thin lines run inside the band.
+func implStyle(impl string, c color.RGBA) (color.RGBA, []vg.Length, vg.Length) {
+	switch impl {
+	case mnist.ImplGraph:
+		return mix(c, color.RGBA{R: 255, G: 255, B: 255, A: 255}, 0.55), nil, vg.Points(4)
+	case mnist.ImplHandRolled:
+		return c, []vg.Length{vg.Points(5), vg.Points(3)}, vg.Points(1.25)
+	default:
+		return mix(c, color.RGBA{A: 255}, 0.35), []vg.Length{vg.Points(1.5), vg.Points(2)}, vg.Points(1.25)
+	}
+}
+
+// mix returns a + t·(b − a), channel by channel.
+func mix(a, b color.RGBA, t float64) color.RGBA {
+	f := func(x, y uint8) uint8 { return uint8(math.Round(float64(x) + t*(float64(y)-float64(x)))) }
+	return color.RGBA{R: f(a.R, b.R), G: f(a.G, b.G), B: f(a.B, b.B), A: 255}
+}
+
+// gradNormSeries returns the lines of the gradient-norm panel: for every
+// weight matrix, one line per implementation that ran, in the order of
+// rep.Impls. A matrix has its hue (the palette after the implementations'
+// blue and red of the other panels), an implementation its shade, dash and
+// width (implStyle). Only positive finite norms are kept (a log scale shows
+// no other); a line with none is left out.
+func gradNormSeries(rep *compare.Report) []normSeries {
+	matrices := 0
+	for _, impl := range rep.Impls {
+		for _, n := range rep.Runs[impl].GradNorms {
+			matrices = max(matrices, len(n.Norms))
+		}
+	}
+	var out []normSeries
+	for m := range matrices {
+		for _, impl := range rep.Impls {
+			var xy plotter.XYs
+			for _, n := range rep.Runs[impl].GradNorms {
+				if m < len(n.Norms) && n.Norms[m] > 0 && !math.IsInf(n.Norms[m], 0) {
+					xy = append(xy, plotter.XY{X: float64(n.Iteration), Y: n.Norms[m]})
+				}
+			}
+			if len(xy) == 0 {
+				continue
+			}
+			col, dashes, width := implStyle(impl, seriesColor(m+2))
+			out = append(out, normSeries{Label: fmt.Sprintf("w%d%d %s", m, m+1, impl), Impl: impl, Matrix: m,
+				XY: xy, Color: col, Dashes: dashes, Width: width})
+		}
+	}
+	return out
+}
+
+// normsIdentical reports whether every implementation of rep recorded the
+// same gradient norms as the first (then their lines coincide).
+func normsIdentical(rep *compare.Report) bool {
+	first := rep.Runs[rep.Impls[0]].GradNorms
+	for _, impl := range rep.Impls[1:] {
+		if !slices.EqualFunc(first, rep.Runs[impl].GradNorms, func(a, b compare.GradNorms) bool {
+			return a.Iteration == b.Iteration && slices.Equal(a.Norms, b.Norms)
+		}) {
+			return false
+		}
+	}
+	return true
+}
+
+// gradNormPlot draws, per weight matrix and implementation, the norm of
+// the gradient after the last step of every evaluated iteration
+// (gradNormSeries), on a log scale labelled by logTicks: where the gradient
+// goes, layer by layer.
 func gradNormPlot(rep *compare.Report) (*plot.Plot, error) {
 	g := plot.New()
-	impl := rep.Impls[0]
-	g.Title.Text = "gradient norm ‖∂L/∂w‖ per weight matrix (" + impl + ")"
+	g.Title.Text = "gradient norm ‖∂L/∂w‖ per weight matrix after the last step of the iteration"
 	g.X.Label.Text = "iteration"
 	g.X.Tick.Marker = integerTicks{}
 	g.Y.Label.Text = "Frobenius norm"
 	g.Y.Scale = plot.LogScale{}
-	g.Y.Tick.Marker = plot.LogTicks{}
-	g.Legend.Top = true
+	g.Y.Tick.Marker = logTicks{}
 	g.Add(plotter.NewGrid())
-	norms := rep.Runs[impl].GradNorms
+	series := gradNormSeries(rep)
 	lo, hi := math.Inf(1), math.Inf(-1) // of the values plotted
-	for _, n := range norms {
-		for _, v := range n.Norms {
-			if v > 0 && !math.IsInf(v, 0) {
-				lo, hi = min(lo, v), max(hi, v)
-			}
+	for _, s := range series {
+		for _, p := range s.XY {
+			lo, hi = min(lo, p.Y), max(hi, p.Y)
 		}
 	}
 	if lo > hi {
@@ -190,6 +304,9 @@ func gradNormPlot(rep *compare.Report) (*plot.Plot, error) {
 		g.Title.Text += ": no nonzero finite norm to plot"
 		return g, nil
 	}
+	if len(rep.Impls) > 1 && normsIdentical(rep) {
+		g.Title.Text += "\nidentical in every implementation: the dashed lines run inside the bands"
+	}
 	// The scale's range, explicitly: a log scale of one value (a single
 	// evaluation, a flat line) has no width, so it is widened by 10× each
 	// way, within float64's range.
@@ -197,53 +314,53 @@ func gradNormPlot(rep *compare.Report) (*plot.Plot, error) {
 	if lo == hi {
 		g.Y.Min, g.Y.Max = max(lo/10, math.SmallestNonzeroFloat64), min(hi*10, math.MaxFloat64)
 	}
-	for m := range norms[0].Norms {
-		var xy plotter.XYs
-		for _, n := range norms {
-			if m < len(n.Norms) && n.Norms[m] > 0 && !math.IsInf(n.Norms[m], 0) {
-				xy = append(xy, plotter.XY{X: float64(n.Iteration), Y: n.Norms[m]})
-			}
-		}
-		if len(xy) == 0 {
-			continue
-		}
-		l, err := plotter.NewLine(xy)
+	for _, s := range series {
+		l, err := plotter.NewLine(s.XY)
 		if err != nil {
 			return nil, fmt.Errorf("plot: %w", err)
 		}
-		l.Color, l.Width = seriesColor(m), vg.Points(1.5)
+		l.Color, l.Width, l.Dashes = s.Color, s.Width, s.Dashes
 		g.Add(l)
-		g.Legend.Add(fmt.Sprintf("w%d%d", m, m+1), l)
+		g.Legend.Add(s.Label, l)
 	}
 	return g, nil
 }
 
 // savePNGs draws the plots stacked top to bottom, width × height in all, as
-// PNG to w.
+// PNG to w, each plot's legend in a column right of the plots (beside the
+// top of its plot's data area), where it hides no data.
 func savePNGs(ps []*plot.Plot, width, height vg.Length, w io.Writer) error {
 	img := vgimg.New(width, height)
 	dc := vgdraw.New(img)
+	var legendW vg.Length
+	for _, p := range ps {
+		legendW = max(legendW, p.Legend.Rectangle(dc).Size().X)
+	}
+	const gap = 10 // points between the plots and the legends, and after them
+	legends := make([]plot.Legend, len(ps))
 	rows := make([][]*plot.Plot, len(ps))
 	for i, p := range ps {
+		legends[i] = p.Legend
+		p.Legend = plot.NewLegend() // drawn apart, below
 		rows[i] = []*plot.Plot{p}
 	}
-	canvases := plot.Align(rows, vgdraw.Tiles{Rows: len(ps), Cols: 1, PadY: vg.Points(12), PadTop: vg.Points(4), PadBottom: vg.Points(4)}, dc)
+	area := vgdraw.Crop(dc, 0, -(legendW + 2*vg.Points(gap)), 0, 0)
+	canvases := plot.Align(rows, vgdraw.Tiles{Rows: len(ps), Cols: 1, PadY: vg.Points(12), PadTop: vg.Points(4), PadBottom: vg.Points(4)}, area)
 	for i, p := range ps {
-		p.Draw(canvases[i][0])
+		c := canvases[i][0]
+		p.Draw(c)
+		top := c.Max.Y
+		if p.Title.Text != "" {
+			top -= p.Title.TextStyle.Rectangle(p.Title.Text).Size().Y + p.Title.Padding
+		}
+		l := legends[i]
+		l.Top, l.Left, l.Padding = true, true, vg.Points(2)
+		l.Draw(vgdraw.Canvas{Canvas: c.Canvas, Rectangle: vg.Rectangle{
+			Min: vg.Point{X: c.Max.X + vg.Points(gap), Y: c.Min.Y},
+			Max: vg.Point{X: dc.Max.X - vg.Points(gap), Y: top},
+		}})
 	}
 	if _, err := (vgimg.PngCanvas{Canvas: img}).WriteTo(w); err != nil {
-		return fmt.Errorf("plot: %w", err)
-	}
-	return nil
-}
-
-// savePNG draws p, width × height, as PNG to w.
-func savePNG(p *plot.Plot, width, height vg.Length, w io.Writer) error {
-	wt, err := p.WriterTo(width, height, "png")
-	if err != nil {
-		return fmt.Errorf("plot: %w", err)
-	}
-	if _, err := wt.WriteTo(w); err != nil {
 		return fmt.Errorf("plot: %w", err)
 	}
 	return nil

@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
+	"strings"
 
 	"outgrad/cmd/compare/internal/outfile"
 	"outgrad/cmd/compare/internal/weightsfile"
@@ -212,9 +214,11 @@ func (s *invocation) single() int {
 		if err := matchesConfig(w, o.cfg, o.dtype); err != nil {
 			return s.fail(2, fmt.Errorf("-load %s: %w", o.loadPath, err))
 		}
-		for _, m := range w.Layers {
-			copts.Init = append(copts.Init, m.Data)
+		if !w.Recorded() {
+			fmt.Fprintf(s.stderr, "compare: -load %s: the file (of an older format) does not record its activations: its weights start the run's %s hidden layers and %s output as they are\n",
+				o.loadPath, o.cfg.ActNames(), o.cfg.Output.Name)
 		}
+		copts.Init = initialFrom(w, o.cfg)
 	}
 	tr, err := s.trainer()
 	if err != nil {
@@ -361,10 +365,15 @@ func loadSets(dir string, o options) (trainSet, testSet idx.Set, err error) {
 	return trainSet, testSet, err
 }
 
-// matchesConfig checks that saved weights have the dtype of the run and the
-// shapes of c's network. Weights of the other dtype are refused rather than
+// matchesConfig checks that saved weights have the dtype of the run, the
+// shapes of c's network and, when the file records them (format version 3),
+// c's hidden activations and output, and no parameter vector (no activation
+// trained today takes one, so a file holding some was not written by a run
+// this one can continue). Weights of the other dtype are refused rather than
 // converted: float64 weights rounded to float32 would not be the weights
-// saved, and float32 ones widened would start a float64 run that no run saved.
+// saved, and float32 ones widened would start a float64 run that no run
+// saved. A file of version 1 or 2 records no activations: nothing is checked
+// of them (the caller says so).
 func matchesConfig(w weightsfile.Weights, c mnist.Config, dtype string) error {
 	if w.Dtype != dtype {
 		return fmt.Errorf("the file holds %s weights, the run is -dtype %s (save them from a %s run, or run with -dtype %s)", w.Dtype, dtype, dtype, w.Dtype)
@@ -378,7 +387,81 @@ func matchesConfig(w weightsfile.Weights, c mnist.Config, dtype string) error {
 			return fmt.Errorf("matrix %s is %d×%d in the file, %d×%d in the network (-hidden %s)", c.MatrixNames()[i], m.Rows, m.Cols, sizes[i], sizes[i+1], sizesString(c.Hidden))
 		}
 	}
+	if !w.Recorded() {
+		return nil
+	}
+	if file, run := w.HiddenActs, actNames(c); !slices.Equal(file, run) {
+		noun, list := describeActs(file)
+		_, runList := describeActs(run)
+		return fmt.Errorf("the file was trained with %s %s, the run uses %s", noun, list, runList)
+	}
+	if w.Output != c.Output.Name {
+		return fmt.Errorf("the file was trained with output %s, the run uses %s", w.Output, c.Output.Name)
+	}
+	// The activations agree, so the learnable parameters should: their
+	// names and sizes are Config.WeightNames' and WeightSizes' after the
+	// matrices.
+	m := len(sizes) - 1
+	wantNames, wantSizes := c.WeightNames()[m:], c.WeightSizes()[m:]
+	names := make([]string, len(w.Params))
+	for i, p := range w.Params {
+		names[i] = p.Name
+	}
+	if !slices.Equal(names, wantNames) {
+		if len(wantNames) == 0 {
+			return fmt.Errorf("the file holds parameter vectors (%s), which no activation of the run takes", strings.Join(names, ", "))
+		}
+		return fmt.Errorf("the file holds parameter vectors (%s), the run's activations take %s", strings.Join(names, ", "), strings.Join(wantNames, ", "))
+	}
+	for i, p := range w.Params {
+		if len(p.Data) != wantSizes[i] {
+			return fmt.Errorf("parameters %s hold %d values in the file, %d in the network", p.Name, len(p.Data), wantSizes[i])
+		}
+	}
 	return nil
+}
+
+// initialFrom returns the starting weights of a run of c from a file that
+// matchesConfig accepted: its matrices, then its parameter vectors, or,
+// from a file of an older format (which holds none), the parameters'
+// initial values.
+func initialFrom(w weightsfile.Weights, c mnist.Config) [][]float64 {
+	var init [][]float64
+	for _, m := range w.Layers {
+		init = append(init, m.Data)
+	}
+	for _, p := range w.Params {
+		init = append(init, p.Data)
+	}
+	if len(w.Params) == 0 {
+		for l, i := range c.ParamIndex() {
+			if i >= 0 {
+				init = append(init, ops.LearnableOf(c.Acts()[l]).Params().Initial(c.Sizes()[l+1]))
+			}
+		}
+	}
+	return init
+}
+
+// actNames returns the name of every hidden layer's activation of c, input
+// side first: what a weights file records.
+func actNames(c mnist.Config) []string {
+	acts := c.Acts()
+	names := make([]string, len(acts))
+	for i, a := range acts {
+		names[i] = a.Name()
+	}
+	return names
+}
+
+// describeActs names the hidden activations of names as -hidden-act takes
+// them: one name when every layer has the same ("hidden activation",
+// "tanh"), else one per layer ("hidden activations", "tanh,relu").
+func describeActs(names []string) (noun, list string) {
+	if len(names) > 0 && slices.Equal(names, slices.Repeat(names[:1], len(names))) {
+		return "hidden activation", names[0]
+	}
+	return "hidden activations", strings.Join(names, ",")
 }
 
 // writeOutputs writes the files the flags ask for.
@@ -393,10 +476,15 @@ func (s *invocation) writeOutputs(rep *compare.Report) error {
 		}))
 	}
 	if t, ok := o.target("save"); ok {
-		w := weightsfile.Weights{Dtype: o.dtype}
+		w := weightsfile.Weights{Dtype: o.dtype, HiddenActs: actNames(o.cfg), Output: o.cfg.Output.Name}
 		sizes := o.cfg.Sizes()
-		for i, m := range final.Final[:len(sizes)-1] {
-			w.Layers = append(w.Layers, weightsfile.Matrix{Rows: sizes[i], Cols: sizes[i+1], Data: m})
+		names := o.cfg.WeightNames()
+		for i, m := range final.Final {
+			if i < len(sizes)-1 {
+				w.Layers = append(w.Layers, weightsfile.Matrix{Rows: sizes[i], Cols: sizes[i+1], Data: m})
+			} else {
+				w.Params = append(w.Params, weightsfile.Param{Name: names[i], Data: m})
+			}
 		}
 		errs = append(errs, s.write(t, func(dst io.Writer) error { return weightsfile.Encode(dst, w) }))
 	}

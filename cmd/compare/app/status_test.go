@@ -195,6 +195,15 @@ func refusals() []refusal {
 		{name: "load a float32 file beyond float32's range", msg: "beyond float32's range", args: func(f fixture) []string {
 			return []string{"-load", f.path("huge32.bin"), "-dtype", "float32"}
 		}},
+		{name: "load tanh weights into a relu run", msg: "the file was trained with hidden activation tanh, the run uses relu", args: func(f fixture) []string {
+			return []string{"-load", f.path("good.bin"), "-hidden-act", "relu"}
+		}},
+		{name: "load softmax weights into a sigmoid run", msg: "the file was trained with output softmax, the run uses sigmoid", args: func(f fixture) []string {
+			return []string{"-load", f.path("good.bin"), "-output", "sigmoid"}
+		}},
+		{name: "load weights of base e into a softmax of base 2", msg: "the file was trained with output softmax, the run uses softmax-base2", args: func(f fixture) []string {
+			return []string{"-load", f.path("good.bin"), "-softmax-base", "2"}
+		}},
 		plain("network too large for the memory", "more memory than is available", "-hidden", "65536,65536,65536"),
 		{name: "all three too large for the memory, two not", msg: "more memory than is available", args: func(fixture) []string {
 			return []string{"-impl", "all", "-hidden", "4096"}
@@ -233,7 +242,7 @@ func seedList1001() string {
 // checksum: a file that claims float32 and is not).
 func addWeightFiles(t *testing.T, f fixture) {
 	t.Helper()
-	w := weightsfile.Weights{Dtype: "float32", Layers: []weightsfile.Matrix{
+	w := weightsfile.Weights{Dtype: "float32", HiddenActs: []string{"tanh"}, Output: "softmax", Layers: []weightsfile.Matrix{
 		{Rows: 784, Cols: 100, Data: make([]float64, 78400)},
 		{Rows: 100, Cols: 10, Data: make([]float64, 1000)},
 	}}
@@ -245,7 +254,9 @@ func addWeightFiles(t *testing.T, f fixture) {
 		t.Fatal(err)
 	}
 	huge := append([]byte(nil), good...)
-	const values = 8 + 4 + 4 + 8*2 + 8 // magic, version, L, shapes, dtype
+	// magic, version, L, shapes, dtype, the names "softmax" and "tanh",
+	// no parameter vector
+	const values = 8 + 4 + 4 + 8*2 + 8 + 1 + 7 + 1 + 4 + 4
 	binary.LittleEndian.PutUint64(huge[values:], math.Float64bits(1e300))
 	binary.LittleEndian.PutUint32(huge[len(huge)-4:], crc32.ChecksumIEEE(huge[:len(huge)-4]))
 	if err := os.WriteFile(f.path("huge32.bin"), huge, 0o644); err != nil {

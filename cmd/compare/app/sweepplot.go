@@ -253,8 +253,3 @@ func sweepTitle(rep *sweep.SweepReport, what, seeds string) string {
 		value(sweep.AxisOutput, c.Output), c.Batch, value(sweep.AxisAlpha, fmt.Sprint(c.Alpha)), c.Iterations, steps,
 		value(sweep.AxisOptimizer, c.Optimizer), c.Schedule, c.Dropout, seeds)
 }
-
-// The sweep chart was savePNG's last caller: it now composes its legend
-// beside the plot itself. savePNG stays in plot.go, which is being edited
-// apart from this file, until it can be removed there.
-var _ = savePNG

@@ -1,8 +1,10 @@
 package app
 
 import (
+	"cmp"
 	"image/color"
 	"math"
+	"slices"
 	"strconv"
 
 	"gonum.org/v1/plot"
@@ -26,6 +28,118 @@ func (integerTicks) Ticks(lo, hi float64) []plot.Tick {
 		}
 	}
 	return ts
+}
+
+// distinctTicks marks a linear axis with gonum's default ticks, labelled
+// with the fewest decimals that write every value exactly (to a millionth
+// of the range), so that no two labels read the same: a loss that moves
+// from 2.3012 to 2.2987 is not labelled "2.3" four times.
+type distinctTicks struct{}
+
+// Ticks returns the ticks of [lo, hi].
+func (distinctTicks) Ticks(lo, hi float64) []plot.Tick {
+	ts := plot.DefaultTicks{}.Ticks(lo, hi)
+	for prec := 0; prec <= 15; prec++ {
+		exact := true
+		for _, t := range ts {
+			if t.Label == "" {
+				continue
+			}
+			v, _ := strconv.ParseFloat(strconv.FormatFloat(t.Value, 'f', prec, 64), 64)
+			exact = exact && math.Abs(v-t.Value) <= (hi-lo)*1e-6
+		}
+		if !exact {
+			continue
+		}
+		for i, t := range ts {
+			if t.Label != "" {
+				ts[i].Label = strconv.FormatFloat(t.Value, 'f', prec, 64)
+			}
+		}
+		break
+	}
+	return ts
+}
+
+// logTicks marks a log axis so that it can be read: a labelled tick at
+// every power of ten and, when the range spans fewer than three decades
+// (where powers of ten alone would give one or two labels), at 2 and 5
+// times each; unlabelled ticks at the other whole multiples. Over more than
+// ten decades only every k-th power of ten is labelled, about eight in all,
+// and the multiples are left out. A range too narrow for three labels so
+// (less than about a decade) is labelled at every whole multiple, and if
+// that is still too few, at gonum's linear ticks, which sit where their
+// values are on the log scale all the same.
+type logTicks struct{}
+
+// minLogLabels is the fewest labels logTicks gives a range before trying
+// finer ticks.
+const minLogLabels = 3
+
+// Ticks returns the ticks of [lo, hi], 0 < lo < hi; of a range of one
+// value, that value.
+func (logTicks) Ticks(lo, hi float64) []plot.Tick {
+	if lo == hi {
+		return []plot.Tick{{Value: lo, Label: tickLabel(lo)}}
+	}
+	if !(lo > 0) || !(hi > lo) || math.IsInf(hi, 0) {
+		return plot.DefaultTicks{}.Ticks(lo, hi)
+	}
+	e0, e1 := int(math.Floor(math.Log10(lo))), int(math.Ceil(math.Log10(hi)))
+	decades := e1 - e0
+	span := math.Log10(hi) - math.Log10(lo)
+	every := 1 // label every power of ten whose exponent is a multiple
+	if decades > 10 {
+		every = (decades + 7) / 8
+	}
+	ticks := func(labelled func(k int) bool) ([]plot.Tick, int) {
+		var ts []plot.Tick
+		labels := 0
+		for e := e0; e <= e1; e++ {
+			for k := 1; k <= 9; k++ {
+				if k > 1 && decades > 10 {
+					break
+				}
+				v := powerOfTen(k, e)
+				if v < lo || v > hi {
+					continue
+				}
+				t := plot.Tick{Value: v}
+				if (k == 1 && ((e%every)+every)%every == 0) || (k > 1 && labelled(k)) {
+					t.Label = tickLabel(v)
+					labels++
+				}
+				ts = append(ts, t)
+			}
+		}
+		return ts, labels
+	}
+	ts, n := ticks(func(k int) bool { return span < 3 && (k == 2 || k == 5) })
+	if n >= minLogLabels {
+		return ts
+	}
+	if ts, n = ticks(func(int) bool { return true }); n >= minLogLabels {
+		return ts
+	}
+	ts = plot.DefaultTicks{}.Ticks(lo, hi)
+	slices.SortFunc(ts, func(a, b plot.Tick) int { return cmp.Compare(a.Value, b.Value) })
+	return ts
+}
+
+// powerOfTen returns k·10^e, the float64 nearest it (as written in decimal,
+// so that 3·10^-1 is 0.3, not 0.30000000000000004).
+func powerOfTen(k, e int) float64 {
+	v, _ := strconv.ParseFloat(strconv.Itoa(k)+"e"+strconv.Itoa(e), 64)
+	return v
+}
+
+// tickLabel writes a tick value of a log axis: in decimal from 0.0001 to
+// 99999 ("0.002", "50"), else in exponent form ("1e-05", "2e+06").
+func tickLabel(v float64) string {
+	if v >= 1e-4 && v < 1e5 {
+		return strconv.FormatFloat(v, 'f', -1, 64)
+	}
+	return strconv.FormatFloat(v, 'e', -1, 64)
 }
 
 // palette is the first colours of the series of a chart, distinct and

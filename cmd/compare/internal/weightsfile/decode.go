@@ -13,7 +13,7 @@ import (
 	"syscall"
 )
 
-// Load reads the weights file at path, of version 1 or 2. path must be a
+// Load reads the weights file at path, of version 1, 2 or 3. path must be a
 // regular file (symbolic links are followed): a directory, device, FIFO or
 // socket is ErrNotRegular, checked before opening and again on the opened
 // file, which is opened non-blocking so that a FIFO cannot hang. The file is
@@ -44,11 +44,13 @@ func notRegular(path string, fi os.FileInfo) error {
 	return &kindError{ErrNotRegular, fmt.Sprintf("weightsfile: load %s: not a regular file (%s)", path, fi.Mode().Type()), nil}
 }
 
-// Decode reads a weights file of version 1 or 2 from r, which must hold
-// exactly size bytes. It checks, before allocating for the values, that the
-// shapes in the header are within MaxLayers and MaxValues, chain, and imply
-// a file of size bytes; then it reads the values, checks the CRC-32, that
-// nothing follows, and that every value is finite. Content that fails any
+// Decode reads a weights file of version 1, 2 or 3 from r, which must hold
+// exactly size bytes. It checks, before allocating for them, that the counts
+// in the header are within MaxLayers, MaxParams and MaxValues, that every
+// name is 1..MaxName printable bytes (and no parameter vector's repeated),
+// that the shapes chain, and that they imply a file of size bytes; then it
+// reads the values, checks the CRC-32, that nothing follows, and that every
+// value is finite. Content that fails any
 // check is ErrBadFile; an error of r is returned wrapped. A nil r is an
 // error.
 func Decode(r io.Reader, size int64) (Weights, error) {
@@ -66,6 +68,9 @@ type decoder struct {
 	op  string
 	got int64 // bytes read
 	err error // the first error of the underlying reader other than EOF
+	// paramLens holds the length of every parameter vector of a version 3
+	// header, until the values are read.
+	paramLens []int
 }
 
 // sourceReader records the first error of r other than io.EOF.
@@ -128,8 +133,10 @@ func decode(r io.Reader, size int64, op string) (Weights, error) {
 		w, values, err = d.header1()
 	case version2:
 		w, values, err = d.header2()
+	case version3:
+		w, values, err = d.header3()
 	default:
-		return Weights{}, d.bad("version %d, want %d or %d", v, version1, version2)
+		return Weights{}, d.bad("version %d, want %d, %d or %d", v, version1, version2, version3)
 	}
 	if err != nil {
 		return Weights{}, err
@@ -169,13 +176,16 @@ func decode(r io.Reader, size int64, op string) (Weights, error) {
 		m := &w.Layers[i]
 		n := m.Rows * m.Cols
 		m.Data, vals = vals[:n:n], vals[n:]
-		for k, v := range m.Data {
-			if math.IsNaN(v) || math.IsInf(v, 0) {
-				return Weights{}, d.bad("matrix %d, element (%d, %d) is %v", i, k/m.Cols, k%m.Cols, v)
-			}
-			if w.Dtype == "float32" && !fitsFloat32(v) {
-				return Weights{}, d.bad("matrix %d, element (%d, %d) is %v, beyond float32's range in a float32 file", i, k/m.Cols, k%m.Cols, v)
-			}
+		if at := checkValues(m.Data, m.Cols, w.Dtype); at != "" {
+			return Weights{}, d.bad("matrix %d, %s", i, at)
+		}
+	}
+	for i := range w.Params {
+		p := &w.Params[i]
+		n := d.paramLens[i]
+		p.Data, vals = vals[:n:n], vals[n:]
+		if at := checkValues(p.Data, 0, w.Dtype); at != "" {
+			return Weights{}, d.bad("parameter vector %q, %s", p.Name, at)
 		}
 	}
 	return w, nil
@@ -197,6 +207,59 @@ func (d *decoder) header1() (Weights, int, error) {
 	}
 	h := int(hid)
 	return Weights{Dtype: dtype, Layers: []Matrix{{Rows: v1Inputs, Cols: h}, {Rows: h, Cols: v1Classes}}}, h * (v1Inputs + v1Classes), nil
+}
+
+// header3 reads the rest of a version 3 header: the version 2 fields (L,
+// the shapes, the dtype), then the output's name, one name per hidden layer,
+// the number of parameter vectors P and each one's name and length.
+func (d *decoder) header3() (Weights, int, error) {
+	w, total, err := d.header2()
+	if err != nil {
+		return Weights{}, 0, err
+	}
+	if w.Output, err = d.name("the output's name"); err != nil {
+		return Weights{}, 0, err
+	}
+	w.HiddenActs = make([]string, len(w.Layers)-1) // len(w.Layers) ≤ MaxLayers
+	for i := range w.HiddenActs {
+		if w.HiddenActs[i], err = d.name(fmt.Sprintf("hidden activation %d's name", i+1)); err != nil {
+			return Weights{}, 0, err
+		}
+	}
+	var b [4]byte
+	if err := d.read(b[:], "header"); err != nil {
+		return Weights{}, 0, err
+	}
+	params := binary.LittleEndian.Uint32(b[:])
+	if params > MaxParams {
+		return Weights{}, 0, d.bad("%d parameter vectors, want at most %d", params, MaxParams)
+	}
+	if params > 0 {
+		w.Params = make([]Param, params)
+	}
+	seen := map[string]bool{}
+	for i := range w.Params {
+		p := &w.Params[i]
+		if p.Name, err = d.name(fmt.Sprintf("parameter vector %d's name", i)); err != nil {
+			return Weights{}, 0, err
+		}
+		if seen[p.Name] {
+			return Weights{}, 0, d.bad("parameter vector %q is named twice", p.Name)
+		}
+		seen[p.Name] = true
+		if err := d.read(b[:], "header"); err != nil {
+			return Weights{}, 0, err
+		}
+		n := binary.LittleEndian.Uint32(b[:])
+		if n < 1 || n > MaxValues {
+			return Weights{}, 0, d.bad("parameter vector %q holds %d values, want 1..%d", p.Name, n, MaxValues)
+		}
+		if total += int(n); total > MaxValues {
+			return Weights{}, 0, d.bad("more than %d values", MaxValues)
+		}
+		d.paramLens = append(d.paramLens, int(n))
+	}
+	return w, total, nil
 }
 
 // header2 reads the rest of a version 2 header: L, the shapes, the dtype.
@@ -234,6 +297,26 @@ func (d *decoder) header2() (Weights, int, error) {
 	}
 	w.Dtype = dtype
 	return w, total, nil
+}
+
+// name reads a name: its length in one byte, 1..MaxName, then that many
+// bytes, which must be printable UTF-8 (validName); what names it in errors.
+func (d *decoder) name(what string) (string, error) {
+	var n [1]byte
+	if err := d.read(n[:], "header"); err != nil {
+		return "", err
+	}
+	if n[0] < 1 || n[0] > MaxName {
+		return "", d.bad("%s is %d bytes long, want 1..%d", what, n[0], MaxName)
+	}
+	b := make([]byte, n[0])
+	if err := d.read(b, "header"); err != nil {
+		return "", err
+	}
+	if !validName(string(b)) {
+		return "", d.bad("%s %q is not printable UTF-8", what, b)
+	}
+	return string(b), nil
 }
 
 // dtype decodes a NUL-padded dtype field.
