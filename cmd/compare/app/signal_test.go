@@ -113,10 +113,13 @@ func TestSignals(t *testing.T) {
 				case "":
 					time.Sleep(500 * time.Millisecond)
 				case "temp": // a temporary file beside the outputs
-					for i := 0; i < 4000 && !hasTemp(dir); i++ { // up to 20 s on a busy machine
-						time.Sleep(5 * time.Millisecond)
+					seen := false // the file is renamed when whole: look once per turn
+					for i := 0; i < 20000 && !seen; i++ { // up to 20 s on a busy machine
+						if seen = hasTemp(dir); !seen {
+							time.Sleep(time.Millisecond)
+						}
 					}
-					if !hasTemp(dir) {
+					if !seen {
 						t.Fatalf("no temporary file appeared; stderr %q", stderr.String())
 					}
 				default:
