@@ -8,22 +8,32 @@
 //	go run ./cmd/compare -iterations 20 -dtype float32
 //	go run ./cmd/compare -book -plot acc.png -weights w.png -json report.json -csv acc.csv
 //
-// With -sweep it instead trains the hand-rolled network once for every hidden
-// activation × output (all registered ones, or the -hidden-acts and -outputs
-// lists), all from the same seed and the other flags, and prints a table of
-// their accuracies and which of the chapter's claims the numbers support. A
-// full sweep of 8 activations × 3 outputs at the default 300 iterations runs
-// 24 trainings of about 10 s each, a few minutes; -iterations 50 gives a quick
-// look. -json, -csv and -plot then write the sweep's report, table and chart.
+// With -sweep it instead trains the hand-rolled network once for every
+// configuration of a cross product of axes, each given as a list:
+// -hidden-acts (a per-layer mix joined by '+'), -outputs, -alphas, -hiddens
+// (sizes, ';' between networks), -optimizers, -softmax-bases, and -seeds; an
+// axis without a list takes its single-run flag's value, and with no list at
+// all every registered hidden activation × every output is trained. Every
+// configuration is checked (slopes, loss, the first step's gradient) before
+// it is trained, and one that fails is neither trained nor ranked. It prints
+// a table of the accuracies, each cell's mean ± sd over the seeds, and the
+// claims judged by a one-sided Welch's t-test: the chapter's two, or those
+// given with -claim (A>B, e.g. selu>tanh, alpha=2>alpha=0.5), each judged on
+// every pair of cells that differ in the claim's axis alone. -json, -csv and
+// -plot then write the sweep's report, table and chart.
 //
 //	go run ./cmd/compare -sweep -iterations 50
 //	go run ./cmd/compare -sweep -hidden-acts tanh,sigmoid,relu -outputs softmax,sigmoid -plot sweep.png
+//	go run ./cmd/compare -sweep -alphas 0.5,2 -hiddens '32;64' -seeds 5 -claim 'hidden=64>hidden=32'
 //
 // # Your own activations
 //
-// An App holds the activations the command knows by name, ops.Activations()
-// to begin with. A program of its own registers more and runs the command,
-// whose every flag, -list, -sweep, -plot and report then know them:
+// An App holds the activations and outputs the command knows by name,
+// ops.Activations() and ops.Outputs() to begin with. A program of its own
+// registers more (Register; RegisterOutput for an output with a loss of its
+// own; an ops.Learnable's parameters are trained and checked as weights) and
+// runs the command, whose every flag, -list, -sweep, -plot and report then
+// know them:
 //
 //	a := app.New()
 //	arctan := ops.NewPointwise("arctan", math.Atan, func(y float64) float64 { c := math.Cos(y); return c * c })

@@ -48,6 +48,11 @@ func (o options) target(name string) (outfile.Target, bool) {
 	return t, ok
 }
 
+// AdamAlpha is -alpha's default with -optimizer adam (Kingma and Ba's): the
+// book's 2 is a step of SGD on its loss scale, with which Adam, whose steps
+// are about α each, diverges.
+const AdamAlpha = 0.001
+
 // outputFlags are the flags naming output files, in the order they are
 // checked and written, and the extension each needs ("" for any).
 var outputFlags = []struct{ name, ext, usage string }{
@@ -68,7 +73,7 @@ func (a *App) parse(args []string, stderr io.Writer) (options, error) {
 	fs := flag.NewFlagSet("compare", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	fs.Var(decimal{&o.cfg.Iterations}, "iterations", "passes over the training images")
-	fs.Float64Var(&o.cfg.Alpha, "alpha", d.Alpha, "learning rate α (finite, > 0)")
+	fs.Float64Var(&o.cfg.Alpha, "alpha", d.Alpha, fmt.Sprintf("learning rate α (finite, > 0; with -optimizer adam the default is %g)", AdamAlpha))
 	hidden := fs.String("hidden", "100", "units of each hidden layer, comma-separated (e.g. 128,64)")
 	fs.Var(decimal{&o.cfg.Batch}, "batch", "images per step")
 	fs.Var(decimal{&o.cfg.TrainImages}, "train-images", "train on the first N training images")
@@ -147,6 +152,11 @@ func (a *App) parse(args []string, stderr io.Writer) (options, error) {
 	set := setFlags(fs)
 	if err := optimizerSet(set, optimizerRules(*optimizers, set)); err != nil {
 		return o, errUsage{err}
+	}
+	if o.cfg.Optimizer.Name == optim.Adam && !set["alpha"] {
+		// The book's α = 2 is SGD's on its loss scale; Adam's steps are
+		// about α each, whatever the scale: Kingma and Ba's 0.001.
+		o.cfg.Alpha = AdamAlpha
 	}
 	if err := o.cfg.Validate(); err != nil {
 		return o, errUsage{err}

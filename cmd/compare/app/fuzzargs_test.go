@@ -54,7 +54,13 @@ func flagNames(t testing.TB) []string {
 // fuzzer reaches every flag; "@name" is the file name in dir. A path flag's
 // relative value is taken inside dir. At most 2 iterations, 200 training
 // images, 3 seeds, hidden layers of at most 256 units (or beyond the limit,
-// which is refused).
+// which is refused), and sweeps of at most 64 runs (the product of the
+// lengths of the axis lists given).
+// sweepAxisSep is the separator of the values of each list flag whose
+// length multiplies a sweep's runs.
+var sweepAxisSep = map[string]string{"hidden-acts": ",", "outputs": ",", "alphas": ",", "hiddens": ";",
+	"optimizers": ",", "softmax-bases": ",", "seeds": ","}
+
 func fuzzArgs(input, dir string, names []string) (args []string, ok bool) {
 	if len(input) > 4096 {
 		return nil, false
@@ -72,7 +78,7 @@ func fuzzArgs(input, dir string, names []string) (args []string, ok bool) {
 		}
 		args = append(args, a)
 	}
-	given := map[string]bool{}
+	given, items := map[string]bool{}, map[string]int{}
 	for i := 0; i < len(args); i++ {
 		a := args[i]
 		if a == "--" || !strings.HasPrefix(a, "-") || a == "-" {
@@ -125,13 +131,25 @@ func fuzzArgs(input, dir string, names []string) (args []string, ok bool) {
 			if items := strings.Count(value, ","); items >= 3 && items < maxSeeds {
 				return nil, false
 			}
-		case "hidden":
-			for _, h := range strings.Split(value, ",") {
+		case "hidden", "hiddens":
+			for _, h := range strings.FieldsFunc(value, func(r rune) bool { return r == ',' || r == ';' }) {
 				if v, err := strconv.ParseInt(strings.TrimSpace(h), 10, 64); err == nil && v > 256 && v <= 1<<16 {
 					return nil, false
 				}
 			}
 		}
+		if sep, axis := sweepAxisSep[name]; axis {
+			items[name] = strings.Count(value, sep) + 1
+		}
+	}
+	// A sweep trains the product of its axes' lengths: at most 64 runs
+	// of a second or less.
+	runs := 1
+	for _, n := range items {
+		runs *= n
+	}
+	if runs > 64 {
+		return nil, false
 	}
 	// Small by default: flags given later win, so these go first.
 	pre := []string{"-iterations", "1", "-train-images", "200"}

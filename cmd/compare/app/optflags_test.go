@@ -3,6 +3,7 @@ package app
 import (
 	"bytes"
 	"encoding/json"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -84,5 +85,28 @@ func TestAdamRunReportsLosses(t *testing.T) {
 	rows := readCSV(t, cs)
 	if got := strings.Join(rows[0][:6], ","); got != "iteration,impl,test_acc,train_acc,test_loss,train_loss" {
 		t.Errorf("CSV header %s", got)
+	}
+}
+
+// TestAdamDefaultAlpha: -optimizer adam without -alpha runs at AdamAlpha;
+// an -alpha given is kept, and SGD keeps the book's 2.
+func TestAdamDefaultAlpha(t *testing.T) {
+	for _, c := range []struct {
+		args []string
+		want float64
+	}{
+		{[]string{"-optimizer", "adam"}, 0.001},
+		{[]string{"-optimizer", "adam", "-alpha", "0.01"}, 0.01},
+		{[]string{"-optimizer", "adam", "-alpha", "2"}, 2},
+		{[]string{"-optimizer", "momentum"}, 2},
+		{nil, 2},
+	} {
+		o, err := New().parse(c.args, io.Discard)
+		if err != nil {
+			t.Fatalf("%v: %v", c.args, err)
+		}
+		if o.cfg.Alpha != c.want {
+			t.Errorf("%v: alpha %v, want %v", c.args, o.cfg.Alpha, c.want)
+		}
 	}
 }

@@ -113,7 +113,7 @@ func TestSignals(t *testing.T) {
 				case "":
 					time.Sleep(500 * time.Millisecond)
 				case "temp": // a temporary file beside the outputs
-					seen := false // the file is renamed when whole: look once per turn
+					seen := false                         // the file is renamed when whole: look once per turn
 					for i := 0; i < 20000 && !seen; i++ { // up to 20 s on a busy machine
 						if seen = hasTemp(dir); !seen {
 							time.Sleep(time.Millisecond)
