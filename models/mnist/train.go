@@ -9,6 +9,7 @@ import (
 	"outgrad/models/mnist/idx"
 	"outgrad/models/mnist/internal/numpyrng"
 	"outgrad/ops"
+	"outgrad/ops/blas"
 )
 
 // Point is one evaluation of one implementation after iteration Iteration:
@@ -148,6 +149,13 @@ func (t *Trainer[T]) Run(nets []Net[T], hooks Hooks[T]) ([][]Point, error) {
 			return nil, fmt.Errorf("mnist: train: net %d is nil", k)
 		}
 	}
+	// The images held as floats for the whole run, the training set when
+	// it is one block and the test set likewise, do not change until Run
+	// returns: their products list their nonzeros once (blas.Hold).
+	if t.whole {
+		defer blas.Hold(t.x, c.Steps()*c.Batch, idx.Pixels)()
+	}
+	defer t.eval.Hold(t.test)()
 	names, sizes := c.WeightNames(), c.Sizes()
 	traj := make([][]Point, len(nets))
 	t.correct = make([]int, len(nets))
@@ -254,6 +262,9 @@ type Evaluator[T ops.Float] struct {
 	from  *uint8 // the first byte of the images block holds; nil for none
 	y     []T    // the output of a squared-error loss, one block's
 	t     []T    // the one-hot targets of an output's own Loss, one block's
+	// holding is set while block may be held (Hold): it is then never
+	// written again.
+	holding bool
 }
 
 // Accuracy is the fraction of d's images whose largest logit is at the label,
@@ -280,6 +291,27 @@ func (e *Evaluator[T]) Loss(n Net[T], d Data[T], out ops.Output) (float64, error
 	return loss[0], nil
 }
 
+// Hold converts d's images to floats now when they are one block (at most
+// EvalBlock images), as the first evaluation of d would, and holds them
+// (blas.Hold: their products list their nonzeros once) until release is
+// called; for a larger d it does nothing. An evaluation of other images
+// meanwhile converts them into a buffer of its own, leaving the held one
+// as it is.
+func (e *Evaluator[T]) Hold(d Data[T]) (release func()) {
+	if d.N < 1 || d.N > EvalBlock || d.check("evaluation") != nil {
+		return func() {}
+	}
+	if px := d.Images[:d.N*idx.Pixels]; e.from != &px[0] || len(e.block) != len(px) {
+		if e.holding {
+			e.block = nil
+		}
+		e.block = d.X(e.block, 0, d.N)
+		e.from = &px[0]
+	}
+	e.holding = true
+	return blas.Hold(e.block, d.N, idx.Pixels)
+}
+
 // evaluate sets acc[k] to the accuracy of nets[k] on d and, when out is not
 // nil, loss[k] to the mean loss of out (meanLoss). Each block of images is
 // converted once and evaluated by every net. On an error it returns the
@@ -296,6 +328,9 @@ func (e *Evaluator[T]) evaluate(nets []Net[T], d Data[T], out *ops.Output, acc, 
 	for lo := 0; lo < d.N; lo += EvalBlock {
 		hi := min(lo+EvalBlock, d.N)
 		if px := d.Images[lo*idx.Pixels : hi*idx.Pixels]; e.from != &px[0] || len(e.block) != len(px) {
+			if e.holding { // the held block stays as it is
+				e.block, e.holding = nil, false
+			}
 			e.block = d.X(e.block, lo, hi)
 			e.from = &px[0]
 		}

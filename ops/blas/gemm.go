@@ -10,6 +10,43 @@ import (
 // Float is the element type of the routines: float32 or float64.
 type Float interface{ float32 | float64 }
 
+// sparseGemm computes C = op(A)·B with the sparse kernel and returns true
+// when op(A) is sparse enough for it (judged on its first block of four
+// rows, or once for a held operand: Hold), else does nothing and returns
+// false.
+func sparseGemm[T Float](tA, tB bool, m, n, k int, a, b, c []T) bool {
+	if tB {
+		return false
+	}
+	workers := 1
+	if int64(m)*int64(n)*int64(k) >= bigWork {
+		workers = bigThreads
+	}
+	switch a := any(a).(type) {
+	case []float64:
+		o := opA{a: a[:m*k], m: m, k: k, t: tA}
+		if !sparseEligible(sparseKernel(), m, k, n) {
+			return false
+		}
+		held := held64(o, n)
+		if held != nil && held.dense || held == nil && !sparseWorth(o, n) {
+			return false
+		}
+		gemmSparse(o, n, asF64(b[:k*n]), asF64(c[:m*n]), workers, held)
+	case []float32:
+		o := opA32{a: a[:m*k], m: m, k: k, t: tA}
+		if !sparseEligible(sparseKernel32(), m, k, n) {
+			return false
+		}
+		held := held32(o, n)
+		if held != nil && held.dense || held == nil && !sparseWorth32(o, n) {
+			return false
+		}
+		gemmSparse32(o, n, asF32(b[:k*n]), asF32(c[:m*n]), workers, held)
+	}
+	return true
+}
+
 // Gemm computes C = op(A)·op(B) for row-major matrices, where op(A) is m×k,
 // op(B) is k×n and C is m×n (C is overwritten); tA and tB transpose A and B,
 // so A is stored k×m when tA is set and B n×k when tB is set. If k is 0, C is
@@ -30,25 +67,8 @@ func Gemm[T Float](tA, tB bool, m, n, k int, a, b, c []T, scratch *[]T) {
 		clear(c[:m*n])
 		return
 	}
-	if _, f64 := any(a).([]float64); f64 && !tB {
-		if o := (opA{a: asF64(a[:m*k]), m: m, k: k, t: tA}); sparseWorth(o, n) {
-			workers := 1
-			if int64(m)*int64(n)*int64(k) >= bigWork {
-				workers = bigThreads
-			}
-			gemmSparse(o, n, asF64(b[:k*n]), asF64(c[:m*n]), workers)
-			return
-		}
-	}
-	if _, f32 := any(a).([]float32); f32 && !tB {
-		if o := (opA32{a: asF32(a[:m*k]), m: m, k: k, t: tA}); sparseWorth32(o, n) {
-			workers := 1
-			if int64(m)*int64(n)*int64(k) >= bigWork {
-				workers = bigThreads
-			}
-			gemmSparse32(o, n, asF32(b[:k*n]), asF32(c[:m*n]), workers)
-			return
-		}
+	if sparseGemm(tA, tB, m, n, k, a, b, c) {
+		return
 	}
 	be := active()
 	lda, ldb := k, n

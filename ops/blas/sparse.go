@@ -213,7 +213,7 @@ func (o opA) list(s *sparseBuf, i, n int) int {
 // sparseWorth reports whether op(A) is sparse enough for the sparse
 // kernel, judged on its first block of four rows.
 func sparseWorth(o opA, n int) bool {
-	if sparseKernel() == "" || n < sparseMinN || o.m < 4 || int64(o.m)*int64(n)*int64(o.k) < sparseMinWork {
+	if !sparseEligible(sparseKernel(), o.m, o.k, n) {
 		return false
 	}
 	s := getSparseBuf(o.k, n)
@@ -221,13 +221,20 @@ func sparseWorth(o opA, n int) bool {
 	return float64(o.list(s, 0, n)) <= sparseMaxDensity*float64(o.k)
 }
 
+// sparseEligible reports whether a product of an m×k op(A) and B k×n is
+// large enough for the sparse kernel, kernel (sparseKernel's) being "" when
+// none runs here.
+func sparseEligible(kernel string, m, k, n int) bool {
+	return kernel != "" && n >= sparseMinN && m >= 4 && int64(m)*int64(n)*int64(k) >= sparseMinWork
+}
+
 // gemmSparse computes C = op(A)·B, B k×n not transposed, with the sparse
 // kernel; workers > 1 splits the blocks of rows between that many
-// goroutines.
-func gemmSparse(o opA, n int, b, c []float64, workers int) {
+// goroutines. held, when not nil, holds the lists of every block (Hold).
+func gemmSparse(o opA, n int, b, c []float64, workers int, held *heldLists) {
 	b, c = b[:o.k*n], c[:o.m*n]
 	var all *allLists
-	if o.t {
+	if o.t && held == nil {
 		// A transposed operand is listed in one pass over its rows, for
 		// all blocks at once, before any block is computed.
 		s := getSparseBuf(o.k, n)
@@ -237,15 +244,15 @@ func gemmSparse(o opA, n int, b, c []float64, workers int) {
 	}
 	blocks := (o.m + 3) / 4
 	if workers < 2 || blocks < 2*workers {
-		sparseBlocks(o, all, 0, o.m, n, b, c)
+		sparseBlocks(o, all, held, 0, o.m, n, b, c)
 		return
 	}
-	sparseParallel(o, all, n, b, c, workers, blocks)
+	sparseParallel(o, all, held, n, b, c, workers, blocks)
 }
 
 // sparseParallel is gemmSparse on several goroutines, each taking a range
 // of blocks (its arguments escape to them, so it is a function of its own).
-func sparseParallel(o opA, all *allLists, n int, b, c []float64, workers, blocks int) {
+func sparseParallel(o opA, all *allLists, held *heldLists, n int, b, c []float64, workers, blocks int) {
 	var wg sync.WaitGroup
 	per := 4 * ((blocks + workers - 1) / workers)
 	for lo := 0; lo < o.m; lo += per {
@@ -253,20 +260,23 @@ func sparseParallel(o opA, all *allLists, n int, b, c []float64, workers, blocks
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			sparseBlocks(o, all, lo, hi, n, b, c)
+			sparseBlocks(o, all, held, lo, hi, n, b, c)
 		}()
 	}
 	wg.Wait()
 }
 
 // sparseBlocks computes rows lo..hi−1 of C, lo a multiple of 4, with the
-// lists in all where it has them and lists made block by block elsewhere.
-func sparseBlocks(o opA, all *allLists, lo, hi, n int, b, c []float64) {
+// held lists, or those in all where it has them, and lists made block by
+// block elsewhere.
+func sparseBlocks(o opA, all *allLists, held *heldLists, lo, hi, n int, b, c []float64) {
 	s := getSparseBuf(o.k, n)
 	defer putSparseBuf(s)
 	for i := lo; i < hi; i += 4 {
 		var l view
-		if all != nil && i/4 < all.nb {
+		if held != nil {
+			l = held.view(i / 4)
+		} else if all != nil && i/4 < all.nb {
 			l = all.view(i / 4)
 		} else {
 			l = s.planar(o.list(s, i, n))

@@ -185,7 +185,7 @@ func (o opA32) list(s *sparseBuf32, i, n int) int {
 
 // sparseWorth32 is sparseWorth for a float32 operand: the same rule.
 func sparseWorth32(o opA32, n int) bool {
-	if sparseKernel32() == "" || n < sparseMinN || o.m < 4 || int64(o.m)*int64(n)*int64(o.k) < sparseMinWork {
+	if !sparseEligible(sparseKernel32(), o.m, o.k, n) {
 		return false
 	}
 	s := getSparseBuf32(o.k, n)
@@ -194,10 +194,10 @@ func sparseWorth32(o opA32, n int) bool {
 }
 
 // gemmSparse32 is gemmSparse in float32.
-func gemmSparse32(o opA32, n int, b, c []float32, workers int) {
+func gemmSparse32(o opA32, n int, b, c []float32, workers int, held *heldLists) {
 	b, c = b[:o.k*n], c[:o.m*n]
 	var all *allLists32
-	if o.t {
+	if o.t && held == nil {
 		s := getSparseBuf32(o.k, n)
 		defer putSparseBuf32(s)
 		o.listAllT(&s.all, n)
@@ -205,14 +205,14 @@ func gemmSparse32(o opA32, n int, b, c []float32, workers int) {
 	}
 	blocks := (o.m + 3) / 4
 	if workers < 2 || blocks < 2*workers {
-		sparseBlocks32(o, all, 0, o.m, n, b, c)
+		sparseBlocks32(o, all, held, 0, o.m, n, b, c)
 		return
 	}
-	sparseParallel32(o, all, n, b, c, workers, blocks)
+	sparseParallel32(o, all, held, n, b, c, workers, blocks)
 }
 
 // sparseParallel32 is sparseParallel in float32.
-func sparseParallel32(o opA32, all *allLists32, n int, b, c []float32, workers, blocks int) {
+func sparseParallel32(o opA32, all *allLists32, held *heldLists, n int, b, c []float32, workers, blocks int) {
 	var wg sync.WaitGroup
 	per := 4 * ((blocks + workers - 1) / workers)
 	for lo := 0; lo < o.m; lo += per {
@@ -220,19 +220,21 @@ func sparseParallel32(o opA32, all *allLists32, n int, b, c []float32, workers, 
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			sparseBlocks32(o, all, lo, hi, n, b, c)
+			sparseBlocks32(o, all, held, lo, hi, n, b, c)
 		}()
 	}
 	wg.Wait()
 }
 
 // sparseBlocks32 is sparseBlocks in float32.
-func sparseBlocks32(o opA32, all *allLists32, lo, hi, n int, b, c []float32) {
+func sparseBlocks32(o opA32, all *allLists32, held *heldLists, lo, hi, n int, b, c []float32) {
 	s := getSparseBuf32(o.k, n)
 	defer putSparseBuf32(s)
 	for i := lo; i < hi; i += 4 {
 		var l view32
-		if all != nil && i/4 < all.nb {
+		if held != nil {
+			l = held.view32(i / 4)
+		} else if all != nil && i/4 < all.nb {
 			l = all.view(i / 4)
 		} else {
 			l = s.planar(o.list(s, i, n))

@@ -21,7 +21,7 @@ func BenchmarkSparse(b *testing.B) {
 		a := sparseMatrix(rand.New(rand.NewPCG(7, 8)), m, k, d)
 		b.Run(fmt.Sprintf("listed=%.1f/sparse", d), func(b *testing.B) {
 			for b.Loop() {
-				gemmSparse(opA{a: a, m: m, k: k}, n, w, c, 1)
+				gemmSparse(opA{a: a, m: m, k: k}, n, w, c, 1, nil)
 			}
 		})
 		b.Run(fmt.Sprintf("listed=%.1f/dense", d), func(b *testing.B) {

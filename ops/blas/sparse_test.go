@@ -109,7 +109,7 @@ func checkSparseChain(t *testing.T) {
 			for _, workers := range []int{1, 2, 3} {
 				name := fmt.Sprintf("%dx%dx%d tA=%v workers=%d", m, n, k, tA, workers)
 				c := fill[float64](m*n, 9) // overwritten
-				gemmSparse(opA{a: stored, m: m, k: k, t: tA}, n, b, c, workers)
+				gemmSparse(opA{a: stored, m: m, k: k, t: tA}, n, b, c, workers, nil)
 				if i := sameBits(c, want); i >= 0 {
 					t.Errorf("%s: element (%d, %d) = %v, the chain gives %v", name, i/n, i%n, c[i], want[i])
 				}
