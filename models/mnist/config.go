@@ -285,7 +285,7 @@ func (c Config) OptimSpec() optim.Spec {
 // (unless the whole set is held as floats), the outputs of a squared-error
 // loss for one block of each, the float64 copy of one batch of inputs that the
 // gradient checks take, and the lists of nonzeros the sparse products keep
-// for the images held as floats for the run. It counts what the run holds
+// for the training images held as floats for the run. It counts what the run holds
 // at once, erring on the side of more; the garbage the collector has yet to
 // reclaim comes on top.
 func (c Config) MemoryBytes(elem, impls, test int) int64 {
@@ -320,20 +320,16 @@ func (c Config) MemoryBytes(elem, impls, test int) int64 {
 		trainFloats, trainBlock = max(batch, n), 0
 	}
 	floats := trainFloats*(px+idx.Classes) + (block+trainBlock)*px + 2*block*idx.Classes
-	// The lists of nonzeros that the sparse products keep for the images
-	// held as floats (blas.Hold): a list entry, one column of a block of
-	// four rows, is an offset and four values, for at most a quarter of the
-	// values listed; the training set is listed three times (its batches,
-	// their transposes, and the whole set for the training loss), the test
-	// set once, when each is one block.
-	var listed float64
+	// The lists of nonzeros that the sparse products keep for the training
+	// set held as floats (blas.Hold) when it is one block: a list entry, one
+	// column of a block of four rows, is an offset and four values, for at
+	// most a quarter of the values listed; the set is listed three times
+	// (its batches, their transposes, and the whole set for the training
+	// loss).
+	var lists float64
 	if n := float64(c.Steps() * c.Batch); n <= EvalBlock {
-		listed += 3 * n * px
+		lists = 3 * n * px / 4 * float64(8+4*elem)
 	}
-	if t := float64(max(test, 0)); t <= EvalBlock {
-		listed += t * px
-	}
-	lists := listed / 4 * float64(8+4*elem)
 	data := (float64(c.TrainImages) + float64(max(test, 0))) * (px + 1)
 	checks := 8 * batch * px
 	total := float64(elem)*(float64(max(impls, 1))*per+floats) + data + checks + lists

@@ -149,13 +149,14 @@ func (t *Trainer[T]) Run(nets []Net[T], hooks Hooks[T]) ([][]Point, error) {
 			return nil, fmt.Errorf("mnist: train: net %d is nil", k)
 		}
 	}
-	// The images held as floats for the whole run, the training set when
-	// it is one block and the test set likewise, do not change until Run
-	// returns: their products list their nonzeros once (blas.Hold).
+	// The training set held as floats for the whole run (one block) does
+	// not change until Run returns: the products of its batches list their
+	// nonzeros once (blas.Hold). The test set is not held: its evaluation
+	// is a small part of a run and its lists would take about half its
+	// floats' memory again.
 	if t.whole {
 		defer blas.Hold(t.x, c.Steps()*c.Batch, idx.Pixels)()
 	}
-	defer t.eval.Hold(t.test)()
 	names, sizes := c.WeightNames(), c.Sizes()
 	traj := make([][]Point, len(nets))
 	t.correct = make([]int, len(nets))

@@ -45,29 +45,17 @@ type heldKey struct {
 	t             bool
 }
 
-// heldLists are the lists of every block of four rows of one operand: block
-// b's entries from starts[b], counts[b] of them, each an offset and four
-// values (interleaved). dense is true when the operand is too dense for the
+// heldLists are the lists of every block of four rows of one operand,
+// block b's in views[b] (float64) or views32[b] (float32), each entry an
+// offset and four values (interleaved), each block in an allocation of its
+// own and of its size. dense is true when the operand is too dense for the
 // sparse kernel (its first block lists more than sparseMaxDensity of its
 // columns): products with it are dense.
 type heldLists struct {
-	once   sync.Once
-	dense  bool
-	starts []int
-	counts []int
-	offs   []int
-	vals64 []float64
-	vals32 []float32
-}
-
-func (h *heldLists) view(b int) view {
-	s := h.starts[b]
-	return view{offs: h.offs[s:], vals: h.vals64[4*s:], ps: 1, es: 4, t: h.counts[b]}
-}
-
-func (h *heldLists) view32(b int) view32 {
-	s := h.starts[b]
-	return view32{offs: h.offs[s:], vals: h.vals32[4*s:], ps: 1, es: 4, t: h.counts[b]}
+	once    sync.Once
+	dense   bool
+	views   []view
+	views32 []view32
 }
 
 // heldSet is every held matrix, the newest last.
@@ -172,17 +160,16 @@ func held64(o opA, n int) *heldLists {
 			l.dense = true
 			return
 		}
-		blocks := (o.m + 3) / 4
-		l.starts, l.counts = make([]int, blocks), make([]int, blocks)
-		for b := range blocks {
+		l.views = make([]view, (o.m+3)/4)
+		for b := range l.views {
 			t := o.list(s, 4*b, n)
-			l.starts[b], l.counts[b] = len(l.offs), t
-			l.offs = append(l.offs, s.offs[:t]...)
+			v := view{offs: append([]int(nil), s.offs[:t]...), vals: make([]float64, 4*t), ps: 1, es: 4, t: t}
 			for q := range t {
 				for r := range 4 {
-					l.vals64 = append(l.vals64, s.vals[r*s.stride+q])
+					v.vals[4*q+r] = s.vals[r*s.stride+q]
 				}
 			}
+			l.views[b] = v
 		}
 	})
 	return l
@@ -205,17 +192,16 @@ func held32(o opA32, n int) *heldLists {
 			l.dense = true
 			return
 		}
-		blocks := (o.m + 3) / 4
-		l.starts, l.counts = make([]int, blocks), make([]int, blocks)
-		for b := range blocks {
+		l.views32 = make([]view32, (o.m+3)/4)
+		for b := range l.views32 {
 			t := o.list(s, 4*b, n)
-			l.starts[b], l.counts[b] = len(l.offs), t
-			l.offs = append(l.offs, s.offs[:t]...)
+			v := view32{offs: append([]int(nil), s.offs[:t]...), vals: make([]float32, 4*t), ps: 1, es: 4, t: t}
 			for q := range t {
 				for r := range 4 {
-					l.vals32 = append(l.vals32, s.vals[r*s.stride+q])
+					v.vals[4*q+r] = s.vals[r*s.stride+q]
 				}
 			}
+			l.views32[b] = v
 		}
 	})
 	return l

@@ -275,7 +275,7 @@ func sparseBlocks(o opA, all *allLists, held *heldLists, lo, hi, n int, b, c []f
 	for i := lo; i < hi; i += 4 {
 		var l view
 		if held != nil {
-			l = held.view(i / 4)
+			l = held.views[i/4]
 		} else if all != nil && i/4 < all.nb {
 			l = all.view(i / 4)
 		} else {

@@ -233,7 +233,7 @@ func sparseBlocks32(o opA32, all *allLists32, held *heldLists, lo, hi, n int, b,
 	for i := lo; i < hi; i += 4 {
 		var l view32
 		if held != nil {
-			l = held.view32(i / 4)
+			l = held.views32[i/4]
 		} else if all != nil && i/4 < all.nb {
 			l = all.view(i / 4)
 		} else {
