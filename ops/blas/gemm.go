@@ -10,41 +10,84 @@ import (
 // Float is the element type of the routines: float32 or float64.
 type Float interface{ float32 | float64 }
 
-// sparseGemm computes C = op(A)·B with the sparse kernel and returns true
-// when op(A) is sparse enough for it (judged on its first block of four
-// rows, or once for a held operand: Hold), else does nothing and returns
-// false.
-func sparseGemm[T Float](tA, tB bool, m, n, k int, a, b, c []T) bool {
-	if tB {
-		return false
-	}
+// sparseGemm computes C = op(A)·op(B) with the block kernel of sparse.go
+// and returns true when that is worth it, else does nothing and returns
+// false: op(A) sparse enough (judged on its first block of four rows, or
+// once for a held operand: Hold), B not transposed; or, for any op(A), a
+// product small enough (denseKernelWork) or a backend without a kernel of
+// its own (gonum), B transposed into *scratch first when it is.
+func sparseGemm[T Float](tA, tB bool, m, n, k int, a, b, c []T, scratch *[]T) bool {
 	workers := 1
 	if int64(m)*int64(n)*int64(k) >= bigWork {
 		workers = bigThreads
 	}
 	switch a := any(a).(type) {
 	case []float64:
-		o := opA{a: a[:m*k], m: m, k: k, t: tA}
-		if !sparseEligible(sparseKernel(), m, k, n) {
-			return false
+		o, kernel := opA{a: a[:m*k], m: m, k: k, t: tA}, sparseKernel()
+		if !tB && sparseEligible(kernel, m, k, n) {
+			held := held64(o, n)
+			if held != nil && !held.dense || held == nil && sparseWorth(o, n) {
+				gemmSparse(o, n, asF64(b[:k*n]), asF64(c[:m*n]), workers, held)
+				return true
+			}
 		}
-		held := held64(o, n)
-		if held != nil && held.dense || held == nil && !sparseWorth(o, n) {
-			return false
+		if denseWorth(kernel, m, n, k) {
+			gemmDense(o, n, asF64(untransposed(tB, b, k, n, scratch)), asF64(c[:m*n]), workers)
+			return true
 		}
-		gemmSparse(o, n, asF64(b[:k*n]), asF64(c[:m*n]), workers, held)
 	case []float32:
-		o := opA32{a: a[:m*k], m: m, k: k, t: tA}
-		if !sparseEligible(sparseKernel32(), m, k, n) {
-			return false
+		o, kernel := opA32{a: a[:m*k], m: m, k: k, t: tA}, sparseKernel32()
+		if !tB && sparseEligible(kernel, m, k, n) {
+			held := held32(o, n)
+			if held != nil && !held.dense || held == nil && sparseWorth32(o, n) {
+				gemmSparse32(o, n, asF32(b[:k*n]), asF32(c[:m*n]), workers, held)
+				return true
+			}
 		}
-		held := held32(o, n)
-		if held != nil && held.dense || held == nil && !sparseWorth32(o, n) {
-			return false
+		if denseWorth(kernel, m, n, k) {
+			gemmDense32(o, n, asF32(untransposed(tB, b, k, n, scratch)), asF32(c[:m*n]), workers)
+			return true
 		}
-		gemmSparse32(o, n, asF32(b[:k*n]), asF32(c[:m*n]), workers, held)
 	}
-	return true
+	return false
+}
+
+// denseKernelWork is the largest m·n·k of a dense product that the block
+// kernel computes when OpenBLAS is loaded (see bench/README.md, "Figures
+// behind choices in the code"): below it OpenBLAS's fixed cost per call
+// outweighs its faster kernels.
+const denseKernelWork = 1 << 18
+
+// denseWorth reports whether a dense m×k·k×n product runs on the block
+// kernel: a vector kernel runs here (kernel is sparseKernel's), the product
+// has whole blocks of four rows and columns, and it is small
+// (denseKernelWork) or the backend is gonum, whose pure-Go kernels the
+// block kernel outruns at every size.
+func denseWorth(kernel string, m, n, k int) bool {
+	if kernel == "" || m < 4 || n < 4 || k < 1 {
+		return false
+	}
+	return active().lib == nil || int64(m)*int64(n)*int64(k) <= denseKernelWork
+}
+
+// untransposed returns B as k×n row-major: b itself, or, when tB (b is
+// stored n×k), its transpose written into *scratch (grown as needed; a
+// buffer of its own when scratch is nil).
+func untransposed[T Float](tB bool, b []T, k, n int, scratch *[]T) []T {
+	if !tB {
+		return b[:k*n]
+	}
+	var s []T
+	if scratch != nil {
+		if cap(*scratch) < k*n {
+			*scratch = make([]T, k*n)
+		}
+		s = (*scratch)[:k*n]
+	} else {
+		s = make([]T, k*n)
+	}
+	transpose(s, b[:n*k], n, k)
+	return s
 }
 
 // Gemm computes C = op(A)·op(B) for row-major matrices, where op(A) is m×k,
@@ -67,7 +110,7 @@ func Gemm[T Float](tA, tB bool, m, n, k int, a, b, c []T, scratch *[]T) {
 		clear(c[:m*n])
 		return
 	}
-	if sparseGemm(tA, tB, m, n, k, a, b, c) {
+	if sparseGemm(tA, tB, m, n, k, a, b, c, scratch) {
 		return
 	}
 	be := active()

@@ -244,15 +244,45 @@ func gemmSparse(o opA, n int, b, c []float64, workers int, held *heldLists) {
 	}
 	blocks := (o.m + 3) / 4
 	if workers < 2 || blocks < 2*workers {
-		sparseBlocks(o, all, held, 0, o.m, n, b, c)
+		sparseBlocks(o, all, held, nil, 0, o.m, n, b, c)
 		return
 	}
-	sparseParallel(o, all, held, n, b, c, workers, blocks)
+	sparseParallel(o, all, held, nil, n, b, c, workers, blocks)
+}
+
+// gemmDense computes C = op(A)·B, B k×n not transposed, with the block
+// kernel over every column of op(A): its blocks of four rows are read in
+// place (a view of A with its strides, nothing listed), each element of C
+// the same chain as gemmSparse's (the zeros of A add ±0). workers as for
+// gemmSparse.
+func gemmDense(o opA, n int, b, c []float64, workers int) {
+	b, c = b[:o.k*n], c[:o.m*n]
+	d := getSparseBuf(o.k, n) // its offs, for B's rows (its lists are not used)
+	defer putSparseBuf(d)
+	offs := d.offs[:o.k]
+	for p := range offs {
+		offs[p] = p * n * 8
+	}
+	blocks := (o.m + 3) / 4
+	if workers < 2 || blocks < 2*workers {
+		sparseBlocks(o, nil, nil, offs, 0, o.m, n, b, c)
+		return
+	}
+	sparseParallel(o, nil, nil, offs, n, b, c, workers, blocks)
+}
+
+// denseView is the view of rows i..i+3 of op(A) in place, every column
+// listed at offs.
+func (o opA) denseView(offs []int, i int) view {
+	if o.t {
+		return view{offs: offs, vals: o.a[i:], ps: 1, es: o.m, t: o.k}
+	}
+	return view{offs: offs, vals: o.a[i*o.k:], ps: o.k, es: 1, t: o.k}
 }
 
 // sparseParallel is gemmSparse on several goroutines, each taking a range
 // of blocks (its arguments escape to them, so it is a function of its own).
-func sparseParallel(o opA, all *allLists, held *heldLists, n int, b, c []float64, workers, blocks int) {
+func sparseParallel(o opA, all *allLists, held *heldLists, dense []int, n int, b, c []float64, workers, blocks int) {
 	var wg sync.WaitGroup
 	per := 4 * ((blocks + workers - 1) / workers)
 	for lo := 0; lo < o.m; lo += per {
@@ -260,21 +290,25 @@ func sparseParallel(o opA, all *allLists, held *heldLists, n int, b, c []float64
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			sparseBlocks(o, all, held, lo, hi, n, b, c)
+			sparseBlocks(o, all, held, dense, lo, hi, n, b, c)
 		}()
 	}
 	wg.Wait()
 }
 
 // sparseBlocks computes rows lo..hi−1 of C, lo a multiple of 4, with the
-// held lists, or those in all where it has them, and lists made block by
-// block elsewhere.
-func sparseBlocks(o opA, all *allLists, held *heldLists, lo, hi, n int, b, c []float64) {
+// held lists, or those in all where it has them, or, with dense (the
+// offsets of every row of B), every column of op(A) read in place, and
+// lists made block by block elsewhere (a last block of fewer than four
+// rows is listed, padded with zeros).
+func sparseBlocks(o opA, all *allLists, held *heldLists, dense []int, lo, hi, n int, b, c []float64) {
 	s := getSparseBuf(o.k, n)
 	defer putSparseBuf(s)
 	for i := lo; i < hi; i += 4 {
 		var l view
-		if held != nil {
+		if dense != nil && i+4 <= o.m {
+			l = o.denseView(dense, i)
+		} else if held != nil {
 			l = held.views[i/4]
 		} else if all != nil && i/4 < all.nb {
 			l = all.view(i / 4)
@@ -337,7 +371,7 @@ func block4(c []float64, n int, b []float64, l view) {
 		return
 	}
 	j := block4Vector(c, n, b, l)
-	if j < n {
+	if j < n && !(j > 0 && n >= 4 && block4Last4(c[n-4:], n, b[n-4:], l)) {
 		block4Go(c[j:], n, n-j, b[j:], l)
 	}
 }

@@ -205,14 +205,39 @@ func gemmSparse32(o opA32, n int, b, c []float32, workers int, held *heldLists) 
 	}
 	blocks := (o.m + 3) / 4
 	if workers < 2 || blocks < 2*workers {
-		sparseBlocks32(o, all, held, 0, o.m, n, b, c)
+		sparseBlocks32(o, all, held, nil, 0, o.m, n, b, c)
 		return
 	}
-	sparseParallel32(o, all, held, n, b, c, workers, blocks)
+	sparseParallel32(o, all, held, nil, n, b, c, workers, blocks)
+}
+
+// gemmDense32 is gemmDense in float32.
+func gemmDense32(o opA32, n int, b, c []float32, workers int) {
+	b, c = b[:o.k*n], c[:o.m*n]
+	d := getSparseBuf32(o.k, n) // its offs, for B's rows (its lists are not used)
+	defer putSparseBuf32(d)
+	offs := d.offs[:o.k]
+	for p := range offs {
+		offs[p] = p * n * 4
+	}
+	blocks := (o.m + 3) / 4
+	if workers < 2 || blocks < 2*workers {
+		sparseBlocks32(o, nil, nil, offs, 0, o.m, n, b, c)
+		return
+	}
+	sparseParallel32(o, nil, nil, offs, n, b, c, workers, blocks)
+}
+
+// denseView is opA.denseView in float32.
+func (o opA32) denseView(offs []int, i int) view32 {
+	if o.t {
+		return view32{offs: offs, vals: o.a[i:], ps: 1, es: o.m, t: o.k}
+	}
+	return view32{offs: offs, vals: o.a[i*o.k:], ps: o.k, es: 1, t: o.k}
 }
 
 // sparseParallel32 is sparseParallel in float32.
-func sparseParallel32(o opA32, all *allLists32, held *heldLists, n int, b, c []float32, workers, blocks int) {
+func sparseParallel32(o opA32, all *allLists32, held *heldLists, dense []int, n int, b, c []float32, workers, blocks int) {
 	var wg sync.WaitGroup
 	per := 4 * ((blocks + workers - 1) / workers)
 	for lo := 0; lo < o.m; lo += per {
@@ -220,19 +245,21 @@ func sparseParallel32(o opA32, all *allLists32, held *heldLists, n int, b, c []f
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			sparseBlocks32(o, all, held, lo, hi, n, b, c)
+			sparseBlocks32(o, all, held, dense, lo, hi, n, b, c)
 		}()
 	}
 	wg.Wait()
 }
 
 // sparseBlocks32 is sparseBlocks in float32.
-func sparseBlocks32(o opA32, all *allLists32, held *heldLists, lo, hi, n int, b, c []float32) {
+func sparseBlocks32(o opA32, all *allLists32, held *heldLists, dense []int, lo, hi, n int, b, c []float32) {
 	s := getSparseBuf32(o.k, n)
 	defer putSparseBuf32(s)
 	for i := lo; i < hi; i += 4 {
 		var l view32
-		if held != nil {
+		if dense != nil && i+4 <= o.m {
+			l = o.denseView(dense, i)
+		} else if held != nil {
 			l = held.views32[i/4]
 		} else if all != nil && i/4 < all.nb {
 			l = all.view(i / 4)
@@ -288,7 +315,7 @@ func block4f32(c []float32, n int, b []float32, l view32) {
 		return
 	}
 	j := block4Vector32(c, n, b, l)
-	if j < n {
+	if j < n && !(j > 0 && n >= 4 && block4Last4f32(c[n-4:], n, b[n-4:], l)) {
 		block4Go32(c[j:], n, n-j, b[j:], l)
 	}
 }

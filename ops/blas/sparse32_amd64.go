@@ -32,6 +32,16 @@ func block4Vector32(c []float32, n int, b []float32, l view32) int {
 	return 0
 }
 
+// block4Last4f32 is block4Last4 in float32 (AVX-512 covers every column
+// with its masked pass, so only AVX2 leaves a tail).
+func block4Last4f32(c []float32, ldc int, b []float32, l view32) bool {
+	if !haveAVX2 {
+		return false
+	}
+	block4wAVX2PS(4, c, ldc, b, l)
+	return true
+}
+
 // block4AVX512PS computes every column of block4f32: passes of 64 columns,
 // then one of 16, 32 or 48 whose last 16 are masked to the columns left.
 // It returns n.

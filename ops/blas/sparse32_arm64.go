@@ -28,6 +28,15 @@ func block4Vector32(c []float32, n int, b []float32, l view32) int {
 
 // block4ASIMDPS computes the columns of block4f32 that fill kernels of 24,
 // 16, 8 and 4 columns, and returns how many.
+// block4Last4f32 is block4Last4 in float32.
+func block4Last4f32(c []float32, ldc int, b []float32, l view32) bool {
+	if !haveASIMD {
+		return false
+	}
+	block4wASIMDPS(4, c, ldc, b, l)
+	return true
+}
+
 func block4ASIMDPS(c []float32, n int, b []float32, l view32) int {
 	j := 0
 	for _, w := range [...]int{24, 16, 8, 4} {

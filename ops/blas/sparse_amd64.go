@@ -57,6 +57,23 @@ func block4Vector(c []float64, n int, b []float64, l view) int {
 	return 0
 }
 
+// block4Last4 computes columns 0..3 of four rows of C (row r at c[r·ldc:])
+// with the narrowest vector kernel the CPU runs, for a block's last
+// columns that no wider kernel took (block4 overlaps them with columns
+// already done: each element is the same chain whichever kernel computes
+// it); it returns false where none runs.
+func block4Last4(c []float64, ldc int, b []float64, l view) bool {
+	switch {
+	case haveAVX512:
+		block4x4(c, ldc, b, l)
+	case haveAVX2:
+		block4x4v2(c, ldc, b, l)
+	default:
+		return false
+	}
+	return true
+}
+
 // block4AVX512 computes the columns of block4 that fill kernels of 32, 8
 // and 4 columns, and returns how many.
 func block4AVX512(c []float64, n int, b []float64, l view) int {

@@ -41,6 +41,19 @@ func block4Vector(c []float64, n int, b []float64, l view) int {
 
 // block4ASIMD computes the columns of block4 that fill kernels of 12, 8
 // and 4 columns, and returns how many.
+// block4Last4 computes columns 0..3 of four rows of C (row r at c[r·ldc:])
+// with the 4-column kernel, for a block's last columns that no wider
+// kernel took (block4 overlaps them with columns already done: each element
+// is the same chain whichever kernel computes it); it returns false where
+// the CPU has no ASIMD.
+func block4Last4(c []float64, ldc int, b []float64, l view) bool {
+	if !haveASIMD {
+		return false
+	}
+	block4x4(c, ldc, b, l)
+	return true
+}
+
 func block4ASIMD(c []float64, n int, b []float64, l view) int {
 	j := 0
 	for ; j+12 <= n; j += 12 {

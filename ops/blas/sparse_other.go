@@ -16,6 +16,12 @@ var block4Impls []block4Impl
 // block4Vector computes no columns: block4Go computes them all.
 func block4Vector([]float64, int, []float64, view) int { return 0 }
 
+// block4Last4 computes nothing: there is no vector kernel.
+func block4Last4([]float64, int, []float64, view) bool { return false }
+
+// block4Last4f32 computes nothing: there is no vector kernel.
+func block4Last4f32([]float32, int, []float32, view32) bool { return false }
+
 // list4 lists nothing: the Go loop lists every column.
 func list4([]float64, int, int, *sparseBuf) (t, p int) { return 0, 0 }
 
