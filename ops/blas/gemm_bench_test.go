@@ -2,6 +2,7 @@ package blas
 
 import (
 	"errors"
+	"fmt"
 	"testing"
 )
 
@@ -38,5 +39,38 @@ func benchStepProducts[T Float](b *testing.B) {
 		Gemm(true, false, hid, cls, bs, hd, d2, gw12, &scratch) // hdᵀ·d2
 		Gemm(false, true, bs, hid, cls, d2, w12, dh, &scratch)  // d2·w12ᵀ
 		Gemm(true, false, px, hid, bs, x, d1, gw01, &scratch)   // xᵀ·d1
+	}
+}
+
+// BenchmarkDenseKernel times dense products of several shapes three ways:
+// OpenBLAS (when it loads), the block kernel reading A in place (gemmDense,
+// what Gemm runs for small products and on gonum) and gonum's pure Go. It
+// is the measurement behind denseKernelWork.
+func BenchmarkDenseKernel(b *testing.B) {
+	if sparseKernel() == "" {
+		b.Skip("no block kernel on this CPU: " + sparseOff())
+	}
+	prev := current.Load()
+	b.Cleanup(func() { current.Store(prev) })
+	for _, s := range [][3]int{{100, 10, 100}, {100, 100, 10}, {100, 100, 100}, {100, 100, 256}, {1000, 10, 100}, {10000, 10, 100}} {
+		m, n, k := s[0], s[1], s[2]
+		a, bb, c := fill[float64](m*k, 0.1), fill[float64](k*n, 0.2), make([]float64, m*n)
+		name := fmt.Sprintf("%dx%dx%d", m, n, k)
+		for _, be := range []string{OpenBLAS, Gonum} {
+			if err := Select(be); err != nil {
+				continue // no OpenBLAS here
+			}
+			d := active()
+			b.Run(name+"/"+be, func(b *testing.B) {
+				for b.Loop() {
+					d.dgemm(trans(false), trans(false), m, n, k, 1, a, k, bb, n, 0, c, n)
+				}
+			})
+		}
+		b.Run(name+"/kernel", func(b *testing.B) {
+			for b.Loop() {
+				gemmDense(opA{a: a, m: m, k: k}, n, bb, c, 1)
+			}
+		})
 	}
 }
