@@ -148,19 +148,28 @@ func (op *actBackOp) run(out *tensor.Dense, a args) error {
 	cols := lastDim(y.Shape())
 	switch y.Dtype() {
 	case tensor.Float64:
-		var x64 []float64
-		if x != nil {
-			x64 = x.Float64s()
-		}
-		op.pool.Backward64(op.act, out.Float64s(), dy.Float64s(), x64, y.Float64s(), cols)
+		op.pool.Backward64(op.act, out.Float64s(), dy.Float64s(), float64sOr(x), y.Float64s(), cols)
 	case tensor.Float32:
-		var x32 []float32
-		if x != nil {
-			x32 = x.Float32s()
-		}
-		op.pool.Backward32(op.act, out.Float32s(), dy.Float32s(), x32, y.Float32s(), cols)
+		op.pool.Backward32(op.act, out.Float32s(), dy.Float32s(), float32sOr(x), y.Float32s(), cols)
 	}
 	return nil
+}
+
+// float64sOr returns x's values, or nil for a nil x (the input an
+// output-derived activation's backward does not read).
+func float64sOr(x *tensor.Dense) []float64 {
+	if x == nil {
+		return nil
+	}
+	return x.Float64s()
+}
+
+// float32sOr is float64sOr in float32.
+func float32sOr(x *tensor.Dense) []float32 {
+	if x == nil {
+		return nil
+	}
+	return x.Float32s()
 }
 
 // actKey identifies an activation in an op's hash: its name, its type and,

@@ -13,6 +13,16 @@ import (
 // When x is a leaf of the graph (the network's input), it is taken as data:
 // the graph computes no gradient for it. Build x·w with MatMul to have one.
 func Dense(x, w *gorgonia.Node, act ops.Activation, opts ...Option) (*gorgonia.Node, error) {
+	z, err := denseProduct(x, w)
+	if err != nil {
+		return nil, err
+	}
+	return Apply(z, act, opts...)
+}
+
+// denseProduct returns x·w for Dense and DenseParams: x a batch (a leaf of
+// the graph is data, with no gradient), w the weights.
+func denseProduct(x, w *gorgonia.Node) (*gorgonia.Node, error) {
 	if x == nil || w == nil {
 		return nil, fmt.Errorf("graph: dense: nil node")
 	}
@@ -24,7 +34,7 @@ func Dense(x, w *gorgonia.Node, act ops.Activation, opts ...Option) (*gorgonia.N
 	if err != nil {
 		return nil, fmt.Errorf("graph: dense: %w", err)
 	}
-	return Apply(z, act, opts...)
+	return z, nil
 }
 
 // Dropout returns h ⊙ mask. The mask is an input node holding the kept units

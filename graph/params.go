@@ -56,16 +56,9 @@ func ApplyParams(x, theta *gorgonia.Node, act ops.Learnable) (*gorgonia.Node, er
 // DenseParams returns act(x·w; θ), as Dense does for an activation without
 // parameters.
 func DenseParams(x, w, theta *gorgonia.Node, act ops.Learnable) (*gorgonia.Node, error) {
-	if x == nil || w == nil {
-		return nil, fmt.Errorf("graph: dense: nil node")
-	}
-	xs, ws := x.Shape(), w.Shape()
-	if xs.Dims() != 2 || ws.Dims() != 2 || xs[1] != ws[0] {
-		return nil, fmt.Errorf("graph: dense: cannot multiply %s %v by %s %v", x.Name(), xs, w.Name(), ws)
-	}
-	z, err := matMul(x, w, x.Op() == nil)
+	z, err := denseProduct(x, w)
 	if err != nil {
-		return nil, fmt.Errorf("graph: dense: %w", err)
+		return nil, err
 	}
 	return ApplyParams(z, theta, act)
 }
@@ -239,17 +232,9 @@ func (op *paramBackOp) run(out *tensor.Dense, a args) error {
 	cols := lastDim(y.Shape())
 	switch y.Dtype() {
 	case tensor.Float64:
-		var x64 []float64
-		if x != nil {
-			x64 = x.Float64s()
-		}
-		op.act.ParamsBackward64(dx.Float64s(), dth.Float64s(), dy.Float64s(), x64, y.Float64s(), th.Float64s(), cols)
+		op.act.ParamsBackward64(dx.Float64s(), dth.Float64s(), dy.Float64s(), float64sOr(x), y.Float64s(), th.Float64s(), cols)
 	case tensor.Float32:
-		var x32 []float32
-		if x != nil {
-			x32 = x.Float32s()
-		}
-		op.act.ParamsBackward32(dx.Float32s(), dth.Float32s(), dy.Float32s(), x32, y.Float32s(), th.Float32s(), cols)
+		op.act.ParamsBackward32(dx.Float32s(), dth.Float32s(), dy.Float32s(), float32sOr(x), y.Float32s(), th.Float32s(), cols)
 	}
 	return nil
 }

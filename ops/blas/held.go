@@ -163,16 +163,24 @@ func held64(o opA, n int) *heldLists {
 		l.views = make([]view, (o.m+3)/4)
 		for b := range l.views {
 			t := o.list(s, 4*b, n)
-			v := view{offs: append([]int(nil), s.offs[:t]...), vals: make([]float64, 4*t), ps: 1, es: 4, t: t}
-			for q := range t {
-				for r := range 4 {
-					v.vals[4*q+r] = s.vals[r*s.stride+q]
-				}
-			}
-			l.views[b] = v
+			offs, vals := heldBlock(s.offs, s.vals, s.stride, t)
+			l.views[b] = view{offs: offs, vals: vals, ps: 1, es: 4, t: t}
 		}
 	})
 	return l
+}
+
+// heldBlock copies one block's planar list (t entries: offs, and row r's
+// values at vals[r·stride:]) into allocations of its own and of its size,
+// the four values of each entry together.
+func heldBlock[T Float](offs []int, vals []T, stride, t int) ([]int, []T) {
+	o, v := append([]int(nil), offs[:t]...), make([]T, 4*t)
+	for q := range t {
+		for r := range 4 {
+			v[4*q+r] = vals[r*stride+q]
+		}
+	}
+	return o, v
 }
 
 // held32 is held64 for float32 operands.
@@ -195,13 +203,8 @@ func held32(o opA32, n int) *heldLists {
 		l.views32 = make([]view32, (o.m+3)/4)
 		for b := range l.views32 {
 			t := o.list(s, 4*b, n)
-			v := view32{offs: append([]int(nil), s.offs[:t]...), vals: make([]float32, 4*t), ps: 1, es: 4, t: t}
-			for q := range t {
-				for r := range 4 {
-					v.vals[4*q+r] = s.vals[r*s.stride+q]
-				}
-			}
-			l.views32[b] = v
+			offs, vals := heldBlock(s.offs, s.vals, s.stride, t)
+			l.views32[b] = view32{offs: offs, vals: vals, ps: 1, es: 4, t: t}
 		}
 	})
 	return l
