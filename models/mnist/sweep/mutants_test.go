@@ -1,11 +1,13 @@
 package sweep
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 	"testing"
 	"time"
 
+	"outgrad/models/mnist"
 	"outgrad/models/mnist/internal/mnisttest"
 	"outgrad/ops"
 )
@@ -112,5 +114,52 @@ func TestClaimsOfAnEmptySweep(t *testing.T) {
 		if cl.Verdict != NotTested {
 			t.Errorf("%v, want not tested", cl)
 		}
+	}
+}
+
+// TestSweepConfigsLimits: exactly MaxRuns runs pass the limit (and fail
+// later, on the configurations given twice), one more does not; with two
+// seeds, MaxRuns/2 configurations pass and one more does not. An invalid
+// configuration is named by its number, from 1.
+func TestSweepConfigsLimits(t *testing.T) {
+	c := mnist.DefaultConfig()
+	var data mnist.Data[float64]
+	for _, tc := range []struct {
+		configs, seeds int
+		tooMany        bool
+	}{
+		{MaxRuns, 1, false}, {MaxRuns + 1, 1, true},
+		{MaxRuns / 2, 2, false}, {MaxRuns/2 + 1, 2, true},
+	} {
+		configs := make([]mnist.Config, tc.configs)
+		for i := range configs {
+			configs[i] = c
+		}
+		seeds := make([]uint32, tc.seeds)
+		for i := range seeds {
+			seeds[i] = uint32(i + 1)
+		}
+		_, err := SweepConfigs(configs, seeds, data, data, nil)
+		if err == nil || errors.Is(err, ErrTooMany) != tc.tooMany {
+			t.Errorf("%d configurations × %d seeds: %v, want too many %v", tc.configs, tc.seeds, err, tc.tooMany)
+		}
+	}
+	bad := c
+	bad.Batch = 0
+	_, err := SweepConfigs([]mnist.Config{c, bad}, []uint32{1}, data, data, nil)
+	if err == nil || !strings.Contains(err.Error(), "configuration 2:") {
+		t.Errorf("an invalid second configuration: %v, want it named configuration 2", err)
+	}
+}
+
+// TestSummariseSkipsForeignRuns: a run whose cell is not one of the
+// cells (below 0, or at or past their number) is left out, not counted in
+// another cell, and does not panic.
+func TestSummariseSkipsForeignRuns(t *testing.T) {
+	cells := make([]SweepCell, 2)
+	runs := []SweepRun{{Cell: 0, FinalTestAcc: 0.5}, {Cell: 2, FinalTestAcc: 0.9}, {Cell: -1, FinalTestAcc: 0.9}, {Cell: 1, FinalTestAcc: 0.25}}
+	summarise(cells, runs)
+	if cells[0].N != 1 || cells[1].N != 1 {
+		t.Errorf("cells count %d and %d runs, want 1 and 1: %+v", cells[0].N, cells[1].N, cells)
 	}
 }
