@@ -204,6 +204,12 @@ func sizesString(sizes []int) string {
 	return strings.Join(parts, ",")
 }
 
+// message is err on one line for the command's "compare: " prefix: the
+// package compare's errors start with the same word, which is said once.
+func message(err error) string {
+	return strings.TrimPrefix(oneLine(err), "compare: ")
+}
+
 // oneLine joins a multi-line error onto one line.
 func oneLine(err error) string {
 	return strings.Join(strings.Fields(strings.ReplaceAll(err.Error(), "\n", "; ")), " ")

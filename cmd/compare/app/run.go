@@ -126,7 +126,7 @@ func (a *App) run(s *invocation, args []string) int {
 		return 0
 	}
 	if err != nil {
-		fmt.Fprintln(s.stderr, "compare:", oneLine(err))
+		fmt.Fprintln(s.stderr, "compare:", message(err))
 		return 2
 	}
 	if o.list {
@@ -162,7 +162,7 @@ func (s *invocation) work() int {
 
 // fail prints err on one line and returns code.
 func (s *invocation) fail(code int, err error) int {
-	fmt.Fprintln(s.stderr, "compare:", oneLine(err))
+	fmt.Fprintln(s.stderr, "compare:", message(err))
 	return code
 }
 

@@ -294,8 +294,8 @@ func TestRefusalsExit2(t *testing.T) {
 			if code != 2 {
 				t.Errorf("exit %d, want 2; stderr %q", code, s)
 			}
-			if !strings.HasPrefix(s, "compare: ") || strings.Count(s, "\n") != 1 || !strings.HasSuffix(s, "\n") {
-				t.Errorf("stderr %q, want exactly one line starting %q", s, "compare: ")
+			if !strings.HasPrefix(s, "compare: ") || strings.HasPrefix(s, "compare: compare: ") || strings.Count(s, "\n") != 1 || !strings.HasSuffix(s, "\n") {
+				t.Errorf("stderr %q, want exactly one line starting %q, once", s, "compare: ")
 			}
 			if !strings.Contains(s, r.msg) {
 				t.Errorf("stderr %q lacks %q", s, r.msg)
