@@ -226,3 +226,21 @@ func mnistConfigWith(t *testing.T, args ...string) mnist.Config {
 	}
 	return o.cfg
 }
+
+// TestDescribeActs: one name when every layer has the same activation,
+// the list otherwise, and an empty list said as such (not a panic).
+func TestDescribeActs(t *testing.T) {
+	for _, c := range []struct {
+		names      []string
+		noun, list string
+	}{
+		{[]string{"tanh"}, "hidden activation", "tanh"},
+		{[]string{"tanh", "tanh"}, "hidden activation", "tanh"},
+		{[]string{"tanh", "relu"}, "hidden activations", "tanh,relu"},
+		{nil, "hidden activations", ""},
+	} {
+		if noun, list := describeActs(c.names); noun != c.noun || list != c.list {
+			t.Errorf("describeActs(%q) = %q, %q; want %q, %q", c.names, noun, list, c.noun, c.list)
+		}
+	}
+}
