@@ -15,8 +15,9 @@ import (
 // per-example mean loss, mnist.Point), then the run's configuration
 // (configColumns), the same on every row, so that the rows of several runs'
 // files concatenated still say which configuration each came from, then the
-// gradient norm of every weight matrix after the iteration's last step
-// (grad_norm_w01, grad_norm_w12, …; empty where none was recorded), last
+// gradient norm of every weight tensor after the iteration's last step
+// (grad_norm_w01, grad_norm_w12, …, then grad_norm_prelu1 for a learnable
+// activation's parameters; empty where none was recorded), last
 // because their number depends on the network's depth.
 func writeRunCSV(w io.Writer, rep *compare.Report) error {
 	matrices := 0
@@ -29,7 +30,7 @@ func writeRunCSV(w io.Writer, rep *compare.Report) error {
 	header := []string{"iteration", "impl", "test_acc", "train_acc", "test_loss", "train_loss"}
 	header = append(header, names...)
 	for i := range matrices {
-		header = append(header, fmt.Sprintf("grad_norm_w%d%d", i, i+1))
+		header = append(header, "grad_norm_"+rep.Config.WeightName(i))
 	}
 	cw := csv.NewWriter(w)
 	if err := cw.Write(header); err != nil {

@@ -255,7 +255,7 @@ func gradNormSeries(rep *compare.Report) []normSeries {
 				continue
 			}
 			col, dashes, width := implStyle(impl, seriesColor(m+2))
-			out = append(out, normSeries{Label: fmt.Sprintf("w%d%d %s", m, m+1, impl), Impl: impl, Matrix: m,
+			out = append(out, normSeries{Label: rep.Config.WeightName(m) + " " + impl, Impl: impl, Matrix: m,
 				XY: xy, Color: col, Dashes: dashes, Width: width})
 		}
 	}

@@ -244,3 +244,22 @@ func TestDescribeActs(t *testing.T) {
 		}
 	}
 }
+
+// TestCSVNamesLearnedParams: the gradient norm of a learnable activation's
+// parameters has a column named after them, not after a matrix.
+func TestCSVNamesLearnedParams(t *testing.T) {
+	csvPath := filepath.Join(t.TempDir(), "r.csv")
+	var out, errb bytes.Buffer
+	args := []string{"-hidden-act", "prelu", "-iterations", "1", "-train-images", "200", "-hidden", "20", "-quiet", "-csv", csvPath}
+	if code := New().Main(args, &out, &errb); code != 0 {
+		t.Fatalf("exit %d: %s", code, errb.String())
+	}
+	b, err := os.ReadFile(csvPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	header := strings.SplitN(string(b), "\n", 2)[0]
+	if !strings.HasSuffix(header, ",grad_norm_w01,grad_norm_w12,grad_norm_prelu1") {
+		t.Errorf("header %q: want the norms of w01, w12 and prelu1 last", header)
+	}
+}

@@ -472,7 +472,8 @@ func (s *invocation) writeOutputs(rep *compare.Report) error {
 	if t, ok := o.target("weights"); ok {
 		impl := rep.Impls[len(rep.Impls)-1]
 		errs = append(errs, s.write(t, func(w io.Writer) error {
-			return writeWeightsPNG(w, impl, o.cfg.Hidden[0], final.Final)
+			// The matrices: the learnable activations' parameters follow.
+			return writeWeightsPNG(w, impl, o.cfg.Hidden[0], final.Final[:len(o.cfg.Hidden)+1])
 		}))
 	}
 	if t, ok := o.target("save"); ok {

@@ -55,6 +55,10 @@ type ConfigReport struct {
 	Schedule   string  `json:"lr_schedule"`
 	Tolerance  float64 `json:"tolerance"`
 	LoadedInit bool    `json:"loaded_initial_weights"`
+	// Weights names every tensor trained, in the order of the gradient
+	// norms and of Final (Config.WeightNames): w01, w12, …, then the
+	// learnable activations' parameters (prelu1, …).
+	Weights []string `json:"weights"`
 }
 
 // RunReport is one implementation's run.
@@ -220,5 +224,15 @@ func NewConfigReport[T ops.Float](c mnist.Config, tol float64, loaded bool) Conf
 		Output: c.Output.Name, Dropout: c.Dropout, Book: c.Book, EvalEvery: c.EvalEvery,
 		W01Range: c.W01Range, W12Range: c.W12Range, LossScale: c.LossScale(), Tolerance: tol,
 		LoadedInit: loaded, Optimizer: c.Optimizer.String(), Schedule: c.Schedule.String(),
+		Weights: c.WeightNames(),
 	}
+}
+
+// WeightName returns the name of tensor i of the run (Weights), or, for a
+// report that does not name it, the matrix name by position (w01, w12, …).
+func (c ConfigReport) WeightName(i int) string {
+	if i >= 0 && i < len(c.Weights) {
+		return c.Weights[i]
+	}
+	return fmt.Sprintf("w%d%d", i, i+1)
 }
