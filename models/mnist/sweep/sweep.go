@@ -202,6 +202,7 @@ func SweepConfigs[T ops.Float](configs []mnist.Config, seeds []uint32, train, te
 		// Everything but the axes must be the same in every configuration.
 		r := cell.Config
 		r.HiddenAct, r.Output, r.Alpha, r.Hidden, r.Optimizer = "", "", 0, nil, ""
+		r.Weights = nil // the tensors trained follow from the layers and their activations
 		if s := fmt.Sprintf("%+v", r); i == 0 {
 			rest = s
 		} else if s != rest {
