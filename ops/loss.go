@@ -37,7 +37,8 @@ type Output struct {
 // ∂ℓ/∂y of every entry into d (which may alias neither y nor t).
 //
 // Like an activation's slope, Grad is checked against finite differences
-// of Value (check.Loss, and the network's finite-difference check).
+// of Value before a run trains with it (package reference's loss check),
+// and the network's finite-difference check covers it.
 type Loss interface {
 	Name() string
 	Value(y, t []float64, cols int) float64
