@@ -262,8 +262,13 @@ func paramBackward[T Float](l *ParamPointwise, dx, dtheta, dy, x, y, theta []T, 
 	k := len(l.p.Names)
 	var buf, dbuf [MaxParams]float64
 	th, d := buf[:k], dbuf[:k]
+	// dθ is summed in float64: in dtheta itself for float64, else in a
+	// buffer rounded once at the end.
 	var sums []float64
-	if dtheta != nil {
+	if d64, ok := any(dtheta).([]float64); ok && dtheta != nil {
+		sums = d64[:l.p.Count(cols)]
+		clear(sums)
+	} else if dtheta != nil {
 		sums = make([]float64, l.p.Count(cols))
 	}
 	if !l.p.PerUnit {
@@ -292,8 +297,10 @@ func paramBackward[T Float](l *ParamPointwise, dx, dtheta, dy, x, y, theta []T, 
 		}
 		dx[i] = T(g * l.fn.DX(xv, float64(yv), th))
 	}
-	for i, s := range sums {
-		dtheta[i] = T(s)
+	if _, ok := any(dtheta).([]float32); ok {
+		for i, s := range sums {
+			dtheta[i] = T(s)
+		}
 	}
 }
 

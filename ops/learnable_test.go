@@ -167,3 +167,32 @@ func TestNewLearnableRefuses(t *testing.T) {
 		}
 	}
 }
+
+// TestParamsLayoutTwoPerUnit: with two parameters per unit, parameter j
+// of unit u is θ[j·units + u] (Params' layout): f = a·x + b with θ = (a
+// of every unit, then b of every unit).
+func TestParamsLayoutTwoPerUnit(t *testing.T) {
+	l, err := ops.NewLearnable("affine", ops.FromInput,
+		ops.Params{Names: []string{"a", "b"}, Init: []float64{1, 0}, PerUnit: true},
+		ops.ParamFuncs{
+			F:  func(x float64, th []float64) float64 { return th[0]*x + th[1] },
+			DX: func(_, _ float64, th []float64) float64 { return th[0] },
+			DTheta: func(x, _ float64, _, d []float64) {
+				d[0], d[1] = x, 1
+			},
+		})
+	if err != nil {
+		t.Fatal(err)
+	}
+	x := []float64{1, 2, 3, 4} // 2 rows of 2 units
+	theta := []float64{10, 20, 100, 200}
+	y, dx, dth := make([]float64, 4), make([]float64, 4), make([]float64, 4)
+	l.ParamsForward64(y, x, theta, 2)
+	l.ParamsBackward64(dx, dth, []float64{1, 1, 1, 1}, x, y, theta, 2)
+	wantY, wantDX, wantD := []float64{110, 240, 130, 280}, []float64{10, 20, 10, 20}, []float64{4, 6, 2, 2}
+	for i := range y {
+		if y[i] != wantY[i] || dx[i] != wantDX[i] || dth[i] != wantD[i] {
+			t.Fatalf("y %v, dx %v, dθ %v; want %v, %v, %v", y, dx, dth, wantY, wantDX, wantD)
+		}
+	}
+}

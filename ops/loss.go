@@ -202,13 +202,20 @@ func Delta[T Float](o Output, d, y, t []T, cols int, s float64) {
 }
 
 // LossGrad writes d = s·∂ℓ/∂y of l, computed in float64 and rounded once.
+// d must alias neither y nor t (Loss.Grad's rule).
 func LossGrad[T Float](l Loss, d, y, t []T, cols int, s float64) {
 	mustSame("LossGrad", "", "y", "t", len(y), len(t))
 	mustHold("LossGrad", "", "d", len(d), len(y))
-	y64, t64 := widen(y), widen(t)
-	g := make([]float64, len(y))
-	l.Grad(g, y64, t64, cols)
 	d = d[:len(y)]
+	if d64, ok := any(d).([]float64); ok {
+		l.Grad(d64, any(y).([]float64), any(t).([]float64), cols)
+		for i := range d64 {
+			d64[i] *= s
+		}
+		return
+	}
+	g := make([]float64, len(y))
+	l.Grad(g, widen(y), widen(t), cols)
 	for i, v := range g {
 		d[i] = T(v * s)
 	}

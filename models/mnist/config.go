@@ -237,17 +237,8 @@ func (c Config) Validate() error {
 			}
 		}
 	}
-	if c.Output.Act == nil {
-		return fmt.Errorf("mnist: output %q has no activation", c.Output.Name)
-	}
-	if c.Output.Act.DerivedFrom() != ops.FromOutput {
-		return fmt.Errorf("mnist: output activation %s is input-derived: an output must read its slope off y", c.Output.Act.Name())
-	}
-	if _, softmax := c.Output.LogitScale(); c.Output.CrossEntropy && !softmax {
-		return fmt.Errorf("mnist: output %q pairs cross-entropy with %s: the fused loss needs a softmax", c.Output.Name, c.Output.Act.Name())
-	}
-	if c.Output.CrossEntropy && c.Output.Loss != nil {
-		return fmt.Errorf("mnist: output %q has both the fused cross-entropy and the loss %s", c.Output.Name, c.Output.Loss.Name())
+	if err := c.Output.Validate(); err != nil {
+		return fmt.Errorf("mnist: %w", err)
 	}
 	return nil
 }

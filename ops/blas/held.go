@@ -105,17 +105,17 @@ func heldFor(p unsafe.Pointer, elem uintptr, rows, cols, n int, t bool) *heldLis
 		heldSet.RUnlock()
 		return nil
 	}
-	addr := uintptr(p)
+	addr, rowBytes := uintptr(p), uintptr(cols)*elem
 	var r *heldRegion
+	key := heldKey{rows: rows, n: n, t: t}
 	for i := len(heldSet.regions) - 1; i >= 0; i-- {
 		h := heldSet.regions[i]
 		if h.elem != elem || h.cols != cols || addr < h.base {
 			continue
 		}
 		off := addr - h.base
-		row := int(off / (uintptr(cols) * elem))
-		if off%(uintptr(cols)*elem) == 0 && row+rows <= h.rows {
-			r = h
+		if row := int(off / rowBytes); off%rowBytes == 0 && row+rows <= h.rows {
+			r, key.row0 = h, row
 			break
 		}
 	}
@@ -123,7 +123,6 @@ func heldFor(p unsafe.Pointer, elem uintptr, rows, cols, n int, t bool) *heldLis
 	if r == nil {
 		return nil
 	}
-	key := heldKey{row0: int((addr - r.base) / (uintptr(cols) * elem)), rows: rows, n: n, t: t}
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	l := r.lists[key]

@@ -60,15 +60,9 @@ func (s Spec) Validate() error {
 		return fmt.Errorf("handrolled: %d activations for %d hidden layers", len(s.Acts), len(s.Sizes)-2)
 	case s.Batch < 1:
 		return fmt.Errorf("handrolled: batch %d: want at least 1", s.Batch)
-	case s.Output.Act == nil:
-		return fmt.Errorf("handrolled: output %q has no activation", s.Output.Name)
-	case s.Output.CrossEntropy && s.Output.Loss != nil:
-		return fmt.Errorf("handrolled: output %q has both the fused cross-entropy and the loss %s", s.Output.Name, s.Output.Loss.Name())
-	case s.Output.Act.DerivedFrom() != ops.FromOutput:
-		return fmt.Errorf("handrolled: output activation %s is input-derived; outputs must read their slope off y", s.Output.Act.Name())
 	}
-	if _, softmax := s.Output.LogitScale(); s.Output.CrossEntropy && !softmax {
-		return fmt.Errorf("handrolled: output %q pairs cross-entropy with %s: the fused loss needs a softmax", s.Output.Name, s.Output.Act.Name())
+	if err := s.Output.Validate(); err != nil {
+		return fmt.Errorf("handrolled: %w", err)
 	}
 	for i, n := range s.Sizes {
 		if n < 1 {
