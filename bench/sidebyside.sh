@@ -5,7 +5,7 @@
 #   compare -impl handrolled and -impl graph, on OpenBLAS and on gonum
 #   (OUTGRAD_BLAS=openblas, =gonum), built once with go build;
 #   compare -impl handrolled -check=false on OpenBLAS (the references only at
-#   the first step);
+#   the first step), and -serial (evaluations and checks between the steps);
 #   the book's numpy code (bench/book_numpy.py) with its evaluation
 #   vectorised and made at the printed iterations only, as compare evaluates,
 #   when python3 imports numpy (SIDEBYSIDE_PUBLISHED=1 also times the code as
@@ -60,6 +60,7 @@ for impl in handrolled graph; do
 	done
 done
 add handrolled-nocheck "compare -impl handrolled -check=false [openblas]" env OUTGRAD_BLAS=openblas "$tmp/compare" -impl handrolled -check=false -quiet
+add handrolled-serial "compare -impl handrolled -serial [openblas]" env OUTGRAD_BLAS=openblas "$tmp/compare" -impl handrolled -serial -quiet
 if [ -n "$python" ]; then
 	add numpy "book's numpy code, vectorised evaluation ($("$python" -c 'import numpy; print("numpy", numpy.__version__)'))" \
 		"$python" bench/book_numpy.py "$data" vectorised

@@ -60,7 +60,14 @@ type Hooks[T ops.Float] struct {
 	// AfterStep runs after every net has taken step b: each net's Grads are
 	// those of this step.
 	AfterStep func(b Batch[T]) error
-	// AfterEval runs after an evaluation, with one Point per net in Run's order.
+	// BeforeEval runs when the evaluation after iteration iter starts, the
+	// nets holding the weights it evaluates and the gradients of the
+	// iteration's last step.
+	BeforeEval func(iter int) error
+	// AfterEval runs after an evaluation, with one Point per net in Run's
+	// order: at once, or, with evaluators (Background), when a step ends
+	// after the evaluation is done, always in the order of the evaluations
+	// and before the next BeforeEval.
 	AfterEval func(points []Point) error
 }
 
@@ -92,6 +99,9 @@ type Trainer[T ops.Float] struct {
 	testLoss   []float64
 	trainLoss  []float64
 	trainAccAt []float64 // the evaluation's accuracy on the training images (not reported)
+	// evals are the evaluators (Background); run is the Run under way.
+	evals []Net[T]
+	run   *trainRun[T]
 }
 
 // NewTrainer validates the configuration against the data and draws the
@@ -138,7 +148,8 @@ func NewTrainer[T ops.Float](c Config, train, test Data[T]) (*Trainer[T], [][]T,
 // with an error wrapping ErrDiverged that names the iteration, the step, the
 // net and the matrix. After iterations 0, EvalEvery, … and after the last it
 // evaluates every net on the test set and returns those points, one slice per
-// net.
+// net: between the steps, or beside them when the Trainer has evaluators
+// (Background).
 func (t *Trainer[T]) Run(nets []Net[T], hooks Hooks[T]) ([][]Point, error) {
 	c := t.c
 	if len(nets) == 0 {
@@ -149,16 +160,36 @@ func (t *Trainer[T]) Run(nets []Net[T], hooks Hooks[T]) ([][]Point, error) {
 			return nil, fmt.Errorf("mnist: train: net %d is nil", k)
 		}
 	}
+	if t.run != nil {
+		return nil, fmt.Errorf("mnist: train: Run called while the Trainer runs")
+	}
+	r := &trainRun[T]{nets: nets, hooks: hooks, traj: make([][]Point, len(nets)), loaded: -1}
+	if err := r.start(t.evals); err != nil {
+		return nil, err
+	}
+	t.run = r
+	defer func() { t.run = nil }()
 	// The training set held as floats for the whole run (one block) does
 	// not change until Run returns: the products of its batches list their
 	// nonzeros once (blas.Hold). The test set is not held: its evaluation
 	// is a small part of a run and its lists would take about half its
-	// floats' memory again.
+	// floats' memory again. (Deferred before the evaluators stop: their
+	// work may read it until then.)
 	if t.whole {
 		defer blas.Hold(t.x, c.Steps()*c.Batch, idx.Pixels)()
 	}
+	defer r.stop()
+	err := t.loop(r)
+	if err2 := r.deliver(true); err == nil {
+		err = err2
+	}
+	return r.traj, err
+}
+
+// loop is Run's loop over the steps and evaluations.
+func (t *Trainer[T]) loop(r *trainRun[T]) error {
+	c, nets, hooks := t.c, r.nets, r.hooks
 	names, sizes := c.WeightNames(), c.Sizes()
-	traj := make([][]Point, len(nets))
 	t.correct = make([]int, len(nets))
 	for iter := 0; iter < c.Iterations; iter++ {
 		clear(t.correct)
@@ -175,50 +206,75 @@ func (t *Trainer[T]) Run(nets []Net[T], hooks Hooks[T]) ([][]Point, error) {
 			b := Batch[T]{Iteration: iter, Step: step, X: x, T: y, Masks: t.masks}
 			if hooks.BeforeStep != nil {
 				if err := guard("check", func() error { return hooks.BeforeStep(b) }); err != nil {
-					return traj, err
+					return err
 				}
 			}
 			for k, n := range nets {
 				if err := guard(n.Name(), func() error { return n.Step(b.X, b.T, b.Masks) }); err != nil {
-					return traj, fmt.Errorf("mnist: iteration %d step %d: %s: %w", iter, step, n.Name(), err)
+					return fmt.Errorf("mnist: iteration %d step %d: %s: %w", iter, step, n.Name(), err)
 				}
 				if err := checkStep(n, sizes, names); err != nil {
-					return traj, fmt.Errorf("mnist: iteration %d step %d: %s %w: %w", iter, step, n.Name(), ErrDiverged, err)
+					return fmt.Errorf("mnist: iteration %d step %d: %s %w: %w", iter, step, n.Name(), ErrDiverged, err)
 				}
 				t.correct[k] += countCorrect(n.Output(), t.train.Labels[lo:hi])
 			}
+			r.steps++
 			if hooks.AfterStep != nil {
 				if err := hooks.AfterStep(b); err != nil {
-					return traj, err
+					return err
 				}
+			}
+			if err := r.deliver(false); err != nil {
+				return err
 			}
 		}
 		if !c.Evaluated(iter) {
 			continue
 		}
-		t.acc = slices.Grow(t.acc[:0], len(nets))[:len(nets)]
-		t.testLoss = slices.Grow(t.testLoss[:0], len(nets))[:len(nets)]
-		t.trainLoss = slices.Grow(t.trainLoss[:0], len(nets))[:len(nets)]
-		t.trainAccAt = slices.Grow(t.trainAccAt[:0], len(nets))[:len(nets)]
-		if k, err := t.eval.evaluate(nets, t.test, &c.Output, t.acc, t.testLoss); err != nil {
-			return traj, fmt.Errorf("mnist: iteration %d: %s: %w", iter, nets[k].Name(), err)
+		// The last evaluation's points first (with evaluators: queued work
+		// is done before the next evaluation anyway).
+		if err := r.deliver(true); err != nil {
+			return err
 		}
-		if k, err := t.trainEval.evaluate(nets, t.trained, &c.Output, t.trainAccAt, t.trainLoss); err != nil {
-			return traj, fmt.Errorf("mnist: iteration %d: training loss: %s: %w", iter, nets[k].Name(), err)
-		}
-		points := make([]Point, len(nets))
-		for k := range nets {
-			points[k] = Point{Iteration: iter, TestAcc: t.acc[k], TrainAcc: float64(t.correct[k]) / float64(c.Steps()*c.Batch),
-				TestLoss: t.testLoss[k], TrainLoss: t.trainLoss[k]}
-			traj[k] = append(traj[k], points[k])
-		}
-		if hooks.AfterEval != nil {
-			if err := hooks.AfterEval(points); err != nil {
-				return traj, err
+		if hooks.BeforeEval != nil {
+			if err := hooks.BeforeEval(iter); err != nil {
+				return err
 			}
 		}
+		if err := r.queue(t.evaluation(iter, len(nets))); err != nil {
+			return err
+		}
 	}
-	return traj, nil
+	return nil
+}
+
+// evaluation returns the work of the evaluation after iteration iter of n
+// nets: the test set's accuracy and loss and the training images' loss, on
+// the nets the work is given, and the book's training accuracy, counted by
+// the steps of the iteration (now, while it is at hand).
+func (t *Trainer[T]) evaluation(iter, n int) *job[T] {
+	points := make([]Point, n)
+	for k := range points {
+		points[k] = Point{Iteration: iter, TrainAcc: float64(t.correct[k]) / float64(t.c.Steps()*t.c.Batch)}
+	}
+	j := &job[T]{points: points}
+	j.run = func(nets []Net[T]) error {
+		t.acc = slices.Grow(t.acc[:0], n)[:n]
+		t.testLoss = slices.Grow(t.testLoss[:0], n)[:n]
+		t.trainLoss = slices.Grow(t.trainLoss[:0], n)[:n]
+		t.trainAccAt = slices.Grow(t.trainAccAt[:0], n)[:n]
+		if k, err := t.eval.evaluate(nets, t.test, &t.c.Output, t.acc, t.testLoss); err != nil {
+			return fmt.Errorf("mnist: iteration %d: %s: %w", iter, nets[k].Name(), err)
+		}
+		if k, err := t.trainEval.evaluate(nets, t.trained, &t.c.Output, t.trainAccAt, t.trainLoss); err != nil {
+			return fmt.Errorf("mnist: iteration %d: training loss: %s: %w", iter, nets[k].Name(), err)
+		}
+		for k := range points {
+			points[k].TestAcc, points[k].TestLoss, points[k].TrainLoss = t.acc[k], t.testLoss[k], t.trainLoss[k]
+		}
+		return nil
+	}
+	return j
 }
 
 // checkStep names the first matrix of a net's step that holds NaN or ±Inf;

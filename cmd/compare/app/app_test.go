@@ -2,6 +2,7 @@ package app
 
 import (
 	"bytes"
+	"runtime"
 	"strings"
 	"testing"
 )
@@ -82,5 +83,39 @@ func TestHelpExit0(t *testing.T) {
 	var out, errb bytes.Buffer
 	if code := New().Main([]string{"-h"}, &out, &errb); code != 0 || !strings.Contains(errb.String(), "-csv FILE") {
 		t.Errorf("exit %d, stderr %q", code, errb.String())
+	}
+}
+
+// TestSerialFlag: -serial makes the evaluations between the steps, and the
+// output says so; the rows printed are the same either way.
+func TestSerialFlag(t *testing.T) {
+	if runtime.GOMAXPROCS(0) < 2 {
+		t.Skip("one core: every run evaluates between the steps")
+	}
+	rows := map[bool]string{}
+	for _, serial := range []bool{false, true} {
+		args := []string{"-iterations", "3", "-train-images", "200", "-eval-every", "1", "-quiet"}
+		if serial {
+			args = append(args, "-serial")
+		}
+		var out, errb bytes.Buffer
+		if code := New().Main(args, &out, &errb); code != 0 {
+			t.Fatalf("%v: exit %d: %s", args, code, errb.String())
+		}
+		want := "the evaluations beside the steps, on a second core"
+		if serial {
+			want = "the evaluations between the steps"
+		}
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("%v: output lacks %q:\n%s", args, want, out.String())
+		}
+		for _, l := range strings.Split(out.String(), "\n") {
+			if strings.HasPrefix(l, "I:") || strings.Contains(l, "Test-Loss:") {
+				rows[serial] += l + "\n"
+			}
+		}
+	}
+	if rows[false] != rows[true] || strings.Count(rows[true], "\n") != 6 {
+		t.Errorf("rows beside the steps:\n%s\nbetween them:\n%s\nwant the same 6 lines", rows[false], rows[true])
 	}
 }

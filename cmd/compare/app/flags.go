@@ -22,6 +22,7 @@ import (
 // options are the parsed flags.
 type options struct {
 	check             bool // network checks at every evaluation
+	serial            bool // evaluations and checks between the steps (CompareOptions.Serial)
 	cfg               mnist.Config
 	dtype, impl, data string
 	loadPath          string
@@ -90,6 +91,7 @@ func (a *App) parse(args []string, stderr io.Writer) (options, error) {
 	fs.BoolVar(&o.list, "list", false, "list the registered activations and outputs and exit")
 	fs.StringVar(&o.impl, "impl", compare.ImplBoth, "implementations to train: graph|handrolled|builtin|both|all")
 	fs.BoolVar(&o.check, "check", true, "run the finite-difference and built-in checks at every evaluation, not only at the first step (-check=false)")
+	fs.BoolVar(&o.serial, "serial", false, "evaluate and check between the training steps, as the book does, not beside them on a second core")
 	paths := map[string]*string{}
 	for _, f := range outputFlags {
 		paths[f.name] = fs.String(f.name, "", f.usage)

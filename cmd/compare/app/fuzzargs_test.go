@@ -88,7 +88,7 @@ func fuzzArgs(input, dir string, names []string) (args []string, ok bool) {
 		if strings.HasPrefix(a, "---") {
 			break // a bad flag syntax: refused
 		}
-		isBool := map[string]bool{"dropout": true, "book": true, "list": true, "check": true, "quiet": true, "sweep": true, "h": true, "help": true}[name]
+		isBool := map[string]bool{"dropout": true, "book": true, "list": true, "check": true, "serial": true, "quiet": true, "sweep": true, "h": true, "help": true}[name]
 		vi := -1
 		if !hasValue && !isBool {
 			if i+1 >= len(args) {

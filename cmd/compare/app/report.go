@@ -178,7 +178,12 @@ func summary(w io.Writer, rep *compare.Report) {
 		fmt.Fprintf(w, "%-11s %14s %14s %14s\n", "graph/hand", ratio(g.TrainStepNsMedian, h.TrainStepNsMedian),
 			ratio(g.EvalNsMedian, h.EvalNsMedian), ratio(int64(g.WallSeconds*1e9), int64(h.WallSeconds*1e9)))
 	}
-	fmt.Fprintf(w, "(medians of every step and every evaluation; whole run %s)\nBLAS: %s\n", time.Duration(rep.WallSeconds*1e9).Round(time.Millisecond), rep.BLAS)
+	beside := "between the steps"
+	if rep.Beside {
+		beside = "beside the steps, on a second core"
+	}
+	fmt.Fprintf(w, "(medians of every step and every evaluation; time in impl: their sum, the evaluations %s; whole run %s)\nBLAS: %s\n",
+		beside, time.Duration(rep.WallSeconds*1e9).Round(time.Millisecond), rep.BLAS)
 }
 
 func dur(ns int64) string {

@@ -205,7 +205,7 @@ func background[R any](ctx context.Context, fn func() (R, error)) (r R, err erro
 // single trains the implementations once and reports them.
 func (s *invocation) single() int {
 	o := s.o
-	copts := compare.CompareOptions{Impl: o.impl, Tol: o.tol, FirstStepChecksOnly: !o.check}
+	copts := compare.CompareOptions{Impl: o.impl, Tol: o.tol, FirstStepChecksOnly: !o.check, Serial: o.serial}
 	if o.loadPath != "" {
 		w, err := weightsfile.Load(o.loadPath)
 		if err != nil {

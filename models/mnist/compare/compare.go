@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"runtime"
 	"time"
 
 	"outgrad/models/mnist"
@@ -45,6 +46,12 @@ type CompareOptions struct {
 	// OnEval, when not nil, is called after every evaluation with the names of
 	// the implementations and their points, in the same order.
 	OnEval func(names []string, points []mnist.Point)
+	// Serial makes the evaluations and the network checks between the
+	// steps, on the goroutine that trains. By default, with more than one
+	// core (GOMAXPROCS > 1), they run beside the steps on a second set of
+	// nets given the weights at each evaluation (mnist.Trainer.Background):
+	// the same results, the run shorter by most of their time.
+	Serial bool
 }
 
 // DefaultTolerance is the default gradient tolerance for T: 1e-10 for float64,
@@ -78,6 +85,21 @@ func (n *timedNet[T]) Logits(x []T, rows int) ([]T, error) {
 	start := time.Now()
 	out, err := n.Net.Logits(x, rows)
 	n.pending += time.Since(start)
+	return out, err
+}
+
+// evalNet is the evaluator of a timedNet (mnist.Trainer.Background): its
+// Logits calls are timed as the evaluation under way of the net it
+// evaluates for, which reads the time only once the evaluation is done.
+type evalNet[T ops.Float] struct {
+	mnist.Net[T]
+	of *timedNet[T]
+}
+
+func (n *evalNet[T]) Logits(x []T, rows int) ([]T, error) {
+	start := time.Now()
+	out, err := n.Net.Logits(x, rows)
+	n.of.pending += time.Since(start)
 	return out, err
 }
 
@@ -201,7 +223,12 @@ func Compare[T ops.Float](c mnist.Config, train, test mnist.Data[T], opts Compar
 		// configuration, and its check says "not run" with the reason.
 		opts.Impl = ImplBoth
 	}
-	if err := mnist.CheckMemory(c, floats.ElemSize[T](), len(opts.impls())+2, test.N); err != nil {
+	background := !opts.Serial && runtime.GOMAXPROCS(0) > 1
+	copies := 1
+	if background {
+		copies = 2 // the evaluators
+	}
+	if err := mnist.CheckMemory(c, floats.ElemSize[T](), copies*len(opts.impls())+2, test.N); err != nil {
 		return nil, err
 	}
 	tr, ws, err := mnist.NewTrainer(c, train, test)
@@ -236,8 +263,21 @@ func Compare[T ops.Float](c mnist.Config, train, test mnist.Data[T], opts Compar
 	}
 	defer k.Close()
 	r := newRun(c, opts, tol, nets, k)
+	r.aside = tr.Aside
+	if background {
+		var evals []mnist.Net[T]
+		for i, name := range opts.impls() {
+			n, closeNet, err := newNet(name, c, ws)
+			if err != nil {
+				return nil, err
+			}
+			defer closeNet()
+			evals = append(evals, &evalNet[T]{Net: n, of: r.nets[i]})
+		}
+		tr.Background(evals)
+	}
 	k.SlopesBefore()
-	traj, err := tr.Run(r.plain, mnist.Hooks[T]{BeforeStep: r.beforeStep, AfterStep: r.afterStep, AfterEval: r.afterEval})
+	traj, err := tr.Run(r.plain, mnist.Hooks[T]{BeforeStep: r.beforeStep, AfterStep: r.afterStep, BeforeEval: r.beforeEval, AfterEval: r.afterEval})
 	if err != nil && !errors.Is(err, mnist.ErrDiverged) {
 		return nil, err
 	}
@@ -246,7 +286,7 @@ func Compare[T ops.Float](c mnist.Config, train, test mnist.Data[T], opts Compar
 		traj = append(traj, nil)
 	}
 	rep := r.finish(traj)
-	rep.WallSeconds = time.Since(start).Seconds()
+	rep.WallSeconds, rep.Beside = time.Since(start).Seconds(), background
 	if err != nil {
 		// The run so far is a result: its report, with the divergence.
 		rep.Diverged, rep.OK = err.Error(), false
@@ -268,6 +308,9 @@ type run[T ops.Float] struct {
 	names    []string
 	matrices []string
 	checks   *reference.Checker[T]
+	// aside runs the checks at a batch (mnist.Trainer.Aside; by default on
+	// the nets, at once).
+	aside func(mnist.Batch[T], func(mnist.Batch[T], []mnist.Net[T]) error) error
 	// gradNorms holds, per net, the gradient norms at every evaluation.
 	gradNorms [][]GradNorms
 	// ag is the agreement of the nets with the first; nil for one net.
@@ -277,6 +320,7 @@ type run[T ops.Float] struct {
 // newRun times the nets and starts the agreement of the nets with the first.
 func newRun[T ops.Float](c mnist.Config, opts CompareOptions, tol float64, nets []mnist.Net[T], k *reference.Checker[T]) *run[T] {
 	r := &run[T]{c: c, opts: opts, tol: tol, matrices: c.WeightNames(), checks: k, gradNorms: make([][]GradNorms, len(nets))}
+	r.aside = func(b mnist.Batch[T], f func(mnist.Batch[T], []mnist.Net[T]) error) error { return f(b, r.plain) }
 	for _, n := range nets {
 		t := &timedNet[T]{Net: n}
 		r.nets, r.plain, r.names = append(r.nets, t), append(r.plain, t), append(r.names, n.Name())
@@ -289,11 +333,13 @@ func newRun[T ops.Float](c mnist.Config, opts CompareOptions, tol float64, nets 
 	return r
 }
 
-// beforeStep runs the network checks at the first step, and at the first
-// step after every evaluation unless opts.FirstStepChecksOnly.
+// beforeStep has the network checks run at the first step, and at the
+// first step after every evaluation unless opts.FirstStepChecksOnly: on the
+// nets at their weights, or beside the steps on the evaluators given them
+// (mnist.Trainer.Aside).
 func (r *run[T]) beforeStep(b mnist.Batch[T]) error {
 	if b.Step == 0 && (b.Iteration == 0 || (!r.opts.FirstStepChecksOnly && r.c.Evaluated(b.Iteration-1))) {
-		return r.checks.At(b, r.plain)
+		return r.aside(b, r.checks.At)
 	}
 	return nil
 }
@@ -329,14 +375,12 @@ func (r *run[T]) afterStep(b mnist.Batch[T]) error {
 	return nil
 }
 
-// afterEval records every net's gradient norms, and compares the nets'
-// weights and accuracies with the first's.
-func (r *run[T]) afterEval(points []mnist.Point) error {
-	for _, n := range r.nets {
-		n.endEval()
-	}
+// beforeEval records every net's gradient norms and compares the nets'
+// weights with the first's, as they are when the evaluation after iter
+// starts.
+func (r *run[T]) beforeEval(iter int) error {
 	for j, n := range r.nets {
-		gn := GradNorms{Iteration: points[0].Iteration}
+		gn := GradNorms{Iteration: iter}
 		for _, g := range n.Grads() {
 			var s float64
 			for _, v := range g {
@@ -353,9 +397,22 @@ func (r *run[T]) afterEval(points []mnist.Point) error {
 				_, abs := floats.RelDiff(w, ref[i])
 				if floats.Worse(abs, ag.WeightsMaxAbsDiff) {
 					ag.WeightsMaxAbsDiff = abs
-					ag.WeightsMaxAbsAt = reference.Where{Iteration: points[0].Iteration, Step: r.c.Steps() - 1, Matrix: r.matrices[i]}
+					ag.WeightsMaxAbsAt = reference.Where{Iteration: iter, Step: r.c.Steps() - 1, Matrix: r.matrices[i]}
 				}
 			}
+		}
+	}
+	return nil
+}
+
+// afterEval records the evaluation's time and compares the nets'
+// accuracies and losses with the first's.
+func (r *run[T]) afterEval(points []mnist.Point) error {
+	for _, n := range r.nets {
+		n.endEval()
+	}
+	if ag := r.ag; ag != nil {
+		for j := 1; j < len(r.nets); j++ {
 			ag.TestAccMaxDiff = math.Max(ag.TestAccMaxDiff, math.Abs(points[0].TestAcc-points[j].TestAcc))
 			ag.TrainAccMaxDiff = math.Max(ag.TrainAccMaxDiff, math.Abs(points[0].TrainAcc-points[j].TrainAcc))
 			ag.TestLossMaxDiff = math.Max(ag.TestLossMaxDiff, math.Abs(points[0].TestLoss-points[j].TestLoss))

@@ -70,6 +70,9 @@ func TestAgreementBookkeeping(t *testing.T) {
 	// The evaluation after iteration 4: the hand-rolled's w12 has drifted by
 	// 0.125, and the accuracies differ.
 	nets[1].Weights()[1][2] += 0.125
+	if err := r.beforeEval(4); err != nil {
+		t.Fatal(err)
+	}
 	points := []mnist.Point{{Iteration: 4, TestAcc: 0.8, TrainAcc: 0.9}, {Iteration: 4, TestAcc: 0.75, TrainAcc: 0.95}, {Iteration: 4, TestAcc: 0.8, TrainAcc: 0.875}}
 	if err := r.afterEval(points); err != nil {
 		t.Fatal(err)

@@ -21,6 +21,10 @@ type Report struct {
 	WallSeconds float64               `json:"wall_seconds"`
 	// BLAS is the BLAS the implementations ran on (blas.Describe).
 	BLAS string `json:"blas"`
+	// Beside is true when the evaluations and the network checks ran beside
+	// the steps, on evaluators of their own (CompareOptions.Serial): the
+	// run's wall time is then less than the sum of its parts.
+	Beside bool `json:"beside"`
 	// Diverged is the error that stopped a training whose values stopped
 	// being finite (it wraps mnist.ErrDiverged), or "": the report then
 	// holds the run up to that step, and OK is false.
@@ -72,7 +76,8 @@ type RunReport struct {
 	GradNorms         []GradNorms `json:"grad_norms"`
 	TrainStepNsMedian int64       `json:"train_step_ns_median"`
 	EvalNsMedian      int64       `json:"eval_ns_median"`
-	// WallSeconds is the time spent in this implementation's steps and evaluations.
+	// WallSeconds is the time spent in this implementation's steps and
+	// evaluations, added (evaluations beside the steps overlap them: Beside).
 	WallSeconds float64 `json:"wall_seconds"`
 	// Learned summarises the final parameters of each learnable activation,
 	// in the order of Config.WeightNames; empty without one.

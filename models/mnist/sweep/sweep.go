@@ -3,6 +3,7 @@ package sweep
 import (
 	"errors"
 	"fmt"
+	"runtime"
 	"strings"
 	"time"
 
@@ -192,7 +193,7 @@ func SweepConfigs[T ops.Float](configs []mnist.Config, seeds []uint32, train, te
 		if err := c.Validate(); err != nil {
 			return nil, fmt.Errorf("sweep: configuration %d: %w", i+1, err)
 		}
-		if err := mnist.CheckMemory(c, floats.ElemSize[T](), 1, test.N); err != nil {
+		if err := mnist.CheckMemory(c, floats.ElemSize[T](), min(runtime.GOMAXPROCS(0), 2), test.N); err != nil { // the net and its evaluator
 			return nil, err
 		}
 		cell := SweepCell{HiddenAct: c.ActNames(), Output: c.Output.Name, Values: values(c),
@@ -333,6 +334,7 @@ func summarise(cells []SweepCell, runs []SweepRun) {
 }
 
 // sweepRun trains the hand-rolled net on c and summarises its trajectory.
+// With more than one core it evaluates beside the steps.
 func sweepRun[T ops.Float](c mnist.Config, train, test mnist.Data[T]) (SweepRun, error) {
 	run := SweepRun{HiddenAct: c.ActNames(), Output: c.Output.Name, Seed: c.Seed}
 	start := time.Now()
@@ -343,6 +345,15 @@ func sweepRun[T ops.Float](c mnist.Config, train, test mnist.Data[T]) (SweepRun,
 	h, err := mnist.NewHandRolled(c, ws)
 	if err != nil {
 		return run, err
+	}
+	if runtime.GOMAXPROCS(0) > 1 {
+		// The evaluations beside the steps, on a second net: the same
+		// points (mnist.Trainer.Background).
+		e, err := mnist.NewHandRolled(c, ws)
+		if err != nil {
+			return run, err
+		}
+		tr.Background([]mnist.Net[T]{e})
 	}
 	traj, err := tr.Run([]mnist.Net[T]{h}, mnist.Hooks[T]{})
 	run.WallSeconds = time.Since(start).Seconds()
