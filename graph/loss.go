@@ -132,9 +132,9 @@ func (op *lossOp) Do(in ...gorgonia.Value) (gorgonia.Value, error) {
 	x, t, cols := a.d[0], a.d[1], lastDim(a.d[0].Shape())
 	var sum float64
 	if x.Dtype() == tensor.Float64 {
-		sum, err = lossSum(op, x.Float64s(), t.Float64s(), cols)
+		sum, err = lossSum(op, x.Float64s(), outputOf[float64](a), t.Float64s(), cols)
 	} else {
-		sum, err = lossSum(op, x.Float32s(), t.Float32s(), cols)
+		sum, err = lossSum(op, x.Float32s(), outputOf[float32](a), t.Float32s(), cols)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("graph: %v: %w", op, err)
@@ -153,11 +153,12 @@ func lossKey(l ops.Loss) string {
 	return fmt.Sprintf("loss %q %T %v", l.Name(), l, l)
 }
 
-// lossSum is the unscaled loss: ops.CrossEntropy of the logits or
-// ops.SquaredError of the output.
-func lossSum[T ops.Float](op *lossOp, x, t []T, cols int) (float64, error) {
+// lossSum is the unscaled loss: the cross-entropy of the logits x, read
+// off their softmax y (ops.CrossEntropyGiven), or ops.SquaredError of the
+// output x.
+func lossSum[T ops.Float](op *lossOp, x, y, t []T, cols int) (float64, error) {
 	if op.o.CrossEntropy {
-		return ops.CrossEntropy(x, t, cols, op.k)
+		return ops.CrossEntropyGiven(x, y, t, cols, op.k)
 	}
 	return ops.OutputLoss(op.o, x, t, cols), nil
 }
@@ -232,4 +233,21 @@ func lossGrad[T ops.Float](o ops.Output, d, y, t []T, cols int, s float64) {
 	default:
 		ops.ScaledDiff(d, y, t, s)
 	}
+}
+
+// outputOf is the loss's third input, the softmax output that a
+// cross-entropy reads (nil for a loss of two inputs).
+func outputOf[T ops.Float](a args) []T {
+	d := a.d[2]
+	if d == nil {
+		return nil
+	}
+	var y []T
+	switch p := any(&y).(type) {
+	case *[]float64:
+		*p = d.Float64s()
+	case *[]float32:
+		*p = d.Float32s()
+	}
+	return y
 }

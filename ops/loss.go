@@ -254,6 +254,28 @@ func SquaredError[T Float](y, t []T) float64 {
 // x and t must be the same whole number of rows and k finite and nonzero:
 // anything else is an error.
 func CrossEntropy[T Float](x, t []T, cols int, k float64) (float64, error) {
+	return crossEntropy(x, nil, t, cols, k)
+}
+
+// CrossEntropyGiven is CrossEntropy with y = softmax(k·x) given, as the
+// softmax computed it (the output that a fused cross-entropy reads for its
+// gradient anyway): each row's ln Σ e^(k·x) is then k·x_j − ln y_j at the
+// row's largest y_j, which is at least 1/cols and so never underflows: one
+// logarithm a row instead of cols exponentials and one. It differs from
+// CrossEntropy by the rounding of that y_j: about one unit in the last place
+// of y's type, relative, in each row's ln Σ e^(k·x), which is as close as
+// CrossEntropy's own sum of exponentials comes in float64. y must hold as
+// many values as x.
+func CrossEntropyGiven[T Float](x, y, t []T, cols int, k float64) (float64, error) {
+	if len(y) != len(x) {
+		return 0, fmt.Errorf("ops: cross-entropy: %d logits and %d outputs, want as many", len(x), len(y))
+	}
+	return crossEntropy(x, y, t, cols, k)
+}
+
+// crossEntropy is CrossEntropy, reading each row's ln Σ e^(k·x) off y when
+// y is not nil (CrossEntropyGiven).
+func crossEntropy[T Float](x, y, t []T, cols int, k float64) (float64, error) {
 	switch {
 	case cols <= 0:
 		return 0, fmt.Errorf("ops: cross-entropy: row length %d", cols)
@@ -272,15 +294,30 @@ func CrossEntropy[T Float](x, t []T, cols int, k float64) (float64, error) {
 		if math.Abs(ts-1) > 1e-6*float64(cols) {
 			return 0, fmt.Errorf("ops: cross-entropy: target row %d sums to %v, want 1 (a distribution)", r/cols, ts)
 		}
-		m := math.Inf(-1)
-		for _, v := range xr {
-			m = math.Max(m, k*float64(v))
+		var lz float64 // ln Σ e^(k·x), stable
+		if y != nil {
+			yr := y[r : r+cols]
+			j := 0
+			for i, v := range yr {
+				if v > yr[j] || v != v {
+					j = i
+					if v != v {
+						break
+					}
+				}
+			}
+			lz = k*float64(xr[j]) - math.Log(float64(yr[j]))
+		} else {
+			m := math.Inf(-1)
+			for _, v := range xr {
+				m = math.Max(m, k*float64(v))
+			}
+			var z float64
+			for _, v := range xr {
+				z += math.Exp(k*float64(v) - m)
+			}
+			lz = m + math.Log(z)
 		}
-		var z float64
-		for _, v := range xr {
-			z += math.Exp(k*float64(v) - m)
-		}
-		lz := m + math.Log(z) // ln Σ e^x, stable
 		for j, v := range xr {
 			if tr[j] != 0 {
 				sum -= float64(tr[j]) * (k*float64(v) - lz)

@@ -2,6 +2,7 @@ package ops_test
 
 import (
 	"math"
+	"math/rand/v2"
 	"strings"
 	"testing"
 
@@ -138,5 +139,64 @@ func TestCrossEntropyRefusesBadArguments(t *testing.T) {
 	}
 	if l, err := ops.CrossEntropy(x, tg, 2, 1); err != nil || !(l > 0) {
 		t.Errorf("valid arguments: %v, %v", l, err)
+	}
+}
+
+// TestCrossEntropyGiven: the cross-entropy read off the softmax's output
+// agrees with the one computed from the logits alone, on rows whose spread
+// leaves some outputs at 1e-40 or at exactly 0 and on soft targets that
+// weigh such entries, to float64's precision (float32's for float32 rows);
+// a NaN logit gives NaN; outputs of another length are an error.
+func TestCrossEntropyGiven(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	const cols, rows = 10, 50
+	for _, spread := range []float64{1, 50, 500} {
+		for _, base := range []float64{math.E, 2, 10} {
+			sm, err := ops.NewSoftmax(base)
+			if err != nil {
+				t.Fatal(err)
+			}
+			k := math.Log(base)
+			x, tg := make([]float64, cols*rows), make([]float64, cols*rows)
+			for r := range rows {
+				for j := range cols {
+					x[r*cols+j] = spread * rng.NormFloat64()
+				}
+				if r%2 == 0 {
+					tg[r*cols+rng.IntN(cols)] = 1
+				} else {
+					for j := range cols {
+						tg[r*cols+j] = 1.0 / cols
+					}
+				}
+			}
+			y := make([]float64, len(x))
+			ops.Forward(sm, y, x, cols)
+			want, err := ops.CrossEntropy(x, tg, cols, k)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := ops.CrossEntropyGiven(x, y, tg, cols, k)
+			if err != nil || !(math.Abs(got-want) <= 1e-14*math.Abs(want)) {
+				t.Errorf("spread %g, base %g: float64 %v, %v; from the logits %v", spread, base, got, err, want)
+			}
+			x32, y32, t32 := make([]float32, len(x)), make([]float32, len(x)), make([]float32, len(x))
+			for i := range x {
+				x32[i], t32[i] = float32(x[i]), float32(tg[i])
+			}
+			ops.Forward(sm, y32, x32, cols)
+			want32, _ := ops.CrossEntropy(x32, t32, cols, k)
+			got32, err := ops.CrossEntropyGiven(x32, y32, t32, cols, k)
+			if err != nil || !(math.Abs(got32-want32) <= 1e-6*math.Abs(want32)) {
+				t.Errorf("spread %g, base %g: float32 %v, %v; from the logits %v", spread, base, got32, err, want32)
+			}
+		}
+	}
+	x, y, tg := []float64{1, math.NaN(), 0}, []float64{0.5, math.NaN(), 0.5}, []float64{1, 0, 0}
+	if got, err := ops.CrossEntropyGiven(x, y, tg, 3, 1); err != nil || !math.IsNaN(got) {
+		t.Errorf("a NaN logit: %v, %v; want NaN", got, err)
+	}
+	if _, err := ops.CrossEntropyGiven(x, y[:2], tg, 3, 1); err == nil {
+		t.Error("two outputs for three logits: no error")
 	}
 }
