@@ -297,13 +297,10 @@ func crossEntropy[T Float](x, y, t []T, cols int, k float64) (float64, error) {
 		var lz float64 // ln Σ e^(k·x), stable
 		if y != nil {
 			yr := y[r : r+cols]
-			j := 0
+			j := 0 // a NaN logit makes the whole row NaN: then lz is NaN
 			for i, v := range yr {
-				if v > yr[j] || v != v {
+				if v > yr[j] {
 					j = i
-					if v != v {
-						break
-					}
 				}
 			}
 			lz = k*float64(xr[j]) - math.Log(float64(yr[j]))

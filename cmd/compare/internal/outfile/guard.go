@@ -46,23 +46,31 @@ func (g *Guard) Cleanup() error {
 	return errors.Join(errs...)
 }
 
-// add records the temporary file name, or, if the Guard is closed, removes
-// it and reports ErrInterrupted. A nil Guard tracks nothing.
-func (g *Guard) add(name string) error {
+// create makes a temporary file in dir (os.CreateTemp's pattern) and
+// records it, both under the Guard's lock, so that a Cleanup cannot come
+// between them: the file is either never made (the Guard is closed:
+// ErrInterrupted) or recorded, and removed by Cleanup. (A command stopped by
+// an interrupt may exit while a Write is under way on another goroutine:
+// a file made but not yet recorded would stay behind.) A nil Guard only
+// makes the file.
+func (g *Guard) create(dir, pattern string) (*os.File, error) {
 	if g == nil {
-		return nil
+		return os.CreateTemp(dir, pattern)
 	}
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	if g.closed.Load() {
-		os.Remove(name)
-		return ErrInterrupted
+		return nil, ErrInterrupted
+	}
+	f, err := os.CreateTemp(dir, pattern)
+	if err != nil {
+		return nil, err
 	}
 	if g.temps == nil {
 		g.temps = map[string]struct{}{}
 	}
-	g.temps[name] = struct{}{}
-	return nil
+	g.temps[f.Name()] = struct{}{}
+	return f, nil
 }
 
 // done forgets the temporary file name, renamed or removed by its Write.

@@ -48,15 +48,14 @@ func (t Target) Write(g *Guard, fn func(io.Writer) error) error {
 		return fail("before start", err)
 	}
 	dir := filepath.Dir(t.resolved)
-	f, err := os.CreateTemp(dir, tempPattern(t.resolved))
+	f, err := g.create(dir, tempPattern(t.resolved))
 	if err != nil {
-		return fail("create temporary file", cause(err))
-	}
-	tmp := f.Name()
-	if err := g.add(tmp); err != nil {
-		f.Close()
+		if !errors.Is(err, ErrInterrupted) {
+			err = cause(err)
+		}
 		return fail("create temporary file", err)
 	}
+	tmp := f.Name()
 	renamed := false
 	defer func() {
 		if !renamed {

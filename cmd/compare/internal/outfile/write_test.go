@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"sync"
 	"syscall"
@@ -283,5 +284,51 @@ func TestWriteNilFunc(t *testing.T) {
 	}
 	if ents, _ := os.ReadDir(dir); len(ents) != 1 {
 		t.Errorf("%d entries in the directory, want the target alone", len(ents))
+	}
+}
+
+// TestCleanupLeavesNoTempWhileWriting: the moment Cleanup returns, no
+// temporary file is in the directory, although Writes are under way on
+// other goroutines (a command stopped by an interrupt exits then, without
+// waiting for them), whatever point of their Write they are at.
+func TestCleanupLeavesNoTempWhileWriting(t *testing.T) {
+	dir := t.TempDir()
+	for trial := range 200 {
+		var g Guard
+		var wg sync.WaitGroup
+		stop := make(chan struct{})
+		for w := range 4 {
+			tg, err := Check(filepath.Join(dir, fmt.Sprintf("out%d", w)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			wg.Go(func() {
+				for {
+					select {
+					case <-stop:
+						return
+					default:
+					}
+					tg.Write(&g, writeString("x"))
+				}
+			})
+		}
+		for range trial % 7 {
+			runtime.Gosched()
+		}
+		if err := g.Cleanup(); err != nil {
+			t.Fatal(err)
+		}
+		ents, err := os.ReadDir(dir)
+		close(stop)
+		wg.Wait()
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, e := range ents {
+			if strings.Contains(e.Name(), ".tmp") {
+				t.Fatalf("trial %d: %s in the directory when Cleanup returned", trial, e.Name())
+			}
+		}
 	}
 }
