@@ -92,8 +92,8 @@ type job[T ops.Float] struct {
 	done   chan error
 }
 
-// maxQueued is the most jobs queued to the evaluators at once; more wait for
-// the first to be delivered.
+// maxQueued is the most jobs queued to the evaluators' goroutine at once;
+// queueing another waits until it takes one.
 const maxQueued = 8
 
 // start checks the evaluators against the nets and starts their goroutine.
@@ -152,12 +152,10 @@ func (r *trainRun[T]) queue(j *job[T]) error {
 	if r.evals == nil {
 		return r.finish(j, guard(j.what, func() error { return j.run(r.nets) }))
 	}
-	if r.loaded != r.steps || len(r.pending) == maxQueued {
+	if r.loaded != r.steps {
 		if err := r.deliver(true); err != nil {
 			return err
 		}
-	}
-	if r.loaded != r.steps {
 		for k, n := range r.nets {
 			ew := r.evals[k].Weights()
 			for i, w := range n.Weights() {

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"outgrad/models/mnist"
 	"outgrad/models/mnist/internal/mnisttest"
@@ -32,11 +33,10 @@ func backgroundConfig() mnist.Config {
 	return c
 }
 
-// newBackgroundRun returns a Trainer of backgroundConfig and its hand-rolled
+// newBackgroundRun returns a Trainer of c and its hand-rolled
 // net, and with background an evaluator for it, wrapped by wrap when not nil.
-func newBackgroundRun(t *testing.T, background bool, wrap func(mnist.Net[float64]) mnist.Net[float64]) (*mnist.Trainer[float64], mnist.Net[float64]) {
+func newBackgroundRun(t *testing.T, c mnist.Config, background bool, wrap func(mnist.Net[float64]) mnist.Net[float64]) (*mnist.Trainer[float64], mnist.Net[float64]) {
 	t.Helper()
-	c := backgroundConfig()
 	train, test := mnisttest.SynthData[float64](200, 1), mnisttest.SynthData[float64](300, 2)
 	tr, ws, err := mnist.NewTrainer(c, train, test)
 	if err != nil {
@@ -67,7 +67,7 @@ func newBackgroundRun(t *testing.T, background bool, wrap func(mnist.Net[float64
 func trainWith(t *testing.T, background bool, hooks mnist.Hooks[float64]) (traj [][]mnist.Point, final [][]float64, order []string, netLogits, evalLogits int64, err error) {
 	t.Helper()
 	var nl, el atomic.Int64
-	tr, h := newBackgroundRun(t, background, func(e mnist.Net[float64]) mnist.Net[float64] { return countingNet{e, &el} })
+	tr, h := newBackgroundRun(t, backgroundConfig(), background, func(e mnist.Net[float64]) mnist.Net[float64] { return countingNet{e, &el} })
 	hooks.BeforeEval = func(iter int) error {
 		order = append(order, fmt.Sprint("b", iter))
 		return nil
@@ -132,7 +132,7 @@ func TestBackgroundSamePoints(t *testing.T) {
 // runs at once on the nets themselves.
 func TestAsideGetsTheWeightsOfTheMoment(t *testing.T) {
 	for _, background := range []bool{false, true} {
-		tr, h := newBackgroundRun(t, background, nil)
+		tr, h := newBackgroundRun(t, backgroundConfig(), background, nil)
 		var problems []string
 		ran := 0
 		boom := errors.New("boom")
@@ -247,3 +247,55 @@ func TestBackgroundErrors(t *testing.T) {
 type panicky struct{ mnist.Net[float64] }
 
 func (panicky) Logits([]float64, int) ([]float64, error) { panic("no logits") }
+
+// TestAsideQueues: work set aside returns at once, while earlier work is
+// still running; more of it at one point than the queue holds runs, in the
+// order given; a panic in it is an error of Run naming the check; a run
+// without dropout sets aside a batch without masks.
+func TestAsideQueues(t *testing.T) {
+	for _, dropout := range []bool{true, false} {
+		c := backgroundConfig()
+		c.Dropout = dropout
+		tr, h := newBackgroundRun(t, c, true, nil)
+		release := make(chan struct{})
+		var order []int
+		hooks := mnist.Hooks[float64]{BeforeStep: func(b mnist.Batch[float64]) error {
+			if b.Iteration != 1 || b.Step != 0 {
+				return nil
+			}
+			if err := tr.Aside(b, func(mnist.Batch[float64], []mnist.Net[float64]) error {
+				select {
+				case <-release:
+					return nil
+				case <-time.After(10 * time.Second):
+					return errors.New("the hook waited for the work it set aside")
+				}
+			}); err != nil {
+				return err
+			}
+			if err := tr.Aside(b, func(mnist.Batch[float64], []mnist.Net[float64]) error { return nil }); err != nil {
+				return err
+			}
+			close(release)
+			for i := range 20 {
+				if err := tr.Aside(b, func(got mnist.Batch[float64], _ []mnist.Net[float64]) error {
+					order = append(order, i)
+					if (got.Masks != nil) != dropout {
+						return fmt.Errorf("masks %v, dropout %v", got.Masks != nil, dropout)
+					}
+					return nil
+				}); err != nil {
+					return err
+				}
+			}
+			return tr.Aside(b, func(mnist.Batch[float64], []mnist.Net[float64]) error { panic("no check") })
+		}}
+		_, err := tr.Run([]mnist.Net[float64]{h}, hooks)
+		if want := "check: " + ops.ErrPanic.Error(); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("dropout %v: Run = %v, want an error with %q", dropout, err, want)
+		}
+		if want := []int{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19}; !slices.Equal(order, want) {
+			t.Errorf("dropout %v: the work ran in the order %v, want %v", dropout, order, want)
+		}
+	}
+}
