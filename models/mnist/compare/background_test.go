@@ -65,3 +65,20 @@ func TestBackgroundSameReport(t *testing.T) {
 		t.Errorf("a wrong slope: ok %v, failures %v, reports equal %v; want both networks' finite-difference checks failed and equal reports", rep.OK, rep.Checks.Failures, bg == serial)
 	}
 }
+
+// TestOneCoreEvaluatesBetween: with one core (GOMAXPROCS=1) a comparison
+// evaluates between the steps, and says so.
+func TestOneCoreEvaluatesBetween(t *testing.T) {
+	c := mnisttest.SmallConfig()
+	c.TrainImages, c.Batch, c.Iterations, c.Hidden = 100, 50, 1, []int{8}
+	train, test := mnisttest.SynthData[float64](100, 1), mnisttest.SynthData[float64](50, 2)
+	old := runtime.GOMAXPROCS(1)
+	rep, err := Compare(c, train, test, CompareOptions{Impl: mnist.ImplHandRolled})
+	runtime.GOMAXPROCS(old)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Beside {
+		t.Error("one core: the report says the evaluations ran beside the steps")
+	}
+}

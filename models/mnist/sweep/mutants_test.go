@@ -3,6 +3,8 @@ package sweep
 import (
 	"errors"
 	"fmt"
+	"runtime"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -93,9 +95,13 @@ func TestSweepRunBestIsFirstMaximum(t *testing.T) {
 	c := mnisttest.SmallConfig()
 	c.TrainImages, c.Batch, c.Iterations, c.EvalEvery, c.Hidden = 100, 50, 8, 1, []int{16}
 	train, test := mnisttest.SynthData[float64](100, 9), mnisttest.SynthData[float64](100, 10)
-	run, err := sweepRun(c, train, test)
+	run, err := sweepRun(c, train, test, false)
 	if err != nil {
 		t.Fatal(err)
+	}
+	// Evaluated beside the steps, on a second net: the same points.
+	if beside, err := sweepRun(c, train, test, true); err != nil || !slices.Equal(beside.Trajectory, run.Trajectory) {
+		t.Errorf("evaluated beside the steps: %v, %v; between them %v", beside.Trajectory, err, run.Trajectory)
 	}
 	best := 0
 	for i, p := range run.Trajectory {
@@ -105,6 +111,25 @@ func TestSweepRunBestIsFirstMaximum(t *testing.T) {
 	}
 	if len(run.Trajectory) != 8 || run.BestTestAcc != run.Trajectory[best].TestAcc || run.BestIteration != run.Trajectory[best].Iteration {
 		t.Errorf("best %g at iteration %d, want %g at %d: %v", run.BestTestAcc, run.BestIteration, run.Trajectory[best].TestAcc, run.Trajectory[best].Iteration, run.Trajectory)
+	}
+}
+
+// TestSweepBesideWithTwoCores: a sweep evaluates beside its runs' steps
+// when it has a second core, and says so; with one, between them.
+func TestSweepBesideWithTwoCores(t *testing.T) {
+	c := mnisttest.SmallConfig()
+	c.TrainImages, c.Batch, c.Iterations, c.Hidden = 100, 50, 1, []int{8}
+	train, test := mnisttest.SynthData[float64](100, 1), mnisttest.SynthData[float64](50, 2)
+	for _, procs := range []int{1, 2} {
+		old := runtime.GOMAXPROCS(procs)
+		rep, err := SweepConfigs([]mnist.Config{c}, []uint32{1}, train, test, nil)
+		runtime.GOMAXPROCS(old)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if rep.Beside != (procs > 1) {
+			t.Errorf("GOMAXPROCS %d: beside %v", procs, rep.Beside)
+		}
 	}
 }
 

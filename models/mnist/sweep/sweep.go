@@ -84,6 +84,9 @@ type SweepReport struct {
 	OK           bool           `json:"ok"`
 	Failures     []string       `json:"failures,omitempty"`
 	WallSeconds  float64        `json:"wall_seconds"`
+	// Beside is true when every run made its evaluations beside its steps,
+	// on a second net (with more than one core: mnist.Trainer.Background).
+	Beside bool `json:"beside"`
 }
 
 // ConfigChecks is the outcome of Preflight for one configuration of a sweep.
@@ -186,14 +189,20 @@ func SweepConfigs[T ops.Float](configs []mnist.Config, seeds []uint32, train, te
 		return nil, fmt.Errorf("%w: %d configurations × %d seeds is more than %d runs", ErrTooMany, len(configs), len(seeds), MaxRuns)
 	}
 	start := time.Now()
-	rep := &SweepReport{Impl: mnist.ImplHandRolled, Best: -1, Seeds: seeds, OK: true}
+	// With a second core each run evaluates beside its steps, on a
+	// second net.
+	beside, nets := runtime.GOMAXPROCS(0) > 1, 1
+	if beside {
+		nets = 2
+	}
+	rep := &SweepReport{Impl: mnist.ImplHandRolled, Best: -1, Seeds: seeds, OK: true, Beside: beside}
 	rest := ""
 	seen := map[string]bool{}
 	for i, c := range configs {
 		if err := c.Validate(); err != nil {
 			return nil, fmt.Errorf("sweep: configuration %d: %w", i+1, err)
 		}
-		if err := mnist.CheckMemory(c, floats.ElemSize[T](), min(runtime.GOMAXPROCS(0), 2), test.N); err != nil { // the net and its evaluator
+		if err := mnist.CheckMemory(c, floats.ElemSize[T](), nets, test.N); err != nil {
 			return nil, err
 		}
 		cell := SweepCell{HiddenAct: c.ActNames(), Output: c.Output.Name, Values: values(c),
@@ -273,7 +282,7 @@ func SweepConfigs[T ops.Float](configs []mnist.Config, seeds []uint32, train, te
 			if progress != nil {
 				progress(what + ": training")
 			}
-			run, err := sweepRun(c, train, test)
+			run, err := sweepRun(c, train, test, beside)
 			if err != nil {
 				return nil, fmt.Errorf("sweep: %s: %w", what, err)
 			}
@@ -333,9 +342,9 @@ func summarise(cells []SweepCell, runs []SweepRun) {
 	}
 }
 
-// sweepRun trains the hand-rolled net on c and summarises its trajectory.
-// With more than one core it evaluates beside the steps.
-func sweepRun[T ops.Float](c mnist.Config, train, test mnist.Data[T]) (SweepRun, error) {
+// sweepRun trains the hand-rolled net on c and summarises its trajectory;
+// with beside, it evaluates beside the steps.
+func sweepRun[T ops.Float](c mnist.Config, train, test mnist.Data[T], beside bool) (SweepRun, error) {
 	run := SweepRun{HiddenAct: c.ActNames(), Output: c.Output.Name, Seed: c.Seed}
 	start := time.Now()
 	tr, ws, err := mnist.NewTrainer(c, train, test)
@@ -346,7 +355,7 @@ func sweepRun[T ops.Float](c mnist.Config, train, test mnist.Data[T]) (SweepRun,
 	if err != nil {
 		return run, err
 	}
-	if runtime.GOMAXPROCS(0) > 1 {
+	if beside {
 		// The evaluations beside the steps, on a second net: the same
 		// points (mnist.Trainer.Background).
 		e, err := mnist.NewHandRolled(c, ws)
