@@ -30,7 +30,7 @@ import (
 // it, as without Background). nil (the default) evaluates on Run's
 // goroutine, between the steps.
 //
-// It pays with a second core: the book's run spends a fifth of its time in
+// It pays with a second core: the book's run spends a third of its time in
 // evaluations and checks, which then overlap the steps.
 func (t *Trainer[T]) Background(evals []Net[T]) {
 	t.evals = evals
