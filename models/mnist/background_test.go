@@ -216,17 +216,10 @@ func TestBackgroundErrors(t *testing.T) {
 			return []mnist.Net[float64]{panicky{e}}
 		}, "evaluation: " + ops.ErrPanic.Error()},
 	} {
-		tr, ws, err := mnist.NewTrainer(c, train, test)
-		if err != nil {
-			t.Fatal(err)
-		}
-		h, err := mnist.NewHandRolled(c, ws)
-		if err != nil {
-			t.Fatal(err)
-		}
-		tr.Background(tc.evals(ws))
+		tr, h := newBackgroundRun(t, c, false, nil)
+		tr.Background(tc.evals(h.Weights()))
 		steps := 0
-		_, err = tr.Run([]mnist.Net[float64]{h}, mnist.Hooks[float64]{AfterStep: func(mnist.Batch[float64]) error { steps++; return nil }})
+		_, err := tr.Run([]mnist.Net[float64]{h}, mnist.Hooks[float64]{AfterStep: func(mnist.Batch[float64]) error { steps++; return nil }})
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%s: Run = %v, want an error with %q", tc.name, err, tc.want)
 		}

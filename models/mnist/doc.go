@@ -4,7 +4,9 @@
 // (Net), the initial weights (InitWeights), the training loop that runs
 // implementations in lock step on one stream of weights and dropout masks
 // and evaluates their accuracies and losses (Trainer, Point: the losses are
-// per-example means at evaluation time, without the 1/batch² of training),
+// per-example means at evaluation time, without the 1/batch² of training;
+// between the steps, or beside them on a second set of nets:
+// Trainer.Background),
 // the update rule and learning-rate schedule (Config.Optimizer and
 // Config.Schedule, applied by package ops/optim, the same code in every
 // implementation), the memory a run needs (Config.MemoryBytes, CheckMemory), the

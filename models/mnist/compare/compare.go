@@ -177,6 +177,21 @@ func newNet[T ops.Float](name string, c mnist.Config, ws [][]T) (mnist.Net[T], f
 	return h, func() {}, nil
 }
 
+// newNets builds the implementations called names, adding the function that
+// closes each to closers.
+func newNets[T ops.Float](names []string, c mnist.Config, ws [][]T, closers *[]func()) ([]mnist.Net[T], error) {
+	var nets []mnist.Net[T]
+	for _, name := range names {
+		n, closeNet, err := newNet(name, c, ws)
+		if err != nil {
+			return nil, err
+		}
+		*closers = append(*closers, closeNet)
+		nets = append(nets, n)
+	}
+	return nets, nil
+}
+
 // Compare trains the chosen implementations (graph and hand-rolled by
 // default, in that order) in lock step from the same initial weights, batches
 // and masks, and checks them against references that share no code with them.
@@ -248,14 +263,15 @@ func Compare[T ops.Float](c mnist.Config, train, test mnist.Data[T], opts Compar
 			ws[i] = floats.ToT[T](opts.Init[i])
 		}
 	}
-	var nets []mnist.Net[T]
-	for _, name := range opts.impls() {
-		n, closeNet, err := newNet(name, c, ws)
-		if err != nil {
-			return nil, err
+	var closers []func()
+	defer func() {
+		for _, f := range closers {
+			f()
 		}
-		defer closeNet()
-		nets = append(nets, n)
+	}()
+	nets, err := newNets(opts.impls(), c, ws, &closers)
+	if err != nil {
+		return nil, err
 	}
 	k, err := reference.NewChecker(c, ws, opts.impls(), !opts.FirstStepChecksOnly)
 	if err != nil {
@@ -265,14 +281,12 @@ func Compare[T ops.Float](c mnist.Config, train, test mnist.Data[T], opts Compar
 	r := newRun(c, opts, tol, nets, k)
 	r.aside = tr.Aside
 	if background {
-		var evals []mnist.Net[T]
-		for i, name := range opts.impls() {
-			n, closeNet, err := newNet(name, c, ws)
-			if err != nil {
-				return nil, err
-			}
-			defer closeNet()
-			evals = append(evals, &evalNet[T]{Net: n, of: r.nets[i]})
+		evals, err := newNets(opts.impls(), c, ws, &closers)
+		if err != nil {
+			return nil, err
+		}
+		for i, e := range evals {
+			evals[i] = &evalNet[T]{Net: e, of: r.nets[i]}
 		}
 		tr.Background(evals)
 	}
