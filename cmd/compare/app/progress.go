@@ -22,10 +22,19 @@ type progress struct {
 	iters, steps int // iterations, and steps per iteration
 	start, last  time.Time
 	shown        bool
+	// first is when the first step ended, firstDone the steps done then:
+	// the time to go is judged from the steps after it, not from the
+	// loading and building before the training.
+	first     time.Time
+	firstDone int
+	// iter and done are where the last step left the training: a row
+	// printed later (its evaluation ran beside the steps) reports them.
+	iter, done int
+	now        func() time.Time
 }
 
 func newProgress(w io.Writer, c mnist.Config, quiet bool) *progress {
-	p := &progress{w: w, quiet: quiet, iters: c.Iterations, steps: c.Steps(), start: time.Now()}
+	p := &progress{w: w, quiet: quiet, iters: c.Iterations, steps: c.Steps(), start: time.Now(), now: time.Now}
 	if f, ok := w.(*os.File); ok {
 		if st, err := f.Stat(); err == nil && st.Mode()&os.ModeCharDevice != 0 {
 			p.tty = true
@@ -34,13 +43,15 @@ func newProgress(w io.Writer, c mnist.Config, quiet bool) *progress {
 	return p
 }
 
-// status describes the run after `done` finished steps, in iteration iter.
+// status describes the run after `done` finished steps, in iteration iter:
+// the time to go at the rate of the steps since the first.
 func (p *progress) status(iter, done int) string {
-	el := time.Since(p.start)
+	now := p.now()
+	el := now.Sub(p.start)
 	eta := "?"
-	if done > 0 {
+	if since := done - p.firstDone; !p.first.IsZero() && since > 0 {
 		total := p.iters * p.steps
-		eta = time.Duration(float64(el) * float64(total-done) / float64(done)).Round(time.Second).String()
+		eta = time.Duration(float64(now.Sub(p.first)) * float64(total-done) / float64(since)).Round(time.Second).String()
 	}
 	return fmt.Sprintf("iteration %d/%d  elapsed %s  to go ~%s", iter+1, p.iters, el.Round(time.Second), eta)
 }
@@ -49,18 +60,24 @@ func (p *progress) status(iter, done int) string {
 func (p *progress) step(iter, step int) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	now, done := p.now(), iter*p.steps+step+1
+	if p.first.IsZero() {
+		p.first, p.firstDone = now, done
+	}
+	p.iter, p.done = iter, done
 	if p.quiet || !p.tty || p.stopped {
 		return
 	}
-	if now := time.Now(); now.Sub(p.last) >= 100*time.Millisecond {
+	if now.Sub(p.last) >= 100*time.Millisecond {
 		p.last = now
-		fmt.Fprintf(p.w, "\r\033[K%s", p.status(iter, iter*p.steps+step+1))
+		fmt.Fprintf(p.w, "\r\033[K%s", p.status(iter, done))
 		p.shown = true
 	}
 }
 
 // row prints an evaluation's row s on out (between progress lines) and,
-// unless quiet or on a terminal, the progress after iteration iter.
+// unless quiet or on a terminal, the progress: where the steps are, which
+// is past iteration iter when the evaluation ran beside them.
 func (p *progress) row(out io.Writer, s string, iter int) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
@@ -72,7 +89,11 @@ func (p *progress) row(out io.Writer, s string, iter int) {
 	if p.quiet || p.tty {
 		return
 	}
-	fmt.Fprintf(p.w, "compare: %s\n", p.status(iter, (iter+1)*p.steps))
+	at, done := iter, (iter+1)*p.steps
+	if p.done > done {
+		at, done = p.iter, p.done
+	}
+	fmt.Fprintf(p.w, "compare: %s\n", p.status(at, done))
 }
 
 // line prints a progress line of its own, unless quiet, prefixed as every

@@ -143,6 +143,23 @@ func (o CompareOptions) ValidateFor(c mnist.Config) error {
 	return nil
 }
 
+// beside reports whether the evaluations and the network checks run beside
+// the steps: unless Serial, with more than one core.
+func (o CompareOptions) beside() bool {
+	return !o.Serial && runtime.GOMAXPROCS(0) > 1
+}
+
+// memoryNets is the number of networks' worth of memory a comparison holds
+// (mnist.CheckMemory): each implementation's, twice when the evaluations
+// run beside the steps (the evaluators), and two more for the references.
+func (o CompareOptions) memoryNets() int {
+	n := len(o.impls())
+	if o.beside() {
+		n *= 2
+	}
+	return n + 2
+}
+
 // impls returns the implementations an Impl value trains, in order.
 func (o CompareOptions) impls() []string {
 	switch o.Impl {
@@ -238,12 +255,8 @@ func Compare[T ops.Float](c mnist.Config, train, test mnist.Data[T], opts Compar
 		// configuration, and its check says "not run" with the reason.
 		opts.Impl = ImplBoth
 	}
-	background := !opts.Serial && runtime.GOMAXPROCS(0) > 1
-	copies := 1
-	if background {
-		copies = 2 // the evaluators
-	}
-	if err := mnist.CheckMemory(c, floats.ElemSize[T](), copies*len(opts.impls())+2, test.N); err != nil {
+	background := opts.beside()
+	if err := mnist.CheckMemory(c, floats.ElemSize[T](), opts.memoryNets(), test.N); err != nil {
 		return nil, err
 	}
 	tr, ws, err := mnist.NewTrainer(c, train, test)

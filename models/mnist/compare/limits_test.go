@@ -21,7 +21,8 @@ func liveHeap() uint64 {
 // measureCompare runs Compare on synthetic data of c.TrainImages training and
 // test images and returns the most live heap, above what was live before
 // the data was made, seen after every step and evaluation, and the
-// estimate MemoryBytes for the same run (as Compare calls CheckMemory).
+// estimate MemoryBytes for the same run (as Compare calls CheckMemory:
+// opts.memoryNets networks).
 func measureCompare[T ops.Float](t *testing.T, c mnist.Config, test int, impl string) (used, estimate int64) {
 	t.Helper()
 	base := liveHeap()
@@ -41,7 +42,7 @@ func measureCompare[T ops.Float](t *testing.T, c mnist.Config, test int, impl st
 	}
 	runtime.KeepAlive(train)
 	runtime.KeepAlive(tst)
-	return int64(peak) - int64(base), c.MemoryBytes(floats.ElemSize[T](), len(opts.impls())+2, test)
+	return int64(peak) - int64(base), c.MemoryBytes(floats.ElemSize[T](), opts.memoryNets(), test)
 }
 
 // TestMemoryEstimateCovers holds MemoryBytes to its promise, that it errs on

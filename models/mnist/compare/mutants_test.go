@@ -3,6 +3,7 @@ package compare
 import (
 	"errors"
 	"math"
+	"runtime"
 	"runtime/debug"
 	"slices"
 	"testing"
@@ -164,19 +165,32 @@ func TestChecksRunAtTheFirstStepAfterEvaluations(t *testing.T) {
 }
 
 // TestCompareCountsEveryNetInTheMemoryCheck: the memory check counts the
-// implementations run and two more nets' worth (the references): with the
-// process's memory limit between the estimates for two and for four nets,
-// comparing two implementations is refused as too large. (The limit is the
-// soft memory limit, restored after.)
+// implementations run, their evaluators when the evaluations run beside the
+// steps, and two more nets' worth (the references): comparing two
+// implementations counts six nets beside the steps and four between them,
+// and with the process's memory limit between the estimates for one net
+// fewer and for that many the comparison is refused as too large. (The limit
+// is the soft memory limit, restored after.)
 func TestCompareCountsEveryNetInTheMemoryCheck(t *testing.T) {
+	if runtime.GOMAXPROCS(0) < 2 {
+		t.Skip("one core: the evaluations run between the steps only")
+	}
 	c := mnisttest.SmallConfig()
 	c.TrainImages, c.Batch, c.Iterations, c.Hidden = 100, 50, 1, []int{8}
 	train, test := mnisttest.SynthData[float64](100, 1), mnisttest.SynthData[float64](50, 2)
-	two, four := c.MemoryBytes(8, 2, test.N), c.MemoryBytes(8, 4, test.N)
-	old := debug.SetMemoryLimit((two + four) / 2)
-	defer debug.SetMemoryLimit(old)
-	if _, err := Compare(c, train, test, CompareOptions{}); !errors.Is(err, mnist.ErrTooLarge) {
-		t.Errorf("limit between %d and %d bytes: %v, want too large", two, four, err)
+	for _, serial := range []bool{false, true} {
+		opts := CompareOptions{Serial: serial}
+		nets := opts.memoryNets()
+		if want := map[bool]int{false: 6, true: 4}[serial]; nets != want {
+			t.Errorf("serial %v: %d nets counted, want %d", serial, nets, want)
+		}
+		fewer, all := c.MemoryBytes(8, nets-1, test.N), c.MemoryBytes(8, nets, test.N)
+		old := debug.SetMemoryLimit((fewer + all) / 2)
+		_, err := Compare(c, train, test, opts)
+		debug.SetMemoryLimit(old)
+		if !errors.Is(err, mnist.ErrTooLarge) {
+			t.Errorf("serial %v: limit between %d and %d bytes: %v, want too large", serial, fewer, all, err)
+		}
 	}
 }
 
