@@ -48,9 +48,10 @@ type CompareOptions struct {
 	OnEval func(names []string, points []mnist.Point)
 	// Serial makes the evaluations and the network checks between the
 	// steps, on the goroutine that trains. By default, with more than one
-	// core (GOMAXPROCS > 1), they run beside the steps on a second set of
-	// nets given the weights at each evaluation (mnist.Trainer.Background):
-	// the same results, the run shorter by most of their time.
+	// core (GOMAXPROCS > 1) and memory for them, they run beside the steps
+	// on a second set of nets given the weights at each evaluation
+	// (mnist.Trainer.Background): the same results, the run shorter by most
+	// of their time. Report.Beside says which ran.
 	Serial bool
 }
 
@@ -257,7 +258,14 @@ func Compare[T ops.Float](c mnist.Config, train, test mnist.Data[T], opts Compar
 	}
 	background := opts.beside()
 	if err := mnist.CheckMemory(c, floats.ElemSize[T](), opts.memoryNets(), test.N); err != nil {
-		return nil, err
+		// Without room for the evaluators, the run evaluates between the
+		// steps (Report.Beside false), as it would on one core.
+		serial := opts
+		serial.Serial = true
+		if mnist.CheckMemory(c, floats.ElemSize[T](), serial.memoryNets(), test.N) != nil {
+			return nil, err
+		}
+		background = false
 	}
 	tr, ws, err := mnist.NewTrainer(c, train, test)
 	if err != nil {

@@ -167,10 +167,11 @@ func TestChecksRunAtTheFirstStepAfterEvaluations(t *testing.T) {
 // TestCompareCountsEveryNetInTheMemoryCheck: the memory check counts the
 // implementations run, their evaluators when the evaluations run beside the
 // steps, and two more nets' worth (the references): comparing two
-// implementations counts six nets beside the steps and four between them,
-// and with the process's memory limit between the estimates for one net
-// fewer and for that many the comparison is refused as too large. (The limit
-// is the soft memory limit, restored after.)
+// implementations counts six nets beside the steps and four between them.
+// With the process's memory limit between the estimates for one net fewer
+// and for that many, a serial comparison is refused as too large; one
+// beside the steps evaluates between them instead, and says so, unless even
+// that does not fit. (The limit is the soft memory limit, restored after.)
 func TestCompareCountsEveryNetInTheMemoryCheck(t *testing.T) {
 	if runtime.GOMAXPROCS(0) < 2 {
 		t.Skip("one core: the evaluations run between the steps only")
@@ -178,19 +179,29 @@ func TestCompareCountsEveryNetInTheMemoryCheck(t *testing.T) {
 	c := mnisttest.SmallConfig()
 	c.TrainImages, c.Batch, c.Iterations, c.Hidden = 100, 50, 1, []int{8}
 	train, test := mnisttest.SynthData[float64](100, 1), mnisttest.SynthData[float64](50, 2)
+	compareUnder := func(limit int64, opts CompareOptions) (*Report, error) {
+		old := debug.SetMemoryLimit(limit)
+		defer debug.SetMemoryLimit(old)
+		return Compare(c, train, test, opts)
+	}
+	between := func(n int) int64 { return (c.MemoryBytes(8, n-1, test.N) + c.MemoryBytes(8, n, test.N)) / 2 }
 	for _, serial := range []bool{false, true} {
-		opts := CompareOptions{Serial: serial}
-		nets := opts.memoryNets()
-		if want := map[bool]int{false: 6, true: 4}[serial]; nets != want {
-			t.Errorf("serial %v: %d nets counted, want %d", serial, nets, want)
+		if n, want := (CompareOptions{Serial: serial}).memoryNets(), map[bool]int{false: 6, true: 4}[serial]; n != want {
+			t.Errorf("serial %v: %d nets counted, want %d", serial, n, want)
 		}
-		fewer, all := c.MemoryBytes(8, nets-1, test.N), c.MemoryBytes(8, nets, test.N)
-		old := debug.SetMemoryLimit((fewer + all) / 2)
-		_, err := Compare(c, train, test, opts)
-		debug.SetMemoryLimit(old)
-		if !errors.Is(err, mnist.ErrTooLarge) {
-			t.Errorf("serial %v: limit between %d and %d bytes: %v, want too large", serial, fewer, all, err)
-		}
+	}
+	if _, err := compareUnder(between(4), CompareOptions{Serial: true}); !errors.Is(err, mnist.ErrTooLarge) {
+		t.Errorf("serial, room for 3 nets: %v, want too large", err)
+	}
+	if _, err := compareUnder(between(4), CompareOptions{}); !errors.Is(err, mnist.ErrTooLarge) {
+		t.Errorf("beside, room for 3 nets: %v, want too large", err)
+	}
+	rep, err := compareUnder(between(6), CompareOptions{})
+	if err != nil || rep.Beside {
+		t.Errorf("beside, room for 5 nets: %v; want a run between the steps", err)
+	}
+	if rep, err := compareUnder(c.MemoryBytes(8, 6, test.N)+1<<20, CompareOptions{}); err != nil || !rep.Beside {
+		t.Errorf("beside, room for 6 nets: %v; want a run beside the steps", err)
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"runtime"
+	"runtime/debug"
 	"slices"
 	"strings"
 	"testing"
@@ -129,6 +130,26 @@ func TestSweepBesideWithTwoCores(t *testing.T) {
 		}
 		if rep.Beside != (procs > 1) {
 			t.Errorf("GOMAXPROCS %d: beside %v", procs, rep.Beside)
+		}
+	}
+	if runtime.GOMAXPROCS(0) < 2 {
+		return
+	}
+	// With room for one net and not two, the runs evaluate between their
+	// steps; with room for none, the sweep is refused.
+	one, two := c.MemoryBytes(8, 1, test.N), c.MemoryBytes(8, 2, test.N)
+	for _, tc := range []struct {
+		limit int64
+		ok    bool
+	}{{(one + two) / 2, true}, {one - 1, false}} {
+		old := debug.SetMemoryLimit(tc.limit)
+		rep, err := SweepConfigs([]mnist.Config{c}, []uint32{1}, train, test, nil)
+		debug.SetMemoryLimit(old)
+		switch {
+		case tc.ok && (err != nil || rep.Beside):
+			t.Errorf("room for one net: %v; want a sweep evaluating between the steps", err)
+		case !tc.ok && !errors.Is(err, mnist.ErrTooLarge):
+			t.Errorf("room for no net: %v, want too large", err)
 		}
 	}
 }

@@ -85,7 +85,8 @@ type SweepReport struct {
 	Failures     []string       `json:"failures,omitempty"`
 	WallSeconds  float64        `json:"wall_seconds"`
 	// Beside is true when every run made its evaluations beside its steps,
-	// on a second net (with more than one core: mnist.Trainer.Background).
+	// on a second net (with more than one core and memory for the second
+	// net: mnist.Trainer.Background).
 	Beside bool `json:"beside"`
 }
 
@@ -189,8 +190,8 @@ func SweepConfigs[T ops.Float](configs []mnist.Config, seeds []uint32, train, te
 		return nil, fmt.Errorf("%w: %d configurations × %d seeds is more than %d runs", ErrTooMany, len(configs), len(seeds), MaxRuns)
 	}
 	start := time.Now()
-	// With a second core each run evaluates beside its steps, on a
-	// second net.
+	// With a second core, and memory for it, each run evaluates beside
+	// its steps, on a second net.
 	beside, nets := runtime.GOMAXPROCS(0) > 1, 1
 	if beside {
 		nets = 2
@@ -203,7 +204,12 @@ func SweepConfigs[T ops.Float](configs []mnist.Config, seeds []uint32, train, te
 			return nil, fmt.Errorf("sweep: configuration %d: %w", i+1, err)
 		}
 		if err := mnist.CheckMemory(c, floats.ElemSize[T](), nets, test.N); err != nil {
-			return nil, err
+			// Without room for the second net, the runs evaluate between
+			// their steps.
+			if mnist.CheckMemory(c, floats.ElemSize[T](), 1, test.N) != nil {
+				return nil, err
+			}
+			beside, nets, rep.Beside = false, 1, false
 		}
 		cell := SweepCell{HiddenAct: c.ActNames(), Output: c.Output.Name, Values: values(c),
 			Config: compare.NewConfigReport[T](c, 0, false)}
