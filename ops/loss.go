@@ -273,6 +273,21 @@ func CrossEntropyGiven[T Float](x, y, t []T, cols int, k float64) (float64, erro
 	return crossEntropy(x, y, t, cols, k)
 }
 
+// LogSumExp returns ln Σ_j e^(k·x_j) over the row x, in float64, stably:
+// m + ln Σ_j e^(k·x_j − m), m the row's largest k·x_j (NaN when a value is
+// NaN).
+func LogSumExp[T Float](x []T, k float64) float64 {
+	m := math.Inf(-1)
+	for _, v := range x {
+		m = math.Max(m, k*float64(v))
+	}
+	var z float64
+	for _, v := range x {
+		z += math.Exp(k*float64(v) - m)
+	}
+	return m + math.Log(z)
+}
+
 // crossEntropy is CrossEntropy, reading each row's ln Σ e^(k·x) off y when
 // y is not nil (CrossEntropyGiven).
 func crossEntropy[T Float](x, y, t []T, cols int, k float64) (float64, error) {
@@ -305,15 +320,7 @@ func crossEntropy[T Float](x, y, t []T, cols int, k float64) (float64, error) {
 			}
 			lz = k*float64(xr[j]) - math.Log(float64(yr[j]))
 		} else {
-			m := math.Inf(-1)
-			for _, v := range xr {
-				m = math.Max(m, k*float64(v))
-			}
-			var z float64
-			for _, v := range xr {
-				z += math.Exp(k*float64(v) - m)
-			}
-			lz = m + math.Log(z)
+			lz = LogSumExp(xr, k)
 		}
 		for j, v := range xr {
 			if tr[j] != 0 {

@@ -3,9 +3,9 @@ package ops
 import (
 	"math"
 	"os"
+	"outgrad/ops/internal/kerneltest"
 	"regexp"
 	"strconv"
-	"strings"
 	"testing"
 )
 
@@ -24,7 +24,7 @@ func TestTanhKernelBits(t *testing.T) {
 	for _, impl := range tanhImpls {
 		t.Run(impl.name, func(t *testing.T) {
 			if !impl.ok {
-				skipUnrun(t, impl.name)
+				kerneltest.SkipUnrun(t, impl.name)
 			}
 			const sentinel = -12345.5
 			ys := make([]float64, len(xs))
@@ -99,20 +99,4 @@ func TestTanhKernelConstants(t *testing.T) {
 			}
 		})
 	}
-}
-
-// skipUnrun skips the test of a kernel this CPU does not run, saying so,
-// unless OUTGRAD_REQUIRE_KERNELS (a comma-separated list of kernel names)
-// names it: CI sets it where the CPU is known to have the kernel's features
-// (an emulated AVX2 CPU, arm64), so that a kernel the dispatch stopped
-// choosing fails there instead of being skipped, as the standard library's
-// crypto tests treat a skip on the machine meant to run it.
-func skipUnrun(t *testing.T, name string) {
-	t.Helper()
-	for _, want := range strings.Split(os.Getenv("OUTGRAD_REQUIRE_KERNELS"), ",") {
-		if strings.TrimSpace(want) == name {
-			t.Fatalf("the %s kernel does not run here, but OUTGRAD_REQUIRE_KERNELS requires it", name)
-		}
-	}
-	t.Skipf("this CPU does not run the %s kernel", name)
 }

@@ -3,6 +3,7 @@ package ops
 import (
 	"math"
 	"math/big"
+	"outgrad/ops/internal/kerneltest"
 	"strconv"
 	"testing"
 )
@@ -46,7 +47,7 @@ func TestTanhForwardMatchesF(t *testing.T) {
 	for _, impl := range tanhImpls {
 		t.Run(impl.name, func(t *testing.T) {
 			if !impl.ok {
-				skipUnrun(t, impl.name)
+				kerneltest.SkipUnrun(t, impl.name)
 			}
 			check(t, func(y, x []float64) { tanhSliceWith(impl.fn, y, x) })
 		})
@@ -84,7 +85,7 @@ func TestTanhForwardMatchesF(t *testing.T) {
 	for _, impl := range tanhImpls {
 		t.Run("Forward32-"+impl.name, func(t *testing.T) {
 			if !impl.ok {
-				skipUnrun(t, impl.name)
+				kerneltest.SkipUnrun(t, impl.name)
 			}
 			check32(t, func(y, x []float32) { tanhSlice32With(impl.fn, y, x) })
 		})

@@ -3,7 +3,6 @@ package mnist
 import (
 	"errors"
 	"fmt"
-	"math"
 	"slices"
 
 	"outgrad/models/mnist/idx"
@@ -425,15 +424,7 @@ func (e *Evaluator[T]) sumLoss(out ops.Output, z []T, labels []uint8) float64 {
 	if k, softmax := out.LogitScale(); softmax {
 		for r, l := range labels {
 			row := z[r*idx.Classes : (r+1)*idx.Classes]
-			m := math.Inf(-1)
-			for _, v := range row {
-				m = math.Max(m, k*float64(v))
-			}
-			var se float64
-			for _, v := range row {
-				se += math.Exp(k*float64(v) - m)
-			}
-			sum += m + math.Log(se) - k*float64(row[l])
+			sum += ops.LogSumExp(row, k) - k*float64(row[l])
 		}
 		return sum
 	}

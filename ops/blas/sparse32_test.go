@@ -5,6 +5,7 @@ import (
 	"math"
 	"math/big"
 	"math/rand/v2"
+	"outgrad/ops/internal/kerneltest"
 	"testing"
 )
 
@@ -232,7 +233,7 @@ func TestSparseKernels32(t *testing.T) {
 	for _, impl := range block4Impls32 {
 		t.Run(impl.name, func(t *testing.T) {
 			if !impl.ok {
-				skipUnrun(t, impl.name)
+				kerneltest.SkipUnrun(t, impl.name)
 			}
 			checkBlock4Impl32(t, impl)
 		})

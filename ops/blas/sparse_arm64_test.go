@@ -4,6 +4,7 @@ package blas
 
 import (
 	"math"
+	"outgrad/ops/internal/kerneltest"
 	"testing"
 )
 
@@ -14,7 +15,7 @@ import (
 // nothing, and Kernels says why there is no sparse kernel.
 func TestASIMDDispatch(t *testing.T) {
 	if !haveASIMD {
-		skipUnrun(t, "asimd")
+		kerneltest.SkipUnrun(t, "asimd")
 	}
 	const k = 9
 	l := view{offs: make([]int, k), vals: make([]float64, 4*k), ps: 1, es: 4, t: k}

@@ -4,8 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
-	"os"
-	"strings"
+	"outgrad/ops/internal/kerneltest"
 	"testing"
 
 	"gonum.org/v1/gonum/blas"
@@ -142,7 +141,7 @@ func TestSparseKernels(t *testing.T) {
 	for _, impl := range block4Impls {
 		t.Run(impl.name, func(t *testing.T) {
 			if !impl.ok {
-				skipUnrun(t, impl.name)
+				kerneltest.SkipUnrun(t, impl.name)
 			}
 			checkBlock4Impl(t, impl)
 		})
@@ -289,20 +288,4 @@ func TestGemmSkipsZeros(t *testing.T) {
 			t.Errorf("%s (%d×%d×%d): sparse, want dense", c.name, c.m, c.n, c.k)
 		}
 	}
-}
-
-// skipUnrun skips the test of a kernel this CPU does not run, saying so,
-// unless OUTGRAD_REQUIRE_KERNELS (a comma-separated list of kernel names)
-// names it: CI sets it where the CPU is known to have the kernel's features
-// (an emulated AVX2 CPU, arm64), so that a kernel the dispatch stopped
-// choosing fails there instead of being skipped, as the standard library's
-// crypto tests treat a skip on the machine meant to run it.
-func skipUnrun(t *testing.T, name string) {
-	t.Helper()
-	for _, want := range strings.Split(os.Getenv("OUTGRAD_REQUIRE_KERNELS"), ",") {
-		if strings.TrimSpace(want) == name {
-			t.Fatalf("the %s kernel does not run here, but OUTGRAD_REQUIRE_KERNELS requires it", name)
-		}
-	}
-	t.Skipf("this CPU does not run the %s kernel", name)
 }
